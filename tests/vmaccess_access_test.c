@@ -2,6 +2,7 @@
  * refusals (undumpable guests) and the small API surface. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -391,4 +392,56 @@ Test(fallback, process_vm_and_proc_mem_blocked_use_ptrace)
 	check_fallback(&fc, VMA_BACKEND_PTRACE);
 	fc.err = ENOSYS;
 	check_fallback(&fc, VMA_BACKEND_PTRACE);
+}
+
+/* A /proc/PID/mem fd opened before an exec reads the old, dead address
+ * space (end of file); the backend reopens it instead of calling the live
+ * process gone. */
+Test(api, proc_mem_survives_exec)
+{
+	const char *prog = "/bin/sleep";
+	if (access(prog, X_OK) < 0)
+		cr_skip_test("%s is not available to exec", prog);
+	/* Set before fork(), so the child has it at the same address. */
+	volatile int local = 42;
+	int go[2], gone[2];
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe2(gone, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		close(gone[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(99);
+		execl(prog, prog, "100", (char *)NULL);
+		_exit(99);
+	}
+	close(go[0]);
+	close(gone[1]);
+	struct vma *vma;
+	cr_assert_eq(vma_open(&vma, pid, VMA_BACKEND_PROC_MEM), 0);
+	int back = 0;
+	cr_expect_eq(vma_read(vma, (uintptr_t)&local, &back, sizeof(back)), (ssize_t)sizeof(back));
+	cr_expect_eq(back, 42);
+	cr_assert_eq(write(go[1], "x", 1), 1);
+	char c;
+	cr_assert_eq(read(gone[0], &c, 1), 0, "exec did not close the pipe");
+	/* The new image's first mapping starts with its ELF header. */
+	char path[32], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	unsigned long start = 0;
+	cr_assert(fgets(line, sizeof(line), f) && sscanf(line, "%lx", &start) == 1);
+	fclose(f);
+	char magic[4];
+	cr_expect_eq(vma_read(vma, start, magic, 4), 4);
+	cr_expect_eq(memcmp(magic, "\177ELF", 4), 0);
+	vma_close(vma);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(go[1]);
+	close(gone[0]);
 }

@@ -416,3 +416,40 @@ BACKEND_TEST(dead_pid)
 	vma_close(fresh);
 	fx_stop(&fx);
 }
+
+static uint64_t stack_start(pid_t pid)
+{
+	char path[32], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "open %s", path);
+	unsigned long start = 0, end;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[stack]"))
+			cr_assert_eq(sscanf(line, "%lx-%lx", &start, &end), 2);
+	fclose(f);
+	cr_assert_neq(start, 0, "no [stack] in %s", path);
+	return start;
+}
+
+/* process_vm_writev does not grow the stack; the forcing backends do, and
+ * auto must get there by falling back. */
+BACKEND_TEST(write_below_stack)
+{
+	struct fx fx;
+	fx_start(&fx, *param);
+	uint64_t start = stack_start(fx.child.pid);
+	uint64_t at = start - 64;
+	ssize_t n = vma_write(fx.vma, at, "grow", 5);
+	if (*param == VMA_BACKEND_PROCESS_VM) {
+		cr_expect_eq(n, -EFAULT, "%s: -> %zd", fx.name, n);
+		cr_expect_eq(stack_start(fx.child.pid), start, "%s: stack grew", fx.name);
+	} else {
+		cr_expect_eq(n, 5, "%s: -> %zd", fx.name, n);
+		cr_expect_lt(stack_start(fx.child.pid), start, "%s: stack did not grow", fx.name);
+		char back[5];
+		raw_read(fx.child.pid, at, back, sizeof(back));
+		cr_expect_str_eq(back, "grow", "%s", fx.name);
+	}
+	fx_stop(&fx);
+}
