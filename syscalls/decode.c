@@ -208,8 +208,8 @@ int sc_decode(uint32_t audit_arch, uint64_t nr, const uint64_t raw[6],
 
 	arch = sc_arch_from_audit(audit_arch);
 	/* x32 shares AUDIT_ARCH_X86_64; the kernel tells it by this bit of
-	 * the (32-bit) number. */
-	if (arch == SC_ARCH_X86_64 && nr <= UINT32_MAX && (nr & X32_SYSCALL_BIT))
+	 * the number (a negative one, like -1 for "no syscall", is not x32). */
+	if (arch == SC_ARCH_X86_64 && nr < 0x80000000u && (nr & X32_SYSCALL_BIT))
 		arch = SC_ARCH_X32;
 	out->arch = arch;
 	word32 = arch == SC_ARCH_I386;
