@@ -14,6 +14,7 @@ struct umv_mod {
 	void *data;
 	size_t index;		/* load order; bit in post masks */
 	bool in_init;		/* umv_want_* allowed */
+	bool logged_in_init;	/* init explained its own failure */
 	bool want_all;
 	unsigned classes;	/* enum umv_class bits */
 	uint8_t *want;		/* one byte per sc_id */

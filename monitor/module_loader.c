@@ -54,6 +54,8 @@ static int find_module(const char *name, char **path)
 	int rc;
 
 	if (strchr(name, '/')) {
+		if (access(name, F_OK) < 0)
+			return 0;
 		*path = strdup(name);
 		return *path ? 1 : -ENOMEM;
 	}
@@ -127,7 +129,9 @@ static int load_one(const struct mon_module_spec *spec)
 	m->in_init = true;
 	rc = m->ops->init(m, spec->options);
 	m->in_init = false;
-	if (rc < 0) {
+	if (rc < 0 && m->logged_in_init) {
+		goto fail;	/* the module said why, in one line */
+	} else if (rc < 0) {
 		mon_log(MON_LOG_ERROR, "module '%s': initialisation failed%s%s%s: %s", spec->name,
 			spec->options ? " (options '" : "", spec->options ? spec->options : "",
 			spec->options ? "')" : "", strerror(-rc));
@@ -242,12 +246,14 @@ const char *umv_mod_name(const struct umv_mod *mod)
 	return mod ? mod->name : NULL;
 }
 
-void umv_log(const struct umv_mod *mod, int level, const char *fmt, ...)
+void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!fmt)
 		return;
+	if (mod && mod->in_init && level <= UMV_LOG_ERROR)
+		mod->logged_in_init = true;
 	va_start(ap, fmt);
 	mon_vlog(level, mod && mod->name ? mod->name : "module", fmt, ap);
 	va_end(ap);

@@ -144,7 +144,7 @@ void umv_mod_set_data(struct umv_mod *mod, void *data);
 void *umv_mod_get_data(const struct umv_mod *mod);
 const char *umv_mod_name(const struct umv_mod *mod);
 /* One line on the monitor's log, "umvisor: NAME: ...", if LEVEL passes -v/-q. */
-void umv_log(const struct umv_mod *mod, int level, const char *fmt, ...)
+void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #ifdef __cplusplus
