@@ -25,7 +25,7 @@ static_assert((int)UMV_ARCH_X86_64 == (int)SC_ARCH_X86_64 &&
 	      (int)UMV_ARCH_AARCH64 == (int)SC_ARCH_AARCH64,
 	      "enum umv_arch must match enum sc_arch");
 
-enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace;
+enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
 
 /* Union of the modules' interests, one byte per id. */
 static uint8_t *wanted;
@@ -61,7 +61,8 @@ int mon_interest_init(void)
 	mon_id_clone3 = need_id("clone3");
 	mon_id_prctl = need_id("prctl");
 	mon_id_ptrace = need_id("ptrace");
-	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace)
+	mon_id_seccomp = need_id("seccomp");
+	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace || !mon_id_seccomp)
 		return -ENOENT;
 	free(wanted);
 	wanted = calloc(SC_ID_COUNT, 1);
@@ -88,10 +89,11 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 		return false;
 	if (wanted && wanted[id])
 		return true;
-	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace. */
+	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
+	 * guests installing their own seccomp filters. */
 	return mon_modules_count() > 0 &&
 	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
-		id == mon_id_ptrace);
+		id == mon_id_ptrace || id == mon_id_seccomp);
 }
 
 int mon_filter_build(struct sock_fprog **out)
@@ -119,7 +121,10 @@ int mon_filter_build(struct sock_fprog **out)
 					      .value = PR_SET_DUMPABLE };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_prctl, .cmp = SC_CMP_EQ, .arg = 0,
 					      .value = PR_GET_DUMPABLE };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_prctl, .cmp = SC_CMP_EQ, .arg = 0,
+					      .value = PR_SET_SECCOMP };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_ptrace, .cmp = SC_CMP_ANY };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_seccomp, .cmp = SC_CMP_ANY };
 	spec.rules = rules;
 	spec.nrules = n;
 	spec.action = SC_FILTER_TRACE;

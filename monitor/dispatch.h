@@ -50,6 +50,6 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
 /* Monitor-internal interests are looked up once. */
 int mon_interest_init(void);
 /* Neutral ids the monitor itself needs. */
-extern enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace;
+extern enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
 
 #endif

@@ -62,9 +62,12 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 			mon_log(MON_LOG_ERROR, "out of memory: cannot track process %d", (int)newtid);
 			return;
 		}
-		/* fork copies the dumpable flag (it lives in the mm). */
-		if (parent->proc)
+		/* fork copies the dumpable flag (it lives in the mm) and the
+		 * seccomp filters. */
+		if (parent->proc) {
 			proc->dumpable = parent->proc->dumpable;
+			proc->own_filter = parent->proc->own_filter;
+		}
 	}
 	t = mon_thread_find(newtid);
 	if (t && t->state == MON_T_ORPHAN_STOPPED) {

@@ -127,6 +127,7 @@ struct mon_process {
 	bool initial;		/* the process the user asked to run */
 	bool group_stopped;	/* mirrored on the monitor */
 	bool ptrace_logged;	/* the EPERM for guest ptrace was logged */
+	bool own_filter;	/* installed a seccomp filter of its own */
 };
 
 enum mon_thread_state {

@@ -5,7 +5,9 @@
 #include "vmaccess/vmaccess.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/ptrace.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -107,6 +109,20 @@ static void strip_untraced(struct umv_call *call)
 
 /* prctl(PR_SET/GET_DUMPABLE) and ptrace, answered by the monitor when no
  * module took them. Returns true (and sets the result) if emulated. */
+/* A guest installing its own filter: from now on its TRACE stops must be
+ * told from ours (see on_entry). Noted even if the call then fails. */
+static void note_own_filter(const struct umv_call *call)
+{
+	struct mon_process *p = call->thread->proc;
+
+	if (!p)
+		return;
+	if ((call->sc.id == mon_id_seccomp && call->sc.args[0] == SECCOMP_SET_MODE_FILTER) ||
+	    (call->sc.id == mon_id_prctl && call->sc.args[0] == PR_SET_SECCOMP &&
+	     call->sc.args[1] == SECCOMP_MODE_FILTER))
+		p->own_filter = true;
+}
+
 static bool internal_emulate(struct umv_call *call)
 {
 	struct mon_process *p = call->thread->proc;
@@ -170,7 +186,7 @@ static bool is_restart_of_rewrite(const struct mon_thread *t, const struct mon_r
 	       memcmp(w->args, r->args, sizeof(w->args)) == 0;
 }
 
-static int on_entry(struct mon_thread *t, const struct mon_regs *r)
+static int on_entry(struct mon_thread *t, struct mon_regs *r)
 {
 	struct umv_call call;
 	struct sc_memreader mem;
@@ -183,15 +199,33 @@ static int on_entry(struct mon_thread *t, const struct mon_regs *r)
 	if (mon_regs_in_vsyscall(r->ip))
 		return mon_resume(t, 0);
 	tag = derive_tag(r);
+	if (r->op == MON_OP_SECCOMP && !r->have_ret_data && t->proc && t->proc->own_filter) {
+		/* GETREGSET has no RET_DATA: ask, but only for guests with a
+		 * filter of their own (their TRACE may shadow ours). */
+		unsigned long msg = 0;
+		if (mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg) == 0) {
+			r->ret_data = (uint32_t)msg;
+			r->have_ret_data = true;
+		}
+	}
+	if (r->op == MON_OP_SECCOMP && r->have_ret_data && !is_our_tag(r->ret_data)) {
+		/* The guest's own filter said TRACE (the newest filter's data
+		 * wins among equal actions): natively, with no tracer, the
+		 * call fails with ENOSYS. */
+		if ((rc = skip_with(t, r, -ENOSYS)) < 0)
+			return rc;
+		return mon_resume(t, 0);
+	}
 	if (tag != SC_TAG_WANTED) {
 		if ((rc = refuse(t, r, tag)) < 0)
 			return rc;
 		return mon_resume(t, 0);
 	}
 	if (!mon_interest_wants(r->audit_arch, r->nr)) {
-		if (r->op == MON_OP_SECCOMP && r->have_ret_data && !is_our_tag(r->ret_data)) {
-			/* The guest's own filter said TRACE: natively, with no
-			 * tracer, such a call fails with ENOSYS. */
+		/* Our filter traps only what we want: a seccomp stop for
+		 * anything else is the guest's own filter's TRACE (ENOSYS
+		 * natively). */
+		if (r->op == MON_OP_SECCOMP) {
 			if ((rc = skip_with(t, r, -ENOSYS)) < 0)
 				return rc;
 		}
@@ -220,6 +254,7 @@ static int on_entry(struct mon_thread *t, const struct mon_regs *r)
 			   memcmp(call.sc.args, call.sc.raw, call.sc.nargs * sizeof(uint64_t)) == 0;
 
 	strip_untraced(&call);
+	note_own_filter(&call);
 	if (call.changed)
 		memcpy(call.sc.args, call.regs, sizeof(call.sc.args));
 	v = mon_dispatch_enter(&call, &post_mask);

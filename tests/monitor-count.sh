@@ -15,10 +15,13 @@ same_as_native "$GUEST" dumpable
 same_as_native "$GUEST" vfork-exec true
 same_as_native "$GUEST" thread-exec sh -c 'echo from exec in a thread; exit 7'
 same_as_native "$GUEST" threads 16
+same_as_native "$GUEST" own-filter
+same_as_native "$GUEST" leader-exit
 if [ "$HAVE_M32" = yes ]; then
 	same_as_native "$GUEST32" fork 50
 	same_as_native "$GUEST32" thread-exec sh -c 'echo i386 exec; exit 5'
 	same_as_native "$GUEST32" dumpable
+	same_as_native "$GUEST32" own-filter
 fi
 
 # The table: one row per syscall name, a total that adds up.

@@ -9,6 +9,8 @@ run_all() {
 	UMV_OPTS="-m count:out=/dev/null"
 	same_as_native sh -c 'ls / | sort | head -3; exit 6'
 	same_as_native "$GUEST" fork 20
+	same_as_native "$GUEST" own-filter
+	same_as_native "$GUEST" leader-exit
 	same_as_native "$GUEST" thread-exec sh -c 'echo exec; exit 2'
 	out=$("$UMVISOR" -m emulate-getppid -- "$GUEST" getppid); expect_eq "$1 emulate" "getppid=4242" "$out"
 	out=$("$UMVISOR" -m emulate-getppid -- "$GUEST" untraced3); expect_eq "$1 clone3" "child getppid=4242" "$out"

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -25,7 +28,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter\n", stderr);
 	return 2;
 }
 
@@ -256,6 +259,65 @@ static int threads(int n)
 	return 0;
 }
 
+/* The guest's own filter: TRACE getpid (natively, with no tracer: ENOSYS),
+ * ERRNO(EACCES) for getppid. Neither may be changed by the monitor. */
+static int own_filter(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 0x77),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+	long a, b;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		perror("seccomp");
+		return 1;
+	}
+	a = syscall(SYS_getpid);
+	printf("getpid: %s\n", a < 0 ? strerror(errno) : "ran");
+	b = syscall(SYS_getppid);
+	printf("getppid: %s\n", b < 0 ? strerror(errno) : "ran");
+	return 0;
+}
+
+/* The leader leaves first (pthread_exit); the last thread sets the code. */
+static void *late_exit(void *arg)
+{
+	struct timespec ts = { 0, 200000000 };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	exit(5);
+}
+
+static int leader_exit(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, late_exit, NULL) != 0)
+		return 1;
+	pthread_exit(NULL);
+}
+
+/* N getppid calls, timed: ns per call on stdout. */
+static int loop(long n)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.0f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double)n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -287,6 +349,12 @@ int main(int argc, char **argv)
 		return daemonize(argv[2]);
 	if (!strcmp(argv[1], "threads") && argc > 2)
 		return threads(atoi(argv[2]));
+	if (!strcmp(argv[1], "own-filter"))
+		return own_filter();
+	if (!strcmp(argv[1], "leader-exit"))
+		return leader_exit();
+	if (!strcmp(argv[1], "loop") && argc > 2)
+		return loop(atol(argv[2]));
 	if (!strcmp(argv[1], "segv")) {
 		volatile int *p = NULL;
 		return *p;

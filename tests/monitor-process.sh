@@ -9,6 +9,8 @@ for opts in "" "-m count:out=/dev/null"; do
 	same_as_native "$GUEST" fork 200
 	same_as_native "$GUEST" vfork-exec sh -c 'exit 9'
 	same_as_native "$GUEST" thread-exec "$GUEST" fork 3
+	same_as_native "$GUEST" leader-exit
+	same_as_native "$GUEST" own-filter
 	rm -f "$TMPD/daemon"
 	"$UMVISOR" $opts -- "$GUEST" daemon "$TMPD/daemon" || fail "daemon run ($opts)"
 	# The daemon writes 0.3 s after its parent exited: we waited for it.
