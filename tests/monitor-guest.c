@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname\n", stderr);
 	return 2;
 }
 
@@ -349,6 +350,13 @@ int main(int argc, char **argv)
 		return daemonize(argv[2]);
 	if (!strcmp(argv[1], "threads") && argc > 2)
 		return threads(atoi(argv[2]));
+	if (!strcmp(argv[1], "uname")) {
+		struct utsname u;
+		if (uname(&u) < 0)
+			return 1;
+		printf("%s %s\n", u.sysname, u.nodename);
+		return 0;
+	}
 	if (!strcmp(argv[1], "own-filter"))
 		return own_filter();
 	if (!strcmp(argv[1], "leader-exit"))
