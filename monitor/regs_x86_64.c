@@ -122,6 +122,19 @@ static int fetch_info(pid_t tid, struct mon_regs *out)
 	return 0;
 }
 
+/* GETREGSET fallback only: the instruction before IP. One PEEKTEXT, counted
+ * as "other", paid only where GET_SYSCALL_INFO is missing. */
+static bool is_int80(pid_t tid, uint64_t ip)
+{
+	long word;
+
+	if (ip < 2 || mon_regs_in_vsyscall(ip))
+		return false;
+	word = mon_ptrace(MON_REQ_OTHER, PTRACE_PEEKTEXT, tid, (void *)(uintptr_t)(ip - 2), NULL);
+	/* A failed peek is -errno, never 0x80cd in its low bytes. */
+	return word >= 0 && (word & 0xffff) == 0x80cd;
+}
+
 static int fetch_regset(pid_t tid, struct mon_regs *out)
 {
 	union {
@@ -152,6 +165,22 @@ static int fetch_regset(pid_t tid, struct mon_regs *out)
 	}
 	if (iov.iov_len != sizeof(u.r64))
 		return -EIO;
+	if (is_int80(tid, u.r64.rip)) {
+		/* int $0x80 from a 64-bit process: an i386 call in a 64-bit
+		 * register file (GET_SYSCALL_INFO would say AUDIT_ARCH_I386). */
+		out->audit_arch = AUDIT_ARCH_I386;
+		out->ip = u.r64.rip;
+		out->sp = u.r64.rsp;
+		out->nr = (uint32_t)u.r64.orig_rax;
+		out->rval = (int32_t)u.r64.rax;
+		out->args[0] = (uint32_t)u.r64.rbx;
+		out->args[1] = (uint32_t)u.r64.rcx;
+		out->args[2] = (uint32_t)u.r64.rdx;
+		out->args[3] = (uint32_t)u.r64.rsi;
+		out->args[4] = (uint32_t)u.r64.rdi;
+		out->args[5] = (uint32_t)u.r64.rbp;
+		return 0;
+	}
 	/* x32 calls share the 64-bit register file; the number tells them
 	 * apart (bit 30) and the decoder reports them as x32. */
 	out->audit_arch = AUDIT_ARCH_X86_64;

@@ -23,6 +23,12 @@ for g in $guests; do
 	expect_eq "$g clone3(CLONE_UNTRACED) child traced" "child getppid=4242" "$out"
 	out=$("$UMVISOR" -m emulate-getppid -- "$g" threads 8) || fail "$g threads"
 	case $out in "threads=8 same=8 "*) ;; *) fail "$g threads: $out" ;; esac
+	# An i386 call from a 64-bit process (int $0x80) is decoded as i386.
+	out=$("$UMVISOR" -m emulate-getppid -- "$g" int80); expect_eq "$g int80" "int80 getppid=4242" "$out"
+	# Numbers beyond our tables: ENOSYS (as natively for 1000) + one line.
+	out=$("$UMVISOR" -m emulate-getppid -- "$g" beyond 2>"$TMPD/err")
+	expect_eq "$g beyond" "syscall 1000: Function not implemented" "$out"
+	expect_eq "$g beyond log" 1 "$(grep -c '^umvisor: refused out-of-table syscall 0x3e8 ' "$TMPD/err")"
 	# Natively the same programs see their real parent.
 	out=$("$g" untraced); expect_eq "$g native untraced" "child getppid=parent" "$out"
 

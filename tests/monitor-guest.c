@@ -29,7 +29,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80\n", stderr);
 	return 2;
 }
 
@@ -350,6 +350,22 @@ int main(int argc, char **argv)
 		return daemonize(argv[2]);
 	if (!strcmp(argv[1], "threads") && argc > 2)
 		return threads(atoi(argv[2]));
+	if (!strcmp(argv[1], "beyond")) {
+		long rc = syscall(1000);
+		printf("syscall 1000: %s\n", rc < 0 ? strerror(errno) : "ran");
+		return 0;
+	}
+	if (!strcmp(argv[1], "int80")) {
+		/* An i386 getppid (64) from a 64-bit process: AUDIT_ARCH_I386. */
+		long rc = 64;
+#if defined(__x86_64__)
+		__asm__ volatile("int $0x80" : "+a"(rc) : : "memory");
+#else
+		rc = syscall(SYS_getppid);
+#endif
+		printf("int80 getppid=%s\n", rc == 4242 ? "4242" : rc == getppid() ? "real" : "other");
+		return 0;
+	}
 	if (!strcmp(argv[1], "uname")) {
 		struct utsname u;
 		if (uname(&u) < 0)
