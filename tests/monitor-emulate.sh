@@ -40,10 +40,26 @@ for g in $guests; do
 	out=$("$g" untraced); expect_eq "$g native untraced" "child getppid=parent" "$out"
 
 	out=$("$UMVISOR" -m rewrite-test:fd=10 -- "$g" restart-read) || fail "$g restart-read"
-	expect_eq "$g rewrite once across a restart" "read=4 interrupted=yes" "$out"
+	expect_eq "$g rewrite once across a restart" "read=4 interrupted=yes data=abcd...." "$out"
 	out=$("$UMVISOR" -m rewrite-test:fd=10,post -- "$g" restart-read) || fail "$g restart-read post"
-	expect_eq "$g rewrite + leave" "read=1004 interrupted=yes" "$out"
-	out=$("$g" restart-read); expect_eq "$g native restart-read" "read=8 interrupted=yes" "$out"
+	expect_eq "$g rewrite + leave" "read=1004 interrupted=yes data=abcd...." "$out"
+	# Two registers: one SET_SYSCALL_INFO if the kernel has it, else two
+	# POKEUSERs; either way within the budget.
+	for force in 0 1; do
+		out=$(UMVISOR_FORCE_NO_SET_SYSCALL_INFO=$force "$UMVISOR" --stats -m rewrite-test:fd=10,shift -- "$g" restart-read 2>"$TMPD/stats") ||
+			fail "$g shift"
+		expect_eq "$g two-register rewrite" "read=4 interrupted=yes data=.abcd..." "$out"
+		grep -q "entry stops .*over budget 0$" "$TMPD/stats" || fail "$g shift over budget: $(cat "$TMPD/stats")"
+	done
+	if "$UMVISOR" -vv -m rewrite-test:fd=10 -- true 2>&1 | grep -q "SET_SYSCALL_INFO yes"; then
+		UMVISOR_FORCE_NO_SET_SYSCALL_INFO=0 "$UMVISOR" --stats -m rewrite-test:fd=10,shift -- "$g" restart-read \
+			>/dev/null 2>"$TMPD/stats"
+		grep -q "entry stops .* writes [0-9.]* (max 1)" "$TMPD/stats" ||
+			fail "$g: two registers not in one SET_SYSCALL_INFO: $(cat "$TMPD/stats")"
+	else
+		echo "note: no PTRACE_SET_SYSCALL_INFO (Linux < 6.16): one-write rewrite not tested" >&2
+	fi
+	out=$("$g" restart-read); expect_eq "$g native restart-read" "read=8 interrupted=yes data=abcdefgh" "$out"
 
 	# PR_SET_DUMPABLE is virtual but reads back as natively.
 	UMV_OPTS="-m emulate-getppid" same_as_native "$g" dumpable

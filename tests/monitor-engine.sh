@@ -15,10 +15,10 @@ run_all() {
 	out=$("$UMVISOR" -m emulate-getppid -- "$GUEST" getppid); expect_eq "$1 emulate" "getppid=4242" "$out"
 	out=$("$UMVISOR" -m emulate-getppid -- "$GUEST" untraced3); expect_eq "$1 clone3" "child getppid=4242" "$out"
 	out=$("$UMVISOR" -m emulate-getppid -- "$GUEST" int80); expect_eq "$1 int80" "int80 getppid=4242" "$out"
-	out=$("$UMVISOR" -m rewrite-test:fd=10,post -- "$GUEST" restart-read); expect_eq "$1 restart" "read=1004 interrupted=yes" "$out"
+	out=$("$UMVISOR" -m rewrite-test:fd=10,post -- "$GUEST" restart-read); expect_eq "$1 restart" "read=1004 interrupted=yes data=abcd...." "$out"
 	if [ "$HAVE_M32" = yes ]; then
 		out=$("$UMVISOR" -m emulate-getppid -- "$GUEST32" getppid); expect_eq "$1 i386 emulate" "getppid=4242" "$out"
-		out=$("$UMVISOR" -m rewrite-test:fd=10 -- "$GUEST32" restart-read); expect_eq "$1 i386 restart" "read=4 interrupted=yes" "$out"
+		out=$("$UMVISOR" -m rewrite-test:fd=10 -- "$GUEST32" restart-read); expect_eq "$1 i386 restart" "read=4 interrupted=yes data=abcd...." "$out"
 	fi
 }
 

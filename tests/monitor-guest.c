@@ -88,7 +88,7 @@ static int restart_read(void)
 	struct sigaction sa;
 	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
 	int p[2];
-	char buf[8];
+	char buf[9] = { 0 };
 	pid_t writer;
 	ssize_t n;
 
@@ -109,9 +109,12 @@ static int restart_read(void)
 	}
 	close(p[1]);
 	setitimer(ITIMER_REAL, &it, NULL);
-	n = read(10, buf, sizeof(buf));
+	n = read(10, buf, 8);
 	waitpid(writer, NULL, 0);
-	printf("read=%zd interrupted=%s\n", n, alarms > 0 ? "yes" : "no");
+	for (int i = 0; i < 8; i++)
+		if (buf[i] == 0)
+			buf[i] = '.';
+	printf("read=%zd interrupted=%s data=%s\n", n, alarms > 0 ? "yes" : "no", buf);
 	return 0;
 }
 
