@@ -331,5 +331,7 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		}
 		dispatch_stop(t, status);
 	}
-	return initial_status;
+	/* Every tracee gone without the initial process's report: cannot
+	 * happen unless someone else reaped it. */
+	return initial_status >= 0 ? initial_status : -ECHILD;
 }
