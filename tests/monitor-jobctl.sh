@@ -2,7 +2,8 @@
 # Job control from a terminal: an interactive bash on a pty runs umvisor;
 # ^Z stops the job (the monitor mirrors the guest's stop, so bash reports
 # it), fg resumes it, ^C reaches the guest once (through the process group,
-# not forwarded a second time) and kills it with SIGINT (exit 130).
+# not forwarded a second time) and kills it with SIGINT (exit 130); an
+# interactive bash runs as the guest with its own job control.
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/monitor-lib.sh"
 
@@ -58,6 +59,27 @@ time.sleep(0.5)
 send(b"\x03")
 send("echo rc3=$?\n")
 read_until(r"rc3=130")
+# An interactive shell as the guest: it takes the terminal for its own
+# process group (the monitor, now in the background, must not stop on
+# SIGTTOU) and runs its own job control.
+send("%s %s -- bash --norc --noprofile -i\n" % (umv, opts))
+time.sleep(0.5)
+send("PS1='INNER$ '\n")
+read_until(r"INNER\$ ")
+send("echo inner$((1+1))\n")
+read_until(r"inner2")
+send("sleep 5\n")
+time.sleep(0.5)
+send(b"\x1a")
+read_until(r"Stopped")
+read_until(r"INNER\$ ")
+send("kill -9 %1\n")
+read_until(r"INNER\$ ")
+time.sleep(0.3)
+send("jobs; exit 7\n")
+read_until(r"PROMPT\$ ")
+send("echo rc4=$?\n")
+read_until(r"rc4=7")
 send("exit\n")
 PY
 for opts in "" "-m count:out=/dev/null"; do
