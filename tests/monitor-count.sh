@@ -22,6 +22,9 @@ if [ "$HAVE_M32" = yes ]; then
 	same_as_native "$GUEST32" thread-exec sh -c 'echo i386 exec; exit 5'
 	same_as_native "$GUEST32" dumpable
 	same_as_native "$GUEST32" own-filter
+	# Personality changes across exec, both ways.
+	same_as_native "$GUEST" vfork-exec "$GUEST32" fork 3
+	same_as_native "$GUEST32" thread-exec "$GUEST" threads 4
 fi
 
 # The table: one row per syscall name, a total that adds up.
