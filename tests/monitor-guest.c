@@ -29,7 +29,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80|vsyscall\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80|vsyscall|enoent\n", stderr);
 	return 2;
 }
 
@@ -382,6 +382,11 @@ int main(int argc, char **argv)
 		rc = syscall(SYS_getppid);
 #endif
 		printf("int80 getppid=%s\n", rc == 4242 ? "4242" : rc == getppid() ? "real" : "other");
+		return 0;
+	}
+	if (!strcmp(argv[1], "enoent")) {
+		int fd = open("/nonexistent/umvisor-test", O_RDONLY);
+		printf("open: %s\n", fd < 0 ? strerror(errno) : "opened");
 		return 0;
 	}
 	if (!strcmp(argv[1], "uname")) {
