@@ -1,0 +1,710 @@
+/* monitor/path_walk.c: resolving a guest path in the guest's namespace.
+ *
+ * The walk keeps the canonical guest path of where it stands (g), the host
+ * path of the same object under the covering mount (h), the deepest mount
+ * trie node on g's prefix, and the unwalked rest of the path. Components are
+ * taken one by one like the kernel's link_path_walk: ".." pops g (never
+ * above the guest root, nor above the dirfd under RESOLVE_*), a name is
+ * looked up on the host with lstat, and a symlink's body (read on the host)
+ * is spliced in front of the rest and walked in the guest's namespace.
+ * Trie nodes are ancestors of mount points: they are directories even when
+ * the host lacks them ("synthetic"). See doc/design-paths.md. */
+#include "config.h"
+
+#include "monitor/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static int buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static int buf_set(struct buf *b, const char *s, size_t n)
+{
+	b->len = 0;
+	if (buf_reserve(b, n) < 0)
+		return -ENOMEM;
+	memcpy(b->p, s, n);
+	b->len = n;
+	b->p[n] = '\0';
+	return 0;
+}
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -ENOMEM;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static void buf_cut(struct buf *b, size_t len)
+{
+	b->len = len;
+	if (b->p)
+		b->p[len] = '\0';
+}
+
+/* Mount prefixes as the walk concatenates them: "" for "/". */
+static size_t gprefix(const struct umv_mount *m)
+{
+	return m->guest_len == 1 ? 0 : m->guest_len;
+}
+
+static size_t hprefix(const struct umv_mount *m)
+{
+	return m->host_len == 1 ? 0 : m->host_len;
+}
+
+struct walker {
+	const struct umv_mount_table *mt;
+	const struct umv_path_ctx *ctx;
+	unsigned flags;
+	struct buf g;                   /* canonical guest path, "" = root */
+	struct buf h;                   /* host path of g when mount->host */
+	struct buf rest;                /* the path still to walk */
+	size_t pos;                     /* read position in rest */
+	const struct umv_mnode *node;   /* deepest trie node on g's prefix */
+	size_t off;                     /* components of g below node */
+	const struct umv_mount *mount;  /* covering mount of g */
+	mode_t type;                    /* S_IFMT of g, 0 = unknown */
+	int exists;                     /* 1, 0 (missing final), -1 unknown */
+	int synth;                      /* g is synthetic: 1, 0, -1 = not yet known */
+	int links;
+	const char *scope;              /* RESOLVE_BENEATH/IN_ROOT root, "" = "/" */
+	size_t scope_len;
+	bool xdev_check;
+	dev_t xdev;
+	const struct umv_mount *xmount;
+	bool parent_synthetic;
+};
+
+static int rebuild_host(struct walker *w)
+{
+	if (!w->mount->host) {
+		buf_cut(&w->h, 0);
+		return 0;
+	}
+	size_t gp = gprefix(w->mount);
+	if (buf_set(&w->h, w->mount->host, hprefix(w->mount)) < 0)
+		return -ENOMEM;
+	return buf_add(&w->h, w->g.p + gp, w->g.len - gp);
+}
+
+static int mount_changed(struct walker *w, const struct umv_mount *m)
+{
+	w->mount = m;
+	if (w->xdev_check && m != w->xmount)
+		return -EXDEV;
+	return rebuild_host(w);
+}
+
+/* Puts the walk at canonical guest path p (absolute, "" or "/" = root). */
+static int jump(struct walker *w, const char *p, size_t n)
+{
+	if (n == 1 && p[0] == '/')
+		n = 0;
+	if (buf_set(&w->g, p, n) < 0)
+		return -ENOMEM;
+	const struct umv_mnode *node = umv_mnode_root(w->mt);
+	size_t off = 0, i = 0;
+	while (i < n) {
+		while (i < n && p[i] == '/')
+			i++;
+		size_t s = i;
+		while (i < n && p[i] != '/')
+			i++;
+		if (i == s)
+			break;
+		const struct umv_mnode *k = off ? NULL : umv_mnode_child(node, p + s, i - s);
+		if (k)
+			node = k;
+		else
+			off++;
+	}
+	w->node = node;
+	w->off = off;
+	w->synth = off ? 0 : -1;
+	w->type = S_IFDIR;
+	w->exists = 1;
+	return mount_changed(w, umv_mnode_covering(node));
+}
+
+static bool is_proc_dir(const struct walker *w)
+{
+	return w->h.len >= 5 && memcmp(w->h.p, "/proc", 5) == 0 &&
+	       (w->h.len == 5 || w->h.p[5] == '/');
+}
+
+/* Is this host object a synthetic directory? Only trie nodes can be. */
+static int ensure_synth(struct walker *w)
+{
+	if (w->synth >= 0)
+		return 0;
+	w->synth = 0;
+	if (w->off != 0 || !w->mount->host)
+		return 0;
+	bool root = umv_mnode_mount(w->node) != NULL;
+	struct stat st;
+	int rc = umv_host_stat(w->h.p, w->h.len, root, &st);
+	if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && !S_ISDIR(st.st_mode))) {
+		if (!root || umv_mnode_has_below(w->node))
+			w->synth = 1;
+		else
+			return -ENOENT;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (w->xdev_check && st.st_dev != w->xdev)
+		return -EXDEV;
+	return 0;
+}
+
+static int append_name(struct walker *w, const char *name, size_t n)
+{
+	if (buf_reserve(&w->g, n + 1) < 0)
+		return -ENOMEM;
+	w->g.p[w->g.len++] = '/';
+	memcpy(w->g.p + w->g.len, name, n);
+	w->g.len += n;
+	w->g.p[w->g.len] = '\0';
+	const struct umv_mnode *k = w->off ? NULL : umv_mnode_child(w->node, name, n);
+	if (k) {
+		w->node = k;
+		const struct umv_mount *m = umv_mnode_mount(k);
+		if (m)
+			return mount_changed(w, m);
+	} else {
+		w->off++;
+	}
+	if (!w->mount->host)
+		return 0;
+	if (buf_reserve(&w->h, n + 1) < 0)
+		return -ENOMEM;
+	w->h.p[w->h.len++] = '/';
+	memcpy(w->h.p + w->h.len, name, n);
+	w->h.len += n;
+	w->h.p[w->h.len] = '\0';
+	return 0;
+}
+
+/* g = parent of g (g is not the root). The parent is a directory. */
+static int pop(struct walker *w)
+{
+	size_t old = w->g.len;
+	size_t i = old;
+	while (i > 0 && w->g.p[i - 1] != '/')
+		i--;
+	buf_cut(&w->g, i - 1);
+	w->type = S_IFDIR;
+	w->exists = 1;
+	if (w->off) {
+		w->off--;
+		w->synth = 0;
+	} else {
+		w->node = umv_mnode_parent(w->node);
+		w->synth = -1;
+		const struct umv_mount *m = umv_mnode_covering(w->node);
+		if (m != w->mount)
+			return mount_changed(w, m);
+	}
+	if (w->mount->host)
+		buf_cut(&w->h, w->h.len - (old - w->g.len));
+	return 0;
+}
+
+/* Classifies g just after stepping onto it. final/create: a missing final
+ * component is allowed. */
+static int classify(struct walker *w, bool final)
+{
+	w->exists = 1;
+	w->synth = 0;
+	if (w->off == 0) {
+		/* a trie node: a mount point or an ancestor of one */
+		const struct umv_mount *m = umv_mnode_mount(w->node);
+		w->type = S_IFDIR;
+		if (!m) {
+			w->synth = -1;
+			return 0;
+		}
+		if (!m->host) {
+			if (!umv_mnode_has_below(w->node)) {
+				w->type = 0;
+				w->exists = -1;
+			}
+			return 0;
+		}
+		struct stat st;
+		int rc = umv_host_stat(w->h.p, w->h.len, true, &st);
+		if (rc == -ENOENT && umv_mnode_has_below(w->node)) {
+			w->synth = 1;
+			return 0;
+		}
+		if (rc < 0)
+			return rc;
+		if (w->xdev_check && st.st_dev != w->xdev)
+			return -EXDEV;
+		w->type = st.st_mode & S_IFMT;
+		return 0;
+	}
+	if (!w->mount->host) {
+		/* module-owned without a host dir: the module knows */
+		w->type = 0;
+		w->exists = -1;
+		return 0;
+	}
+	struct stat st;
+	int rc = umv_host_stat(w->h.p, w->h.len, false, &st);
+	if (rc == -ENOENT && final && (w->flags & UMV_PATH_CREATE)) {
+		w->exists = 0;
+		w->type = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (w->xdev_check && st.st_dev != w->xdev)
+		return -EXDEV;
+	w->type = st.st_mode & S_IFMT;
+	return 0;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static long parse_pid(const char *s, size_t n)
+{
+	long v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v > INT32_MAX ? -1 : v;
+}
+
+/* The body of the symlink at g, as the guest would read it, into *target.
+ * Returns 0, 1 when the link was a magic link and the walk has already
+ * jumped (or stopped on an object: 2), or -errno. */
+static int read_link(struct walker *w, struct buf *target, bool final)
+{
+	const struct umv_path_ctx *ctx = w->ctx;
+	if (is_proc_dir(w) && w->h.len > 6) {
+		const char *p = w->h.p + 6;
+		size_t n = w->h.len - 6;
+		char num[64];
+		int k = -1;
+		if (n == 4 && memcmp(p, "self", 4) == 0) {
+			if (ctx->self_pid <= 0)
+				return -EACCES;
+			k = snprintf(num, sizeof(num), "%ld", (long)ctx->self_pid);
+		} else if (n == 11 && memcmp(p, "thread-self", 11) == 0) {
+			if (ctx->self_pid <= 0 || ctx->self_tid <= 0)
+				return -EACCES;
+			k = snprintf(num, sizeof(num), "%ld/task/%ld", (long)ctx->self_pid,
+			             (long)ctx->self_tid);
+		}
+		if (k > 0)
+			return buf_set(target, num, (size_t)k);
+		/* /proc/PID/LINK or /proc/PID/task/TID/LINK: a magic link */
+		size_t d = 0;
+		while (d < n && p[d] != '/')
+			d++;
+		if (all_digits(p, d) && d < n) {
+			long pid = parse_pid(p, d);
+			const char *link = p + d + 1;
+			size_t ll = n - d - 1;
+			if (ll > 5 && memcmp(link, "task/", 5) == 0) {
+				size_t t = 5;
+				while (t < ll && link[t] != '/')
+					t++;
+				if (all_digits(link + 5, t - 5) && t < ll) {
+					pid = parse_pid(link + 5, t - 5);
+					link += t + 1;
+				}
+			}
+			if (pid < 0)
+				return -ENOENT;
+			if (w->flags & UMV_PATH_NO_MAGICLINKS)
+				return -ELOOP;
+			if (w->flags & (UMV_PATH_BENEATH | UMV_PATH_IN_ROOT | UMV_PATH_NO_XDEV))
+				return -EXDEV;
+			if (!ctx->resolve_proc_link)
+				return -EACCES;
+			char *guest = NULL;
+			int rc = ctx->resolve_proc_link(ctx, (pid_t)pid, link, &guest);
+			if (rc < 0)
+				return rc;
+			if (rc == UMV_PROC_LINK_OBJECT) {
+				free(guest);
+				w->type = 0;
+				w->exists = 1;
+				return final ? 2 : -ENOTDIR;
+			}
+			if (rc != UMV_PROC_LINK_PATH || !guest || guest[0] != '/') {
+				free(guest);
+				return -EIO;
+			}
+			rc = jump(w, guest, strlen(guest));
+			free(guest);
+			if (rc < 0)
+				return rc;
+			/* nd_jump_link: the target is the object, not followed further */
+			if (w->off == 0) {
+				rc = classify(w, false);
+			} else if (w->mount->host) {
+				struct stat st;
+				rc = umv_host_stat(w->h.p, w->h.len, false, &st);
+				if (rc == 0)
+					w->type = st.st_mode & S_IFMT;
+			} else {
+				w->type = 0;
+				w->exists = -1;
+			}
+			return rc < 0 ? rc : 1;
+		}
+	}
+	if (buf_reserve(target, PATH_MAX) < 0)
+		return -ENOMEM;
+	long n = umv_host_readlink(w->h.p, w->h.len, target->p, PATH_MAX);
+	if (n < 0)
+		return (int)n;
+	if (n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	target->len = (size_t)n;
+	target->p[n] = '\0';
+	return 0;
+}
+
+/* Follows the symlink at g: splices its body in front of rest[pos..]. */
+static int follow(struct walker *w, bool final)
+{
+	if (w->flags & UMV_PATH_NO_SYMLINKS)
+		return -ELOOP;
+	if (++w->links > UMV_PATH_MAXSYMLINKS)
+		return -ELOOP;
+	struct buf target = { 0 };
+	int rc = read_link(w, &target, final);
+	if (rc != 0) {
+		free(target.p);
+		return rc;
+	}
+	if (target.len == 0) {
+		free(target.p);
+		return -ENOENT;
+	}
+	if (buf_add(&target, w->rest.p + w->pos, w->rest.len - w->pos) < 0) {
+		free(target.p);
+		return -ENOMEM;
+	}
+	free(w->rest.p);
+	w->rest = target;
+	w->pos = 0;
+	if (w->rest.p[0] == '/') {
+		if (w->flags & UMV_PATH_BENEATH)
+			return -EXDEV;
+		return jump(w, w->scope, w->scope_len);
+	}
+	return pop(w);
+}
+
+static bool is_dot(const char *s, size_t n)
+{
+	return n == 1 && s[0] == '.';
+}
+
+static bool is_dotdot(const char *s, size_t n)
+{
+	return n == 2 && s[0] == '.' && s[1] == '.';
+}
+
+/* The component walk from the current state to the end of rest. */
+static int walk(struct walker *w, bool *trailing)
+{
+	for (;;) {
+		size_t i = w->pos;
+		const char *r = w->rest.p;
+		size_t len = w->rest.len;
+		while (i < len && r[i] == '/')
+			i++;
+		if (i == len) {
+			w->pos = i;
+			return 0;
+		}
+		size_t s = i;
+		while (i < len && r[i] != '/')
+			i++;
+		size_t n = i - s;
+		size_t j = i;
+		while (j < len && r[j] == '/')
+			j++;
+		bool final = (j == len);
+		bool slash = final && j > i;
+		w->pos = i;
+		if (final)
+			*trailing = slash;
+		const char *name = r + s;
+
+		if (w->type && !S_ISDIR(w->type))
+			return -ENOTDIR;
+
+		if (final && (w->flags & UMV_PATH_PARENT)) {
+			/* the caller's syscall judges the last name on the host */
+			if (!is_dot(name, n) && !is_dotdot(name, n) && n > NAME_MAX)
+				return -ENAMETOOLONG;
+			int rc = ensure_synth(w);
+			if (rc < 0)
+				return rc;
+			w->parent_synthetic = w->synth == 1;
+			size_t glen = w->g.len;
+			rc = append_name(w, name, n);
+			if (rc < 0)
+				return rc;
+			if (is_dot(name, n) || is_dotdot(name, n)) {
+				w->type = S_IFDIR;
+				w->exists = 1;
+				w->synth = 0;
+				return 0;
+			}
+			if (w->parent_synthetic && w->off) {
+				w->exists = 0;
+				w->type = 0;
+				w->synth = 0;
+				return 0;
+			}
+			(void)glen;
+			rc = classify(w, true);
+			if (rc == -ENOENT) {
+				w->exists = 0;
+				w->type = 0;
+				rc = 0;
+			}
+			return rc;
+		}
+
+		if (is_dot(name, n))
+			continue;
+		if (is_dotdot(name, n)) {
+			if (w->g.len == w->scope_len) {
+				/* at the root (or the RESOLVE_* scope): stay, or refuse */
+				if (w->flags & UMV_PATH_BENEATH)
+					return -EXDEV;
+				continue;
+			}
+			int rc = pop(w);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (n > NAME_MAX)
+			return -ENAMETOOLONG;
+
+		int rc = 0;
+		if (w->off == 0 && !umv_mnode_child(w->node, name, n)) {
+			/* leaving the trie: children of a synthetic dir do not exist */
+			rc = ensure_synth(w);
+			if (rc < 0)
+				return rc;
+			if (w->synth == 1) {
+				if (final && (w->flags & UMV_PATH_CREATE))
+					return -EACCES;
+				return -ENOENT;
+			}
+		}
+		rc = append_name(w, name, n);
+		if (rc < 0)
+			return rc;
+		rc = classify(w, final);
+		if (rc < 0)
+			return rc;
+		if (S_ISLNK(w->type) && (!final || slash || !(w->flags & UMV_PATH_NOFOLLOW))) {
+			rc = follow(w, final);
+			if (rc == 2)
+				return 0;       /* a /proc object, it is the result */
+			if (rc < 0)
+				return rc;
+		}
+	}
+}
+
+static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
+{
+	int rc = ensure_synth(w);
+	if (rc < 0)
+		return rc;
+	if (!(w->flags & UMV_PATH_PARENT) && w->exists == 1 && w->type &&
+	    !S_ISDIR(w->type) && (trailing || (w->flags & UMV_PATH_DIRECTORY)))
+		return -ENOTDIR;
+	memset(out, 0, sizeof(*out));
+	out->guest_len = w->g.len ? w->g.len : 1;
+	out->guest = malloc(out->guest_len + 1);
+	if (!out->guest)
+		return -ENOMEM;
+	memcpy(out->guest, w->g.len ? w->g.p : "/", out->guest_len);
+	out->guest[out->guest_len] = '\0';
+	if (w->mount->host && w->synth != 1 && !(w->parent_synthetic && w->off)) {
+		size_t hl = w->h.len ? w->h.len : 1;
+		bool add_slash = trailing && w->h.len;
+		out->host = malloc(hl + 2);
+		if (!out->host) {
+			free(out->guest);
+			out->guest = NULL;
+			return -ENOMEM;
+		}
+		memcpy(out->host, w->h.len ? w->h.p : "/", hl);
+		if (add_slash)
+			out->host[hl++] = '/';
+		out->host[hl] = '\0';
+		out->host_len = hl;
+	}
+	out->mount = w->mount;
+	out->exists = w->exists;
+	out->type = w->exists == 1 ? w->type : 0;
+	out->synthetic = w->synth == 1;
+	out->mount_root = w->off == 0 && umv_mnode_mount(w->node) != NULL;
+	out->trailing_slash = trailing;
+	return 0;
+}
+
+long umv_path_flags_from_resolve(unsigned long long resolve)
+{
+	const unsigned long long known = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+	                                 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+	                                 RESOLVE_IN_ROOT | RESOLVE_CACHED;
+	if (resolve & ~known)
+		return -EINVAL;
+	if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (resolve & RESOLVE_CACHED)
+		return -EAGAIN;
+	long f = 0;
+	if (resolve & RESOLVE_NO_XDEV)
+		f |= UMV_PATH_NO_XDEV;
+	if (resolve & RESOLVE_NO_MAGICLINKS)
+		f |= UMV_PATH_NO_MAGICLINKS;
+	if (resolve & RESOLVE_NO_SYMLINKS)
+		f |= UMV_PATH_NO_SYMLINKS | UMV_PATH_NO_MAGICLINKS;
+	if (resolve & RESOLVE_BENEATH)
+		f |= UMV_PATH_BENEATH;
+	if (resolve & RESOLVE_IN_ROOT)
+		f |= UMV_PATH_IN_ROOT;
+	return f;
+}
+
+void umv_path_result_free(struct umv_path_result *r)
+{
+	if (!r)
+		return;
+	free(r->guest);
+	free(r->host);
+	r->guest = r->host = NULL;
+}
+
+static void walker_free(struct walker *w)
+{
+	free(w->g.p);
+	free(w->h.p);
+	free(w->rest.p);
+}
+
+int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx *ctx,
+                     const char *guest_path, unsigned flags, struct umv_path_result *out)
+{
+	if (!mt || !ctx || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!guest_path)
+		return -EFAULT;
+	if ((flags & UMV_PATH_BENEATH) && (flags & UMV_PATH_IN_ROOT))
+		return -EINVAL;
+	size_t plen = strnlen(guest_path, PATH_MAX);
+	if (plen >= PATH_MAX)
+		return -ENAMETOOLONG;
+	const char *base = ctx->base ? ctx->base : ctx->cwd;
+	if (!base || base[0] != '/')
+		return -EINVAL;
+	size_t blen = strlen(base);
+	while (blen > 1 && base[blen - 1] == '/')
+		blen--;
+	if (plen == 0 && !(flags & UMV_PATH_EMPTY_PATH))
+		return -ENOENT;
+	if (plen > 0 && guest_path[0] != '/' && ctx->base_not_dir)
+		return -ENOTDIR;
+	if (plen > 0 && guest_path[0] == '/' && (flags & UMV_PATH_BENEATH))
+		return -EXDEV;
+
+	struct walker w = { .mt = mt, .ctx = ctx, .flags = flags, .scope = "", .scope_len = 0 };
+	int rc = jump(&w, base, blen);
+	if (rc < 0)
+		goto out;
+	if (flags & (UMV_PATH_BENEATH | UMV_PATH_IN_ROOT)) {
+		w.scope = w.g.len ? base : "";
+		w.scope_len = w.g.len;
+	}
+	if (plen == 0) {
+		/* AT_EMPTY_PATH: the dirfd itself */
+		w.type = ctx->base_not_dir ? 0 : S_IFDIR;
+		rc = finish(&w, false, out);
+		goto out;
+	}
+	if (guest_path[0] == '/' && !(flags & UMV_PATH_IN_ROOT)) {
+		rc = jump(&w, "", 0);
+		if (rc < 0)
+			goto out;
+	}
+	if (flags & UMV_PATH_NO_XDEV) {
+		w.xmount = w.mount;
+		w.xdev_check = false;
+		if (w.mount->host && w.synth != 1) {
+			struct stat st;
+			rc = umv_host_stat(w.h.p, w.h.len, true, &st);
+			if (rc < 0)
+				goto out;
+			w.xdev = st.st_dev;
+			w.xdev_check = true;
+		}
+	}
+	rc = buf_set(&w.rest, guest_path, plen);
+	if (rc < 0)
+		goto out;
+	bool trailing = false;
+	rc = walk(&w, &trailing);
+	if (rc >= 0)
+		rc = finish(&w, trailing, out);
+out:
+	walker_free(&w);
+	return rc;
+}
