@@ -560,6 +560,154 @@ static int walk(struct walker *w, bool *trailing)
 	}
 }
 
+
+/* ---- the fast path ------------------------------------------------------ */
+
+/* openat2 usable? -1 not yet known, 0 no (ENOSYS, filtered), 1 yes. Monitor
+ * state, probed by use: the first refusal turns the fast path off. */
+static int openat2_state = -1;
+
+static int open_no_symlinks(const char *path, unsigned extra)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | extra,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0) {
+		int err = errno;
+		if (err == ENOSYS || err == EPERM || err == E2BIG) {
+			openat2_state = 0;
+			return -ENOSYS;
+		}
+		return -err;
+	}
+	openat2_state = 1;
+	return (int)fd;
+}
+
+enum fast_outcome { FAST_FALLBACK, FAST_DONE, FAST_FOLLOW };
+
+/* The lexical walk of the argument over the trie, then one kernel lookup.
+ *
+ * Trie nodes are directories by the table's own rules, so the walk through
+ * them is lexical. From the first step off the trie (at node T, mount M) to
+ * the end the path must stay under M without touching a trie node again and
+ * without a ".." out of M's root; then handing the kernel h(T) + the raw
+ * rest with RESOLVE_NO_SYMLINKS is the same walk: with no symlink crossed,
+ * the kernel's ".." is lexical like ours, every other step is a lookup in
+ * the same host directory the slow walk would lstat, and the host errors the
+ * slow walk would report are left to it (any failure falls back). */
+static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t plen,
+                                   bool *trailing, int *err)
+{
+	size_t seg = SIZE_MAX;          /* raw offset where the kernel takes over */
+	size_t seg_host = 0;            /* length of h(T) */
+	char host[PATH_MAX];            /* h(T), then h(T) + "/" + the raw rest */
+	size_t i = 0, last = 0, last_end = 0;
+	bool slash = false;
+	*err = 0;
+	if (w->off > 0) {
+		/* a relative path from a base inside a mount's region */
+		if (!w->mount->host || w->h.len >= PATH_MAX)
+			return FAST_FALLBACK;
+		seg = 0;
+		seg_host = w->h.len;
+		memcpy(host, w->h.p, seg_host);
+	}
+	while (i < plen) {
+		while (i < plen && path[i] == '/')
+			i++;
+		if (i == plen)
+			break;
+		size_t s = i;
+		while (i < plen && path[i] != '/')
+			i++;
+		size_t n = i - s;
+		const char *name = path + s;
+		size_t j = i;
+		while (j < plen && path[j] == '/')
+			j++;
+		slash = j == plen && j > i;
+		last = s;
+		last_end = i;
+		if (is_dot(name, n))
+			continue;
+		if (is_dotdot(name, n)) {
+			if (w->g.len == 0 || (seg != SIZE_MAX && w->off == 0))
+				return FAST_FALLBACK;   /* a clamp or a step out of M */
+			if ((*err = pop(w)) < 0)
+				return FAST_FALLBACK;
+			if (seg != SIZE_MAX && w->off == 0 && umv_mnode_has_below(w->node))
+				return FAST_FALLBACK;
+			continue;
+		}
+		if (n > NAME_MAX)
+			return FAST_FALLBACK;
+		bool on_trie = w->off == 0;
+		if (on_trie && seg == SIZE_MAX && !umv_mnode_child(w->node, name, n)) {
+			if (!w->mount->host || w->h.len >= PATH_MAX)
+				return FAST_FALLBACK;
+			seg = s;
+			seg_host = w->h.len;
+			memcpy(host, w->h.p, seg_host);
+		}
+		if ((*err = append_name(w, name, n)) < 0)
+			return FAST_FALLBACK;
+		if (seg != SIZE_MAX && w->off == 0)
+			return FAST_FALLBACK;   /* back onto the trie: mounts decide */
+	}
+	if (seg == SIZE_MAX)
+		return FAST_FALLBACK;           /* ends on the trie: the slow walk is short */
+
+	/* h(T) + "/" + raw rest, NUL-terminated */
+	size_t rl = plen - seg;
+	if (seg_host + 1 + rl >= PATH_MAX)
+		return FAST_FALLBACK;
+	host[seg_host] = '/';
+	memcpy(host + seg_host + 1, path + seg, rl);
+	host[seg_host + 1 + rl] = '\0';
+
+	int fd = open_no_symlinks(host, 0);
+	bool creating = false;
+	if (fd == -ENOENT && (w->flags & UMV_PATH_CREATE) &&
+	    !is_dot(path + last, last_end - last) && !is_dotdot(path + last, last_end - last)) {
+		/* the parent, as the kernel sees it, must be a directory */
+		size_t cut = seg_host + 1 + (last - seg);
+		if (last == seg)
+			cut = seg_host ? seg_host : 1;
+		host[cut] = '\0';
+		fd = open_no_symlinks(host, O_DIRECTORY);
+		creating = true;
+	}
+	if (fd < 0)
+		return FAST_FALLBACK;
+	struct stat st;
+	int rc = fstat(fd, &st);
+	close(fd);
+	if (rc < 0)
+		return FAST_FALLBACK;
+	*trailing = slash;
+	w->synth = 0;
+	if (creating) {
+		w->exists = 0;
+		w->type = 0;
+		return FAST_DONE;
+	}
+	w->exists = 1;
+	w->type = st.st_mode & S_IFMT;
+	if (S_ISLNK(w->type) && !(w->flags & UMV_PATH_NOFOLLOW)) {
+		/* the slow walk follows it from here: rest = what follows the name */
+		if (buf_set(&w->rest, path, plen) < 0) {
+			*err = -ENOMEM;
+			return FAST_FALLBACK;
+		}
+		w->pos = last_end;
+		return FAST_FOLLOW;
+	}
+	return FAST_DONE;
+}
+
 static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 {
 	int rc = ensure_synth(w);
@@ -667,7 +815,43 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 		return -EXDEV;
 
 	struct walker w = { .mt = mt, .ctx = ctx, .flags = flags, .scope = "", .scope_len = 0 };
-	int rc = jump(&w, base, blen);
+	const unsigned no_fast = UMV_PATH_NO_FAST | UMV_PATH_PARENT | UMV_PATH_NO_XDEV |
+	                         UMV_PATH_NO_MAGICLINKS | UMV_PATH_NO_SYMLINKS |
+	                         UMV_PATH_BENEATH | UMV_PATH_IN_ROOT;
+	bool trailing = false;
+	int rc;
+	if (plen > 0 && !(flags & no_fast) && openat2_state != 0) {
+		rc = jump(&w, guest_path[0] == '/' ? "" : base, guest_path[0] == '/' ? 0 : blen);
+		if (rc < 0)
+			goto out;
+		int err;
+		enum fast_outcome fo = fast_walk(&w, guest_path, plen, &trailing, &err);
+		if (err < 0) {
+			rc = err;
+			goto out;
+		}
+		if (fo == FAST_DONE) {
+			rc = finish(&w, trailing, out);
+			out->fast = rc == 0;
+			goto out;
+		}
+		if (fo == FAST_FOLLOW) {
+			rc = follow(&w, true);
+			if (rc == 2) {
+				rc = finish(&w, trailing, out);
+				goto out;
+			}
+			if (rc >= 0)
+				rc = walk(&w, &trailing);
+			if (rc >= 0)
+				rc = finish(&w, trailing, out);
+			goto out;
+		}
+		trailing = false;
+		w.links = 0;
+	}
+
+	rc = jump(&w, base, blen);
 	if (rc < 0)
 		goto out;
 	if (flags & (UMV_PATH_BENEATH | UMV_PATH_IN_ROOT)) {
@@ -700,7 +884,7 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	rc = buf_set(&w.rest, guest_path, plen);
 	if (rc < 0)
 		goto out;
-	bool trailing = false;
+	w.pos = 0;
 	rc = walk(&w, &trailing);
 	if (rc >= 0)
 		rc = finish(&w, trailing, out);

@@ -911,7 +911,7 @@ static void compare_with_kernel(unsigned extra_flags, const char *label)
 	mkdirs(base);
 	int dfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cr_assert_geq(dfd, 0);
-	int agree = 0, errors = 0;
+	int agree = 0, errors = 0, fast = 0;
 	for (int i = 0; i < 3000; i++) {
 		char p[PATH_MAX];
 		gen_path(p, sizeof(p), rnd(4) == 0);
@@ -921,6 +921,14 @@ static void compare_with_kernel(unsigned extra_flags, const char *label)
 		struct umv_path_ctx c = { .cwd = "/", .base = base };
 		struct umv_path_result r;
 		int rc = umv_path_resolve(mt, &c, p, extra_flags | (nofollow ? UMV_PATH_NOFOLLOW : 0), &r);
+		if (rc != -k.err) {
+			char cmd[PATH_MAX * 2];
+			snprintf(cmd, sizeof(cmd), "cd %s && ls -lR %s/t >&2", base, tmp);
+			if (system(cmd) != 0)
+				fprintf(stderr, "ls failed\n");
+			if (rc == 0)
+				fprintf(stderr, "ours: %s host %s\n", r.guest, r.host);
+		}
 		cr_assert_eq(rc, -k.err, "%s: %s (nofollow %d): ours %d, kernel %d", label, p,
 		             nofollow, rc, -k.err);
 		if (rc == 0) {
@@ -930,6 +938,7 @@ static void compare_with_kernel(unsigned extra_flags, const char *label)
 			cr_assert(strncmp(r.host, k.path, hl) == 0 &&
 			          (r.host[hl] == '\0' || strcmp(r.host + hl, "/") == 0),
 			          "%s: %s host %s", label, p, r.host);
+			fast += r.fast;
 			umv_path_result_free(&r);
 			agree++;
 		} else {
@@ -940,6 +949,10 @@ static void compare_with_kernel(unsigned extra_flags, const char *label)
 	/* the generator must exercise both outcomes or the test proves little */
 	cr_expect_gt(agree, 300, "%s: only %d successes", label, agree);
 	cr_expect_gt(errors, 300, "%s: only %d errors", label, errors);
+	if (extra_flags & UMV_PATH_NO_FAST)
+		cr_expect_eq(fast, 0);
+	else
+		cr_expect_gt(fast, 300, "%s: the fast path answered only %d", label, fast);
 }
 
 Test(kernel, identity_agrees_with_kernel_slow_walk)
@@ -1016,4 +1029,52 @@ Test(kernel, bind_view_matches_identity_view)
 			umv_path_result_free(&rb);
 	}
 	cr_expect_gt(same, 200, "only %d comparable paths", same);
+}
+
+/* The fast path must be invisible: same answers as the component walk under
+ * a table with nested binds, binds inside the tree and a synthetic prefix. */
+Test(kernel, fast_path_equals_slow_walk_with_binds)
+{
+	mkdirs(P("%s/t", tmp));
+	rnd_state = 99;
+	gen_tree(P("%s/t", tmp), 3);
+	mkdirs(P("%s/other/b", tmp));
+	touch(P("%s/other/f", tmp));
+	char t[PATH_MAX + 8], g[128];
+	snprintf(t, sizeof(t), "%s/t", tmp);
+	snprintf(g, sizeof(g), "%s/g", virt);
+	cr_assert_eq(umv_mount_add(mt, g, UMV_MOUNT_REDIRECT, t, NULL, 0), 0);
+	cr_assert_eq(umv_mount_add(mt, P("%s/t/b", tmp), UMV_MOUNT_REDIRECT, P("%s/other", tmp), NULL, 0), 0);
+	cr_assert_eq(umv_mount_add(mt, P("%s/c/new/deep", g), UMV_MOUNT_REDIRECT, P("%s/other", tmp), NULL, 0), 0);
+	cr_assert_eq(umv_mount_add(mt, P("%s/a/a", g), UMV_MOUNT_OWNED, NULL, NULL, 0), 0);
+	const char *bases[] = { t, g, P("%s/a", t), P("%s/c", g), "/" };
+	int fast = 0, ok = 0;
+	for (int i = 0; i < 6000; i++) {
+		char p[PATH_MAX];
+		gen_path(p, sizeof(p), rnd(4) == 0);
+		unsigned flags = (rnd(3) == 0 ? UMV_PATH_NOFOLLOW : 0) |
+		                 (rnd(3) == 0 ? UMV_PATH_CREATE : 0) |
+		                 (rnd(8) == 0 ? UMV_PATH_DIRECTORY : 0);
+		struct umv_path_ctx c = { .cwd = bases[rnd(5)] };
+		struct umv_path_result a, b;
+		int ra = umv_path_resolve(mt, &c, p, flags, &a);
+		int rb = umv_path_resolve(mt, &c, p, flags | UMV_PATH_NO_FAST, &b);
+		cr_assert_eq(ra, rb, "%s from %s flags %#x: fast %d slow %d", p, c.cwd, flags, ra, rb);
+		if (ra)
+			continue;
+		ok++;
+		fast += a.fast;
+		cr_assert_str_eq(a.guest, b.guest, "%s", p);
+		cr_assert_str_eq(a.host ? a.host : "-", b.host ? b.host : "-", "%s", p);
+		cr_assert_eq(a.mount, b.mount, "%s", p);
+		cr_assert_eq(a.exists, b.exists, "%s", p);
+		cr_assert_eq(a.type, b.type, "%s", p);
+		cr_assert_eq(a.synthetic, b.synthetic, "%s", p);
+		cr_assert_eq(a.mount_root, b.mount_root, "%s", p);
+		cr_assert_eq(a.trailing_slash, b.trailing_slash, "%s", p);
+		umv_path_result_free(&a);
+		umv_path_result_free(&b);
+	}
+	cr_expect_gt(ok, 1000, "only %d successes", ok);
+	cr_expect_gt(fast, 300, "the fast path answered only %d", fast);
 }
