@@ -489,7 +489,6 @@ static int walk(struct walker *w, bool *trailing)
 			if (rc < 0)
 				return rc;
 			w->parent_synthetic = w->synth == 1;
-			size_t glen = w->g.len;
 			rc = append_name(w, name, n);
 			if (rc < 0)
 				return rc;
@@ -505,7 +504,6 @@ static int walk(struct walker *w, bool *trailing)
 				w->synth = 0;
 				return 0;
 			}
-			(void)glen;
 			rc = classify(w, true);
 			if (rc == -ENOENT) {
 				w->exists = 0;

@@ -127,9 +127,13 @@ struct umv_path_ctx {
 struct umv_path_result {
 	char *guest;            /* canonical guest path (malloc) */
 	size_t guest_len;
-	char *host;             /* host path for the kernel (malloc), NULL when
-	                           the owning mount has no host dir or the object
-	                           is a synthetic directory */
+	char *host;             /* host path for the kernel (malloc), ending in
+	                           '/' when the argument did; NULL when the owning
+	                           mount has no host dir, the object is a
+	                           synthetic directory, or (UMV_PATH_PARENT) the
+	                           name is missing in a synthetic directory: the
+	                           caller answers ENOENT to removals and EACCES to
+	                           creations there */
 	size_t host_len;
 	const struct umv_mount *mount; /* owning mount */
 	int exists;             /* 1 yes, 0 no (UMV_PATH_CREATE), -1 unknown */
