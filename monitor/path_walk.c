@@ -240,6 +240,17 @@ static int pop(struct walker *w)
 	}
 	if (w->mount->host)
 		buf_cut(&w->h, w->h.len - (old - w->g.len));
+	if (w->xdev_check && w->mount->host) {
+		/* climbing out of a host mount below the start is a crossing too */
+		struct stat st;
+		int rc = umv_host_stat(w->h.p, w->h.len, w->off == 0, &st);
+		if (rc < 0 && w->off == 0)
+			return 0;       /* a synthetic trie node: no host device */
+		if (rc < 0)
+			return rc;
+		if (st.st_dev != w->xdev)
+			return -EXDEV;
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -526,18 +527,24 @@ Test(walk, resolve_flags_match_openat2)
 	ln("a/f", P("%s/base/rel", tmp));
 	int dfd = open(P("%s/base", tmp), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cr_assert_geq(dfd, 0);
-	struct { const char *p; unsigned long long res; int err; } cases[] = {
-		{ "/etc", RESOLVE_BENEATH, EXDEV },
-		{ "..", RESOLVE_BENEATH, EXDEV },
-		{ "abs", RESOLVE_BENEATH, EXDEV },
-		{ "rel", RESOLVE_NO_SYMLINKS, ELOOP },
-		{ "/proc/self/cwd", RESOLVE_NO_MAGICLINKS, ELOOP },
-		{ "/proc/self/cwd", RESOLVE_BENEATH, EXDEV },
-		{ "/proc/1", RESOLVE_NO_XDEV, EXDEV },
+	int procfd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(procfd, 0);
+	struct { const char *p; unsigned long long res; int err; bool in_proc; } cases[] = {
+		{ "/etc", RESOLVE_BENEATH, EXDEV, false },
+		{ "..", RESOLVE_BENEATH, EXDEV, false },
+		{ "abs", RESOLVE_BENEATH, EXDEV, false },
+		{ "rel", RESOLVE_NO_SYMLINKS, ELOOP, false },
+		{ "/proc/self/cwd", RESOLVE_NO_MAGICLINKS, ELOOP, false },
+		{ "/proc/self/cwd", RESOLVE_BENEATH, EXDEV, false },
+		{ "/proc/1", RESOLVE_NO_XDEV, EXDEV, false },
+		{ "../..", RESOLVE_NO_XDEV, EXDEV, true },
+		{ "../../etc", RESOLVE_NO_XDEV, EXDEV, true },
+		{ "../self", RESOLVE_NO_XDEV, 0, true },
+		{ "../..", RESOLVE_IN_ROOT, 0, true },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = cases[i].res };
-		long fd = syscall(SYS_openat2, dfd, cases[i].p, &how, sizeof(how));
+		long fd = syscall(SYS_openat2, cases[i].in_proc ? procfd : dfd, cases[i].p, &how, sizeof(how));
 		if (fd < 0 && errno == ENOSYS)
 			cr_skip_test("openat2 is not available on this kernel");
 		int kerr = fd < 0 ? errno : 0;
@@ -546,7 +553,8 @@ Test(walk, resolve_flags_match_openat2)
 		/* /proc/self/cwd under BENEATH: the absolute path fails first */
 		cr_expect_eq(kerr, cases[i].err, "kernel openat2(%s, %#llx) = %d", cases[i].p,
 		             cases[i].res, kerr);
-		struct umv_path_ctx c = { .cwd = "/", .base = P("%s/base", tmp), .self_pid = getpid() };
+		struct umv_path_ctx c = { .cwd = "/", .base = cases[i].in_proc ? "/proc/sys" : P("%s/base", tmp),
+		                          .self_pid = getpid() };
 		struct umv_path_result r;
 		long f = umv_path_flags_from_resolve(cases[i].res);
 		cr_assert_geq(f, 0);
@@ -555,6 +563,7 @@ Test(walk, resolve_flags_match_openat2)
 		umv_path_result_free(&r);
 	}
 	close(dfd);
+	close(procfd);
 }
 
 Test(walk, shadowing_and_umount_change_the_walk)
@@ -1077,4 +1086,90 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	}
 	cr_expect_gt(ok, 1000, "only %d successes", ok);
 	cr_expect_gt(fast, 300, "the fast path answered only %d", fast);
+}
+
+/* EACCES comes from the host, as the guest's user would get it natively:
+ * checked in a child that drops root. */
+Test(walk, eacces_from_the_host)
+{
+	cr_assert_eq(chmod(tmp, 0755), 0);
+	mkdirs(P("%s/locked/in", tmp));
+	touch(P("%s/open", tmp));
+	cr_assert_eq(chmod(P("%s/locked", tmp), 0700), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(77);
+		struct umv_path_result r;
+		int code = 0;
+		const char *p = P("%s/locked/in", tmp);
+		struct stat st;
+		if (stat(p, &st) == 0 || errno != EACCES)
+			code |= 1;      /* the kernel must refuse it first */
+		if (res("/", p, 0, &r) != -EACCES)
+			code |= 2;
+		if (res("/", p, UMV_PATH_NO_FAST, &r) != -EACCES)
+			code |= 4;
+		if (res(tmp, "locked/new", UMV_PATH_CREATE, &r) != -EACCES)
+			code |= 8;
+		if (res(tmp, "open", 0, &r) != 0)
+			code |= 16;
+		else
+			umv_path_result_free(&r);
+		_exit(code);
+	}
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		cr_skip_test("cannot switch to uid 65534 to test permissions");
+	cr_expect_eq(WEXITSTATUS(status), 0, "failed checks: %#x", WEXITSTATUS(status));
+}
+
+/* -r ROOT with the host's /proc bound in: magic links are found by host path */
+Test(walk, proc_bound_into_a_rootfs)
+{
+	mkdirs(P("%s/root/etc", tmp));
+	touch(P("%s/root/etc/marker", tmp));
+	cr_assert_eq(umv_mount_add(mt, "/", UMV_MOUNT_REDIRECT, P("%s/root", tmp), NULL, 0), 0);
+	cr_assert_eq(umv_mount_add(mt, "/proc", UMV_MOUNT_REDIRECT, "/proc", NULL, 0), 0);
+	struct umv_path_ctx c = { .cwd = "/", .self_pid = getpid(), .self_tid = gettid(),
+	                          .resolve_proc_link = proc_cb };
+	struct umv_path_result r;
+	cr_assert_eq(umv_path_resolve(mt, &c, "/proc/self/root/etc/marker", 0, &r), 0);
+	cr_expect_str_eq(r.guest, "/etc/marker");
+	cr_expect_str_eq(r.host, P("%s/root/etc/marker", tmp));
+	umv_path_result_free(&r);
+	/* the host's /etc is not reachable through /proc/1/root either */
+	cr_expect_eq(umv_path_resolve(mt, &c, "/proc/1/root/etc/passwd", 0, &r), -EACCES);
+	/* a host-side path to /proc through a bind is still the host's /proc */
+	cr_assert_eq(umv_mount_add(mt, "/hostproc", UMV_MOUNT_REDIRECT, "/proc", NULL, 0), 0);
+	cr_assert_eq(umv_path_resolve(mt, &c, "/hostproc/self/root/etc/marker", 0, &r), 0);
+	cr_expect_str_eq(r.guest, "/etc/marker");
+	umv_path_result_free(&r);
+}
+
+Test(walk, parent_mode)
+{
+	mkdirs(P("%s/d", tmp));
+	touch(P("%s/d/f", tmp));
+	ln("d", P("%s/ld", tmp));
+	ln("f", P("%s/d/lf", tmp));
+	/* links before the last name are followed, the last one is not */
+	expect_ok(tmp, "ld/lf", UMV_PATH_PARENT, P("%s/d/lf", tmp), P("%s/d/lf", tmp), 1);
+	expect_ok(tmp, "ld/new", UMV_PATH_PARENT, P("%s/d/new", tmp), P("%s/d/new", tmp), 0);
+	expect_ok(tmp, "ld", UMV_PATH_PARENT, P("%s/ld", tmp), P("%s/ld", tmp), 1);
+	/* "." and ".." as last names are the syscall's to refuse */
+	expect_ok(tmp, "d/..", UMV_PATH_PARENT, P("%s/d/..", tmp), P("%s/d/..", tmp), 1);
+	expect_err(tmp, "d/f/x", UMV_PATH_PARENT, ENOTDIR);
+	expect_err(tmp, "missing/x", UMV_PATH_PARENT, ENOENT);
+	/* the host path given back makes the kernel answer as natively */
+	struct umv_path_result r;
+	cr_assert_eq(res(tmp, "ld/", UMV_PATH_PARENT, &r), 0);
+	cr_expect_eq(rmdir(r.host), -1);
+	int native_err = errno;
+	cr_expect_eq(rmdir(P("%s/ld/", tmp)), -1);
+	cr_expect_eq(errno, native_err);
+	umv_path_result_free(&r);
 }
