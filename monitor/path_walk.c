@@ -128,12 +128,14 @@ static int mount_changed(struct walker *w, const struct umv_mount *m)
 	return rebuild_host(w);
 }
 
-/* Puts the walk at canonical guest path p (absolute, "" or "/" = root). */
+/* Puts the walk at guest path p (absolute; "" or "/" = root). p comes from
+ * the context or the /proc callback and should be canonical; "." and ".."
+ * in it are still folded lexically so a sloppy caller cannot confuse the
+ * trie position. p must not point into w->g. */
 static int jump(struct walker *w, const char *p, size_t n)
 {
-	if (n == 1 && p[0] == '/')
-		n = 0;
-	if (buf_set(&w->g, p, n) < 0)
+	buf_cut(&w->g, 0);
+	if (buf_reserve(&w->g, n + 1) < 0)
 		return -ENOMEM;
 	const struct umv_mnode *node = umv_mnode_root(w->mt);
 	size_t off = 0, i = 0;
@@ -143,9 +145,27 @@ static int jump(struct walker *w, const char *p, size_t n)
 		size_t s = i;
 		while (i < n && p[i] != '/')
 			i++;
-		if (i == s)
-			break;
-		const struct umv_mnode *k = off ? NULL : umv_mnode_child(node, p + s, i - s);
+		size_t cl = i - s;
+		if (cl == 0 || (cl == 1 && p[s] == '.'))
+			continue;
+		if (cl == 2 && p[s] == '.' && p[s + 1] == '.') {
+			if (w->g.len == 0)
+				continue;
+			size_t k = w->g.len;
+			while (w->g.p[k - 1] != '/')
+				k--;
+			buf_cut(&w->g, k - 1);
+			if (off)
+				off--;
+			else
+				node = umv_mnode_parent(node);
+			continue;
+		}
+		w->g.p[w->g.len++] = '/';
+		memcpy(w->g.p + w->g.len, p + s, cl);
+		w->g.len += cl;
+		w->g.p[w->g.len] = '\0';
+		const struct umv_mnode *k = off ? NULL : umv_mnode_child(node, p + s, cl);
 		if (k)
 			node = k;
 		else

@@ -707,6 +707,8 @@ static int proc_cb(const struct umv_path_ctx *c, pid_t pid, const char *link, ch
 		*out = strdup("/");
 	else if (strcmp(link, "fd/500") == 0)
 		*out = strdup(P("%s/x/y/file", virt));
+	else if (strcmp(link, "fd/502") == 0)
+		*out = strdup("//etc/./../etc//");      /* sloppy, still canonicalised */
 	else if (strcmp(link, "fd/501") == 0)
 		return UMV_PROC_LINK_OBJECT;
 	else
@@ -739,6 +741,11 @@ Test(walk, proc_magic_links_stay_in_the_guest_view)
 	cr_expect_str_eq(r.guest, P("%s/x/y/file", virt));
 	cr_expect_eq(r.type, S_IFREG);
 	umv_path_result_free(&r);
+	cr_assert_eq(dup2(500, 502), 502);
+	cr_assert_eq(umv_path_resolve(mt, &c, "/proc/self/fd/502/passwd", 0, &r), 0);
+	cr_expect_str_eq(r.guest, "/etc/passwd");
+	umv_path_result_free(&r);
+	close(502);
 	/* readlink of /proc/self/cwd is the engine's: the walk stops on the link */
 	cr_assert_eq(umv_path_resolve(mt, &c, "/proc/self/cwd", UMV_PATH_NOFOLLOW, &r), 0);
 	cr_expect_str_eq(r.host, P("/proc/%d/cwd", getpid()));
