@@ -617,6 +617,61 @@ static int open_no_symlinks(const char *path, unsigned extra)
 
 enum fast_outcome { FAST_FALLBACK, FAST_DONE, FAST_FOLLOW };
 
+/* UMV_PATH_PARENT: the kernel checks the parent (one openat2 with
+ * O_DIRECTORY) and the last name is lstat'ed relative to it, as the
+ * component walk would. The last name must not be a trie node, "." or "..". */
+static enum fast_outcome fast_parent(struct walker *w, const char *path, size_t seg,
+                                     size_t seg_host, char *host, size_t last,
+                                     size_t last_end, bool slash, bool *trailing, int *err)
+{
+	const char *lname = path + last;
+	size_t ln = last_end - last;
+	if (ln == 0 || ln > NAME_MAX || is_dot(lname, ln) || is_dotdot(lname, ln))
+		return FAST_FALLBACK;
+	if (seg == SIZE_MAX) {
+		/* the parent is a trie node: the kernel starts at its host dir */
+		if (umv_mnode_child(w->node, lname, ln) || !w->mount->host || w->h.len >= PATH_MAX)
+			return FAST_FALLBACK;
+		seg = last;
+		seg_host = w->h.len;
+		memcpy(host, w->h.p, seg_host);
+	}
+	size_t pl = last - seg, hl;
+	if (seg_host + 1 + pl >= PATH_MAX)
+		return FAST_FALLBACK;
+	if (pl == 0) {
+		hl = seg_host;
+		if (hl == 0)
+			host[hl++] = '/';
+	} else {
+		host[seg_host] = '/';
+		memcpy(host + seg_host + 1, path + seg, pl);
+		hl = seg_host + 1 + pl;
+	}
+	host[hl] = '\0';
+	int fd = open_no_symlinks(host, O_DIRECTORY);
+	if (fd < 0)
+		return FAST_FALLBACK;
+	char name[NAME_MAX + 1];
+	memcpy(name, lname, ln);
+	name[ln] = '\0';
+	struct stat st;
+	int rc = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW);
+	int e = rc < 0 ? errno : 0;
+	close(fd);
+	if (rc < 0 && e != ENOENT)
+		return FAST_FALLBACK;
+	if ((*err = append_name(w, lname, ln)) < 0)
+		return FAST_FALLBACK;
+	if (w->off == 0)
+		return FAST_FALLBACK;
+	*trailing = slash;
+	w->synth = 0;
+	w->exists = rc == 0;
+	w->type = rc == 0 ? st.st_mode & S_IFMT : 0;
+	return FAST_DONE;
+}
+
 /* The lexical walk of the argument over the trie, then one kernel lookup.
  *
  * Trie nodes are directories by the table's own rules, so the walk through
@@ -635,6 +690,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 	char host[PATH_MAX];            /* h(T), then h(T) + "/" + the raw rest */
 	size_t i = 0, last = 0, last_end = 0;
 	bool slash = false;
+	bool parent = w->flags & UMV_PATH_PARENT;
 	*err = 0;
 	if (w->off > 0) {
 		/* a relative path from a base inside a mount's region */
@@ -660,6 +716,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		slash = j == plen && j > i;
 		last = s;
 		last_end = i;
+		if (parent && j == plen)
+			break;                  /* the last name is judged below */
 		if (is_dot(name, n))
 			continue;
 		if (is_dotdot(name, n)) {
@@ -686,6 +744,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		if (seg != SIZE_MAX && w->off == 0)
 			return FAST_FALLBACK;   /* back onto the trie: mounts decide */
 	}
+	if (parent)
+		return fast_parent(w, path, seg, seg_host, host, last, last_end, slash, trailing, err);
 	if (seg == SIZE_MAX)
 		return FAST_FALLBACK;           /* ends on the trie: the slow walk is short */
 
@@ -844,7 +904,7 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 		return -EXDEV;
 
 	struct walker w = { .mt = mt, .ctx = ctx, .flags = flags, .scope = "", .scope_len = 0 };
-	const unsigned no_fast = UMV_PATH_NO_FAST | UMV_PATH_PARENT | UMV_PATH_NO_XDEV |
+	const unsigned no_fast = UMV_PATH_NO_FAST | UMV_PATH_NO_XDEV |
 	                         UMV_PATH_NO_MAGICLINKS | UMV_PATH_NO_SYMLINKS |
 	                         UMV_PATH_BENEATH | UMV_PATH_IN_ROOT;
 	bool trailing = false;

@@ -1064,13 +1064,14 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	cr_assert_eq(umv_mount_add(mt, P("%s/c/new/deep", g), UMV_MOUNT_REDIRECT, P("%s/other", tmp), NULL, 0), 0);
 	cr_assert_eq(umv_mount_add(mt, P("%s/a/a", g), UMV_MOUNT_OWNED, NULL, NULL, 0), 0);
 	const char *bases[] = { t, g, P("%s/a", t), P("%s/c", g), "/" };
-	int fast = 0, ok = 0;
+	int fast = 0, ok = 0, fast_parent = 0;
 	for (int i = 0; i < 6000; i++) {
 		char p[PATH_MAX];
 		gen_path(p, sizeof(p), rnd(4) == 0);
 		unsigned flags = (rnd(3) == 0 ? UMV_PATH_NOFOLLOW : 0) |
 		                 (rnd(3) == 0 ? UMV_PATH_CREATE : 0) |
-		                 (rnd(8) == 0 ? UMV_PATH_DIRECTORY : 0);
+		                 (rnd(8) == 0 ? UMV_PATH_DIRECTORY : 0) |
+		                 (rnd(4) == 0 ? UMV_PATH_PARENT : 0);
 		struct umv_path_ctx c = { .cwd = bases[rnd(5)] };
 		struct umv_path_result a, b;
 		int ra = umv_path_resolve(mt, &c, p, flags, &a);
@@ -1080,6 +1081,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 			continue;
 		ok++;
 		fast += a.fast;
+		fast_parent += a.fast && (flags & UMV_PATH_PARENT);
 		cr_assert_str_eq(a.guest, b.guest, "%s", p);
 		cr_assert_str_eq(a.host ? a.host : "-", b.host ? b.host : "-", "%s", p);
 		cr_assert_eq(a.mount, b.mount, "%s", p);
@@ -1093,6 +1095,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	}
 	cr_expect_gt(ok, 1000, "only %d successes", ok);
 	cr_expect_gt(fast, 300, "the fast path answered only %d", fast);
+	cr_expect_gt(fast_parent, 100, "the fast path answered only %d PARENT calls", fast_parent);
 }
 
 /* EACCES comes from the host, as the guest's user would get it natively:
