@@ -106,6 +106,7 @@ struct walker {
 	dev_t xdev;
 	const struct umv_mount *xmount;
 	bool parent_synthetic;
+	bool object;                    /* stopped on a /proc link to a non-file */
 };
 
 static int rebuild_host(struct walker *w)
@@ -403,6 +404,7 @@ static int read_link(struct walker *w, struct buf *target, bool final)
 				free(guest);
 				w->type = 0;
 				w->exists = 1;
+				w->object = true;
 				return final ? 2 : -ENOTDIR;
 			}
 			if (rc != UMV_PROC_LINK_PATH || !guest || guest[0] != '/') {
@@ -802,7 +804,7 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	int rc = ensure_synth(w);
 	if (rc < 0)
 		return rc;
-	if (!(w->flags & UMV_PATH_PARENT) && w->exists == 1 && w->type &&
+	if (!(w->flags & UMV_PATH_PARENT) && w->exists == 1 && (w->type || w->object) &&
 	    !S_ISDIR(w->type) && (trailing || (w->flags & UMV_PATH_DIRECTORY)))
 		return -ENOTDIR;
 	memset(out, 0, sizeof(*out));

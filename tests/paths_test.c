@@ -759,6 +759,8 @@ Test(walk, proc_magic_links_stay_in_the_guest_view)
 	cr_expect_str_eq(r.host, P("/proc/%d/fd/501", getpid()));
 	umv_path_result_free(&r);
 	cr_expect_eq(umv_path_resolve(mt, &c, "/proc/self/fd/501/x", 0, &r), -ENOTDIR);
+	cr_expect_eq(umv_path_resolve(mt, &c, "/proc/self/fd/501/", 0, &r), -ENOTDIR);
+	cr_expect_eq(umv_path_resolve(mt, &c, "/proc/self/fd/501", UMV_PATH_DIRECTORY, &r), -ENOTDIR);
 	cr_expect_eq(umv_path_resolve(mt, &c, P("/proc/self/fd/%d", pfd[1]), 0, &r), -ENOENT);
 	close(pfd[0]);
 	close(pfd[1]);
