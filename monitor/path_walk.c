@@ -107,6 +107,8 @@ struct walker {
 	const struct umv_mount *xmount;
 	bool parent_synthetic;
 	bool object;                    /* stopped on a /proc link to a non-file */
+	bool pass_ok;                   /* fast path: the argument as written works */
+	bool passthrough;
 };
 
 static int rebuild_host(struct walker *w)
@@ -619,6 +621,20 @@ static int open_no_symlinks(const char *path, unsigned extra)
 
 enum fast_outcome { FAST_FALLBACK, FAST_DONE, FAST_FOLLOW };
 
+/* Called where the kernel takes over (g, h = T): would the guest's own
+ * argument, resolved by the kernel from the guest's real cwd/dirfd (the host
+ * object of the base), walk the same string we hand openat2? Relative: only
+ * if nothing precedes T (T is the base). Absolute: only if the argument
+ * spells T exactly and T's host path is its guest path. */
+static bool seg_is_passthrough(const struct walker *w, const char *path, size_t seg)
+{
+	if (path[0] != '/')
+		return seg == 0;
+	if (w->h.len != w->g.len || memcmp(w->h.p, w->g.p, w->g.len) != 0)
+		return false;
+	return seg == w->g.len + 1 && memcmp(path, w->g.p, w->g.len) == 0 && path[w->g.len] == '/';
+}
+
 /* UMV_PATH_PARENT: the kernel checks the parent (one openat2 with
  * O_DIRECTORY) and the last name is lstat'ed relative to it, as the
  * component walk would. The last name must not be a trie node, "." or "..". */
@@ -637,6 +653,7 @@ static enum fast_outcome fast_parent(struct walker *w, const char *path, size_t 
 		seg = last;
 		seg_host = w->h.len;
 		memcpy(host, w->h.p, seg_host);
+		w->pass_ok = seg_is_passthrough(w, path, seg);
 	}
 	size_t pl = last - seg, hl;
 	if (seg_host + 1 + pl >= PATH_MAX)
@@ -671,6 +688,7 @@ static enum fast_outcome fast_parent(struct walker *w, const char *path, size_t 
 	w->synth = 0;
 	w->exists = rc == 0;
 	w->type = rc == 0 ? st.st_mode & S_IFMT : 0;
+	w->passthrough = w->pass_ok;
 	return FAST_DONE;
 }
 
@@ -701,6 +719,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		seg = 0;
 		seg_host = w->h.len;
 		memcpy(host, w->h.p, seg_host);
+		w->pass_ok = seg_is_passthrough(w, path, seg);
 	}
 	while (i < plen) {
 		while (i < plen && path[i] == '/')
@@ -740,6 +759,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 			seg = s;
 			seg_host = w->h.len;
 			memcpy(host, w->h.p, seg_host);
+			w->pass_ok = seg_is_passthrough(w, path, seg);
 		}
 		if ((*err = append_name(w, name, n)) < 0)
 			return FAST_FALLBACK;
@@ -783,6 +803,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 	if (creating) {
 		w->exists = 0;
 		w->type = 0;
+		w->passthrough = w->pass_ok;
 		return FAST_DONE;
 	}
 	w->exists = 1;
@@ -796,6 +817,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		w->pos = last_end;
 		return FAST_FOLLOW;
 	}
+	w->passthrough = w->pass_ok;
 	return FAST_DONE;
 }
 
@@ -835,6 +857,7 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	out->synthetic = w->synth == 1;
 	out->mount_root = w->off == 0 && umv_mnode_mount(w->node) != NULL;
 	out->trailing_slash = trailing;
+	out->passthrough = w->passthrough;
 	return 0;
 }
 

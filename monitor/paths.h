@@ -142,6 +142,12 @@ struct umv_path_result {
 	bool mount_root;        /* the result is a mount point */
 	bool trailing_slash;    /* the final component was written with a '/' */
 	bool fast;              /* answered by the fast path (statistics) */
+	bool passthrough;       /* proven: the argument exactly as the guest wrote
+	                           it, resolved by the kernel from the guest's
+	                           real cwd/dirfd (the host object of the base),
+	                           reaches the same object without crossing a
+	                           symlink: the engine may let the call run
+	                           unmodified instead of rewriting the path */
 };
 
 /* Resolves guest_path (as the guest passed it) in the guest's namespace.

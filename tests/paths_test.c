@@ -314,6 +314,21 @@ Test(walk, synthetic_ancestors)
 	          P("%s/src/sub/file", tmp), 1);
 	expect_ok("/", P("%s/x//y/./sub/../file", virt), 0, P("%s/x/y/file", virt),
 	          P("%s/src/file", tmp), 1);
+	/* the kernel could not resolve a guest-only path as written; a relative
+	 * path from the bind's root (the guest's real cwd is its host dir) or a
+	 * host-identical path it can */
+	cr_assert_eq(res("/", P("%s/x/y/sub/file", virt), 0, &r), 0);
+	cr_expect(r.fast && !r.passthrough);
+	umv_path_result_free(&r);
+	cr_assert_eq(res(P("%s/x/y", virt), "sub/file", 0, &r), 0);
+	cr_expect(r.fast && r.passthrough);
+	umv_path_result_free(&r);
+	cr_assert_eq(res("/", P("%s/src/sub/file", tmp), 0, &r), 0);
+	cr_expect(r.fast && r.passthrough);
+	umv_path_result_free(&r);
+	cr_assert_eq(res("/", P("%s/src/../src/sub/file", tmp), 0, &r), 0);
+	cr_expect(r.fast && r.passthrough);
+	umv_path_result_free(&r);
 	/* chdir through synthetic dirs works; other names there do not exist */
 	expect_ok(P("%s/x", virt), "y/file", 0, P("%s/x/y/file", virt), P("%s/src/file", tmp), 1);
 	expect_err("/", P("%s/other", virt), 0, ENOENT);
@@ -1049,6 +1064,39 @@ Test(kernel, bind_view_matches_identity_view)
 	cr_expect_gt(same, 200, "only %d comparable paths", same);
 }
 
+/* A passthrough answer is a promise about the kernel: the argument as
+ * written, from the base's host directory, reaches the object at r->host. */
+static void check_passthrough(const struct umv_path_ctx *c, const char *p, unsigned flags,
+                              const struct umv_path_result *r)
+{
+	struct umv_path_result base = { 0 };
+	int dfd = AT_FDCWD;
+	if (p[0] != '/') {
+		cr_assert_eq(umv_path_resolve(mt, c, ".", UMV_PATH_NO_FAST, &base), 0);
+		cr_assert_not_null(base.host, "passthrough from a base without host dir: %s", p);
+		dfd = open(base.host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		cr_assert_geq(dfd, 0);
+	}
+	bool nofollow = (flags & (UMV_PATH_NOFOLLOW | UMV_PATH_PARENT)) != 0;
+	int fd = openat(dfd, p, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	int err = fd < 0 ? errno : 0;
+	if (r->exists == 1 && !(r->trailing_slash && (flags & UMV_PATH_PARENT))) {
+		cr_assert_geq(fd, 0, "passthrough %s from %s: kernel says %s", p, c->cwd, strerror(err));
+		struct stat k, o;
+		cr_assert_eq(fstat(fd, &k), 0);
+		cr_assert_eq(lstat(r->host, &o), 0);
+		cr_assert(k.st_dev == o.st_dev && k.st_ino == o.st_ino,
+		          "passthrough %s from %s: kernel reaches another object than %s", p, c->cwd, r->host);
+	} else if (r->exists == 0) {
+		cr_assert_eq(err, ENOENT, "passthrough %s (missing) from %s: kernel says %d", p, c->cwd, err);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	umv_path_result_free(&base);
+}
+
 /* The fast path must be invisible: same answers as the component walk under
  * a table with nested binds, binds inside the tree and a synthetic prefix. */
 Test(kernel, fast_path_equals_slow_walk_with_binds)
@@ -1066,7 +1114,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	cr_assert_eq(umv_mount_add(mt, P("%s/c/new/deep", g), UMV_MOUNT_REDIRECT, P("%s/other", tmp), NULL, 0), 0);
 	cr_assert_eq(umv_mount_add(mt, P("%s/a/a", g), UMV_MOUNT_OWNED, NULL, NULL, 0), 0);
 	const char *bases[] = { t, g, P("%s/a", t), P("%s/c", g), "/" };
-	int fast = 0, ok = 0, fast_parent = 0;
+	int fast = 0, ok = 0, fast_parent = 0, passthrough = 0;
 	for (int i = 0; i < 6000; i++) {
 		char p[PATH_MAX];
 		gen_path(p, sizeof(p), rnd(4) == 0);
@@ -1092,12 +1140,17 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 		cr_assert_eq(a.synthetic, b.synthetic, "%s", p);
 		cr_assert_eq(a.mount_root, b.mount_root, "%s", p);
 		cr_assert_eq(a.trailing_slash, b.trailing_slash, "%s", p);
+		if (a.passthrough) {
+			check_passthrough(&c, p, flags, &a);
+			passthrough++;
+		}
 		umv_path_result_free(&a);
 		umv_path_result_free(&b);
 	}
 	cr_expect_gt(ok, 1000, "only %d successes", ok);
 	cr_expect_gt(fast, 300, "the fast path answered only %d", fast);
 	cr_expect_gt(fast_parent, 100, "the fast path answered only %d PARENT calls", fast_parent);
+	cr_expect_gt(passthrough, 100, "only %d passthrough answers", passthrough);
 }
 
 /* EACCES comes from the host, as the guest's user would get it natively:
