@@ -126,8 +126,8 @@ static int rebuild_host(struct walker *w)
 static int mount_changed(struct walker *w, const struct umv_mount *m)
 {
 	w->mount = m;
-	if (w->xdev_check && m != w->xmount)
-		return -EXDEV;
+	if (w->xmount && m != w->xmount)
+		return -EXDEV;          /* RESOLVE_NO_XDEV: a mount of the guest */
 	return rebuild_host(w);
 }
 
@@ -986,13 +986,17 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	if (flags & UMV_PATH_NO_XDEV) {
 		w.xmount = w.mount;
 		w.xdev_check = false;
-		if (w.mount->host && w.synth != 1) {
+		if (w.mount->host) {
 			struct stat st;
 			rc = umv_host_stat(w.h.p, w.h.len, true, &st);
-			if (rc < 0)
+			if (rc == 0) {
+				w.xdev = st.st_dev;
+				w.xdev_check = true;
+			} else if (w.off != 0) {
 				goto out;
-			w.xdev = st.st_dev;
-			w.xdev_check = true;
+			}
+			/* a synthetic start has no device: only mounts are compared */
+			rc = 0;
 		}
 	}
 	rc = buf_set(&w.rest, guest_path, plen);

@@ -147,7 +147,9 @@ struct umv_path_result {
 	                           real cwd/dirfd (the host object of the base),
 	                           reaches the same object without crossing a
 	                           symlink: the engine may let the call run
-	                           unmodified instead of rewriting the path */
+	                           unmodified instead of rewriting the path (paths
+	                           the call returns, e.g. readlink of /proc/PID/cwd,
+	                           still need umv_mount_host_to_guest) */
 };
 
 /* Resolves guest_path (as the guest passed it) in the guest's namespace.

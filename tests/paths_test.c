@@ -518,6 +518,13 @@ Test(walk, resolve_flags)
 	/* NO_XDEV: crossing into a mount of the guest */
 	cr_assert_eq(umv_mount_add(mt, P("%s/a", b), UMV_MOUNT_REDIRECT, P("%s/base/a", tmp), NULL, 0), 0);
 	cr_expect_eq(umv_path_resolve(mt, &c, "a/f", UMV_PATH_NO_XDEV, &r), -EXDEV);
+	/* from a synthetic directory there is no host device, mounts still count */
+	cr_assert_eq(umv_mount_add(mt, P("%s/v/w", virt), UMV_MOUNT_REDIRECT, b, NULL, 0), 0);
+	struct umv_path_ctx cv = { .cwd = P("%s/v", virt) };
+	cr_expect_eq(umv_path_resolve(mt, &cv, "w/etc", UMV_PATH_NO_XDEV, &r), -EXDEV);
+	cr_expect_eq(umv_path_resolve(mt, &cv, "nothing", UMV_PATH_NO_XDEV, &r), -ENOENT);
+	cr_assert_eq(umv_path_resolve(mt, &cv, "w/etc", 0, &r), 0);
+	umv_path_result_free(&r);
 	cr_assert_eq(umv_path_resolve(mt, &c, "etc", UMV_PATH_NO_XDEV, &r), 0);
 	umv_path_result_free(&r);
 	/* and the host's own mounts: / and /proc are different file systems */
