@@ -107,6 +107,7 @@ struct walker {
 	const struct umv_mount *xmount;
 	bool parent_synthetic;
 	bool object;                    /* stopped on a /proc link to a non-file */
+	bool last_lexical;              /* the final name was appended as written */
 	bool pass_ok;                   /* fast path: the argument as written works */
 	bool passthrough;
 };
@@ -516,8 +517,13 @@ static int walk(struct walker *w, bool *trailing)
 		if (w->type && !S_ISDIR(w->type))
 			return -ENOTDIR;
 
-		if (final && (w->flags & UMV_PATH_PARENT)) {
-			/* the caller's syscall judges the last name on the host */
+		if (final && ((w->flags & UMV_PATH_PARENT) ||
+		              (slash && (w->flags & UMV_PATH_CREATE) &&
+		               !is_dot(name, n) && !is_dotdot(name, n)))) {
+			/* the caller's syscall judges the last name on the host;
+			 * open(O_CREAT) never looks up a name written with a
+			 * trailing slash: the kernel answers EISDIR */
+			w->last_lexical = true;
 			if (!is_dot(name, n) && !is_dotdot(name, n) && n > NAME_MAX)
 				return -ENAMETOOLONG;
 			int rc = ensure_synth(w);
@@ -686,6 +692,7 @@ static enum fast_outcome fast_parent(struct walker *w, const char *path, size_t 
 		return FAST_FALLBACK;
 	*trailing = slash;
 	w->synth = 0;
+	w->last_lexical = true;
 	w->exists = rc == 0;
 	w->type = rc == 0 ? st.st_mode & S_IFMT : 0;
 	w->passthrough = w->pass_ok;
@@ -826,7 +833,7 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	int rc = ensure_synth(w);
 	if (rc < 0)
 		return rc;
-	if (!(w->flags & UMV_PATH_PARENT) && w->exists == 1 && (w->type || w->object) &&
+	if (!w->last_lexical && w->exists == 1 && (w->type || w->object) &&
 	    !S_ISDIR(w->type) && (trailing || (w->flags & UMV_PATH_DIRECTORY)))
 		return -ENOTDIR;
 	memset(out, 0, sizeof(*out));

@@ -88,7 +88,11 @@ int umv_mount_host_to_guest(const struct umv_mount_table *mt,
 
 /* umv_path_resolve() flags. */
 #define UMV_PATH_NOFOLLOW   0x01u  /* AT_SYMLINK_NOFOLLOW, O_NOFOLLOW, lstat */
-#define UMV_PATH_CREATE     0x02u  /* the final component may be missing */
+#define UMV_PATH_CREATE     0x02u  /* open(O_CREAT): the final component may
+                                      be missing; written with a trailing
+                                      slash it is not looked up (as
+                                      UMV_PATH_PARENT: the kernel, given the
+                                      host path, answers EISDIR itself) */
 #define UMV_PATH_EMPTY_PATH 0x04u  /* AT_EMPTY_PATH: "" is the base itself */
 #define UMV_PATH_DIRECTORY  0x08u  /* O_DIRECTORY: the result must be a dir */
 #define UMV_PATH_PARENT     0x10u  /* resolve the parent only; the final name

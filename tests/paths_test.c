@@ -449,6 +449,17 @@ Test(walk, trailing_slashes)
 	cr_expect_str_eq(r.host, P("%s/missing/", tmp));
 	umv_path_result_free(&r);
 	expect_ok(tmp, "d/", 0, P("%s/d", tmp), P("%s/d/", tmp), 1);
+	/* open(O_CREAT) of "name/": EISDIR from the kernel, whatever name is */
+	ln("f", P("%s/lf", tmp));
+	const char *creat_cases[] = { "f/", "d/", "lf/", "missing/" };
+	for (size_t i = 0; i < 4; i++) {
+		cr_assert_eq(res(tmp, creat_cases[i], UMV_PATH_CREATE, &r), 0, "%s", creat_cases[i]);
+		cr_expect_eq(open(r.host, O_CREAT | O_WRONLY | O_CLOEXEC, 0644), -1);
+		cr_expect_eq(errno, EISDIR, "%s", creat_cases[i]);
+		umv_path_result_free(&r);
+	}
+	expect_err(tmp, "f/x/", UMV_PATH_CREATE, ENOTDIR);
+	expect_err(tmp, "nodir/x/", UMV_PATH_CREATE, ENOENT);
 	expect_err(tmp, "f", UMV_PATH_DIRECTORY, ENOTDIR);
 	expect_ok(tmp, "d", UMV_PATH_DIRECTORY, P("%s/d", tmp), P("%s/d", tmp), 1);
 }
