@@ -108,6 +108,7 @@ struct walker {
 	bool parent_synthetic;
 	bool object;                    /* stopped on a /proc link to a non-file */
 	bool last_lexical;              /* the final name was appended as written */
+	bool last_dot;                  /* the final name was "." or ".." */
 	bool pass_ok;                   /* fast path: the argument as written works */
 	bool passthrough;
 };
@@ -554,6 +555,7 @@ static int walk(struct walker *w, bool *trailing)
 			return rc;
 		}
 
+		w->last_dot = final && (is_dot(name, n) || is_dotdot(name, n));
 		if (is_dot(name, n))
 			continue;
 		if (is_dotdot(name, n)) {
@@ -746,6 +748,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		last_end = i;
 		if (parent && j == plen)
 			break;                  /* the last name is judged below */
+		w->last_dot = j == plen && (is_dot(name, n) || is_dotdot(name, n));
 		if (is_dot(name, n))
 			continue;
 		if (is_dotdot(name, n)) {
@@ -845,8 +848,11 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	out->guest[out->guest_len] = '\0';
 	if (w->mount->host && w->synth != 1 && !(w->parent_synthetic && w->off)) {
 		size_t hl = w->h.len ? w->h.len : 1;
-		bool add_slash = trailing && w->h.len;
-		out->host = malloc(hl + 2);
+		/* A final "." or ".." stays a dot for the kernel (open(O_CREAT|O_EXCL)
+		 * of "dir/." is EEXIST, of "dir/" EISDIR); a trailing slash stays. */
+		bool add_dot = w->last_dot && !w->last_lexical;
+		bool add_slash = !add_dot && trailing && w->h.len;
+		out->host = malloc(hl + 3);
 		if (!out->host) {
 			free(out->guest);
 			out->guest = NULL;
@@ -855,6 +861,11 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 		memcpy(out->host, w->h.len ? w->h.p : "/", hl);
 		if (add_slash)
 			out->host[hl++] = '/';
+		if (add_dot) {
+			if (w->h.len)
+				out->host[hl++] = '/';
+			out->host[hl++] = '.';
+		}
 		out->host[hl] = '\0';
 		out->host_len = hl;
 	}
