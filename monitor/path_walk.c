@@ -109,6 +109,7 @@ struct walker {
 	bool object;                    /* stopped on a /proc link to a non-file */
 	bool last_lexical;              /* the final name was appended as written */
 	bool last_dot;                  /* the final name was "." or ".." */
+	bool root_set;                  /* the kernel's nd->root would be set */
 	bool pass_ok;                   /* fast path: the argument as written works */
 	bool passthrough;
 };
@@ -473,7 +474,20 @@ static int follow(struct walker *w, bool final)
 	if (w->rest.p[0] == '/') {
 		if (w->flags & UMV_PATH_BENEATH)
 			return -EXDEV;
-		return jump(w, w->scope, w->scope_len);
+		/* nd_jump_root under NO_XDEV: until the lookup has a root (an
+		 * absolute argument, a scoped lookup, or any ".." so far) a jump
+		 * to it is refused; then the root must be on our mount. Checked
+		 * against openat2 with real bind mounts. */
+		if ((w->flags & UMV_PATH_NO_XDEV) && !w->root_set)
+			return -EXDEV;
+		w->root_set = true;
+		rc = jump(w, w->scope, w->scope_len);
+		if (rc < 0 || !w->xdev_check || !w->mount->host)
+			return rc;
+		struct stat st;
+		if (umv_host_stat(w->h.p, w->h.len, true, &st) == 0 && st.st_dev != w->xdev)
+			return -EXDEV;
+		return 0;
 	}
 	return pop(w);
 }
@@ -559,6 +573,7 @@ static int walk(struct walker *w, bool *trailing)
 		if (is_dot(name, n))
 			continue;
 		if (is_dotdot(name, n)) {
+			w->root_set = true;
 			if (w->g.len == w->scope_len) {
 				/* at the root (or the RESOLVE_* scope): stay, or refuse */
 				if (w->flags & UMV_PATH_BENEATH)
@@ -996,6 +1011,7 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 		rc = finish(&w, false, out);
 		goto out;
 	}
+	w.root_set = guest_path[0] == '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH));
 	if (guest_path[0] == '/' && !(flags & UMV_PATH_IN_ROOT)) {
 		rc = jump(&w, "", 0);
 		if (rc < 0)

@@ -1360,13 +1360,16 @@ Test(kernel, creat_end_to_end_matches_native_in_root)
  * points exist on the host here (the kernel needs them), so this covers
  * everything but synthetic ancestors: .. at bind roots, links across and out
  * of binds, a bind inside another bind's source, a file bind. */
-static int child_kernel_resolve(int dfd, const char *p, bool nofollow, struct kres *k)
+static int child_kernel_resolve(int dfd, const char *p, bool nofollow, unsigned long long resolve,
+                                struct kres *k)
 {
 	memset(k, 0, sizeof(*k));
-	int fd = openat(dfd, p, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
+	                        .resolve = resolve };
+	int fd = (int)syscall(SYS_openat2, dfd, p, &how, sizeof(how));
 	if (fd < 0) {
 		k->err = errno;
-		return 0;
+		return k->err == ENOSYS ? -1 : 0;
 	}
 	struct stat st;
 	char link[64];
@@ -1419,17 +1422,29 @@ static int binds_child(void)
 			continue;               /* a generated file or link, not a dir */
 		gen_path(p, sizeof(p), rnd(4) == 0);
 		bool nofollow = rnd(3) == 0;
+		static const unsigned long long resolves[] = {
+			RESOLVE_NO_XDEV, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
+			RESOLVE_NO_MAGICLINKS, RESOLVE_IN_ROOT | RESOLVE_NO_XDEV,
+		};
+		unsigned long long resolve = rnd(2) ? 0 : resolves[rnd(6)];
 		struct kres k;
-		if (child_kernel_resolve(dfd, p, nofollow, &k) < 0)
-			return 99;
+		if (child_kernel_resolve(dfd, p, nofollow, resolve, &k) < 0)
+			return 77;
 		close(dfd);
 		struct umv_path_ctx c = { .cwd = "/", .base = base };
 		struct umv_path_result r;
-		int rc = umv_path_resolve(mt, &c, p, nofollow ? UMV_PATH_NOFOLLOW : 0, &r);
+		long f = umv_path_flags_from_resolve(resolve);
+		if (f < 0)
+			return 99;
+		int rc = umv_path_resolve(mt, &c, p, (unsigned)f | (nofollow ? UMV_PATH_NOFOLLOW : 0), &r);
 		if (rc != -k.err || (rc == 0 && (strcmp(r.guest, k.path) != 0 || r.type != k.type))) {
-			fprintf(stderr, "from %s: %s (nofollow %d): ours %d %s %o, kernel %d %s %o\n", base, p,
-			        nofollow, rc, rc == 0 ? r.guest : "-", rc == 0 ? r.type : 0, -k.err,
-			        k.err ? "-" : k.path, k.type);
+			fprintf(stderr, "from %s: %s (nofollow %d, resolve %#llx): ours %d %s %o, kernel %d %s %o\n",
+			        base, p, nofollow, resolve, rc, rc == 0 ? r.guest : "-", rc == 0 ? r.type : 0,
+			        -k.err, k.err ? "-" : k.path, k.type);
+			char cmd[PATH_MAX + 64];
+			snprintf(cmd, sizeof(cmd), "cd '%s/t' && ls -la . d d/ >&2", tmp);
+			if (system(cmd) != 0)
+				fprintf(stderr, "(no listing)\n");
 			return 1;
 		}
 		if (rc == 0)
