@@ -114,6 +114,14 @@ struct walker {
 	bool passthrough;
 };
 
+static void walker_bufs_free(struct walker *w)
+{
+	free(w->g.p);
+	free(w->h.p);
+	free(w->rest.p);
+	w->g = w->h = w->rest = (struct buf){ 0 };
+}
+
 static int rebuild_host(struct walker *w)
 {
 	if (!w->mount->host) {
@@ -502,6 +510,28 @@ static bool is_dotdot(const char *s, size_t n)
 	return n == 2 && s[0] == '.' && s[1] == '.';
 }
 
+/* Flags under which only the component walk is exact. */
+#define NO_FAST_FLAGS (UMV_PATH_NO_FAST | UMV_PATH_NO_XDEV | UMV_PATH_NO_MAGICLINKS | \
+                       UMV_PATH_NO_SYMLINKS | UMV_PATH_BENEATH | UMV_PATH_IN_ROOT)
+
+static int try_fast_rest(struct walker *w, bool *trailing);
+
+/* After a symlink has been spliced in: the fast path on what is left, again
+ * and again while it stops on a final symlink. 1 done, 0 go on, -errno. */
+static int fast_after_link(struct walker *w, bool *trailing)
+{
+	for (;;) {
+		int f = try_fast_rest(w, trailing);
+		if (f != 2)
+			return f;
+		int rc = follow(w, true);
+		if (rc == 2)
+			return 1;               /* a /proc object, it is the result */
+		if (rc < 0)
+			return rc;
+	}
+}
+
 /* The component walk from the current state to the end of rest. */
 static int walk(struct walker *w, bool *trailing)
 {
@@ -612,6 +642,9 @@ static int walk(struct walker *w, bool *trailing)
 				return 0;       /* a /proc object, it is the result */
 			if (rc < 0)
 				return rc;
+			rc = fast_after_link(w, trailing);
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
 		}
 	}
 }
@@ -846,6 +879,38 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 	return FAST_DONE;
 }
 
+/* The fast path from the middle of a walk (after a symlink): the lexical
+ * walk runs on a copy of the state, adopted only if the kernel agrees.
+ * 1 done, 2 stopped on a final symlink to follow, 0 not applicable. */
+static int try_fast_rest(struct walker *w, bool *trailing)
+{
+	if ((w->flags & NO_FAST_FLAGS) || openat2_state == 0 || w->pos >= w->rest.len)
+		return 0;
+	struct walker t = *w;
+	t.g = t.h = t.rest = (struct buf){ 0 };
+	t.pos = 0;
+	if (buf_set(&t.g, w->g.p ? w->g.p : "", w->g.len) < 0 ||
+	    buf_set(&t.h, w->h.p ? w->h.p : "", w->h.len) < 0) {
+		walker_bufs_free(&t);
+		return -ENOMEM;
+	}
+	int err;
+	bool tr = false;
+	enum fast_outcome fo = fast_walk(&t, w->rest.p + w->pos, w->rest.len - w->pos, &tr, &err);
+	if (err < 0 || fo == FAST_FALLBACK) {
+		walker_bufs_free(&t);
+		return err < 0 ? err : 0;
+	}
+	walker_bufs_free(w);
+	*w = t;
+	w->passthrough = false;         /* the argument as written had a link */
+	if (fo == FAST_DONE) {
+		*trailing = tr;
+		return 1;
+	}
+	return 2;
+}
+
 static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 {
 	int rc = ensure_synth(w);
@@ -928,12 +993,6 @@ void umv_path_result_free(struct umv_path_result *r)
 	r->guest = r->host = NULL;
 }
 
-static void walker_free(struct walker *w)
-{
-	free(w->g.p);
-	free(w->h.p);
-	free(w->rest.p);
-}
 
 int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx *ctx,
                      const char *guest_path, unsigned flags, struct umv_path_result *out)
@@ -962,12 +1021,9 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 		return -EXDEV;
 
 	struct walker w = { .mt = mt, .ctx = ctx, .flags = flags, .scope = "", .scope_len = 0 };
-	const unsigned no_fast = UMV_PATH_NO_FAST | UMV_PATH_NO_XDEV |
-	                         UMV_PATH_NO_MAGICLINKS | UMV_PATH_NO_SYMLINKS |
-	                         UMV_PATH_BENEATH | UMV_PATH_IN_ROOT;
 	bool trailing = false;
 	int rc;
-	if (plen > 0 && !(flags & no_fast) && openat2_state != 0) {
+	if (plen > 0 && !(flags & NO_FAST_FLAGS) && openat2_state != 0) {
 		rc = jump(&w, guest_path[0] == '/' ? "" : base, guest_path[0] == '/' ? 0 : blen);
 		if (rc < 0)
 			goto out;
@@ -989,6 +1045,8 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 				goto out;
 			}
 			if (rc >= 0)
+				rc = fast_after_link(&w, &trailing);
+			if (rc == 0)
 				rc = walk(&w, &trailing);
 			if (rc >= 0)
 				rc = finish(&w, trailing, out);
@@ -1041,6 +1099,6 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	if (rc >= 0)
 		rc = finish(&w, trailing, out);
 out:
-	walker_free(&w);
+	walker_bufs_free(&w);
 	return rc;
 }

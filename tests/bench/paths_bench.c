@@ -197,6 +197,19 @@ int main(void)
 	status |= compare("paths.resolve_identity", &id);
 	id.flags = UMV_PATH_NO_FAST;
 	status |= compare("paths.resolve_identity_component_walk", &id);
+	/* the same file through a directory symlink (like /lib -> usr/lib) */
+	char link[PATH_MAX + 8], via_link[PATH_MAX + 32];
+	snprintf(link, sizeof(link), "%s/link", tmp);
+	snprintf(via_link, sizeof(via_link), "%s/link/src/lib/util.c", tmp);
+	if (symlink("proj", link) < 0) {
+		perror("symlink");
+		status = 99;
+		goto out;
+	}
+	struct side ln = { .mt = identity, .ctx = { .cwd = "/" }, .guest = via_link, .host = via_link };
+	status |= compare("paths.resolve_via_symlink", &ln);
+	ln.flags = UMV_PATH_NO_FAST;
+	status |= compare("paths.resolve_via_symlink_component_walk", &ln);
 	status |= bench_lookup();
 out:
 	umv_mount_table_free(binds);
