@@ -121,7 +121,8 @@ struct umv_path_ctx {
 	                             0 = no guest identity: those are refused */
 	/* For a magic link /proc/PID/LINK (LINK = "cwd", "root", "exe",
 	 * "fd/N", "map_files/..", "ns/.." ; /proc/PID/task/TID/LINK asks with
-	 * pid = TID). Returns enum umv_proc_link or -errno. NULL = refuse every
+	 * pid = TID). Returns enum umv_proc_link or -errno; a PATH answer must
+	 * be absolute (anything else is taken as -EIO). NULL = refuse every
 	 * magic link with EACCES. */
 	int (*resolve_proc_link)(const struct umv_path_ctx *ctx, pid_t pid,
 	                         const char *link, char **guest_out);
@@ -132,7 +133,10 @@ struct umv_path_result {
 	char *guest;            /* canonical guest path (malloc) */
 	size_t guest_len;
 	char *host;             /* host path for the kernel (malloc), ending in
-	                           '/' when the argument did; NULL when the owning
+	                           '/' when the argument did and in "/." when its
+	                           last name was "." or ".." (the kernel treats
+	                           those differently, e.g. O_CREAT|O_EXCL gives
+	                           EEXIST, not EISDIR); NULL when the owning
 	                           mount has no host dir, the object is a
 	                           synthetic directory, or (UMV_PATH_PARENT) the
 	                           name is missing in a synthetic directory: the
@@ -158,8 +162,13 @@ struct umv_path_result {
 
 /* Resolves guest_path (as the guest passed it) in the guest's namespace.
  * On success fills *out (free with umv_path_result_free) and returns 0;
- * otherwise returns the -errno the kernel would have given natively and
- * leaves *out empty. */
+ * otherwise returns the -errno the kernel would have given natively (ENOENT,
+ * ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EXDEV, ... from the host) and
+ * leaves *out empty. Beyond those: -EFAULT for a NULL guest_path, -EINVAL
+ * for a context without an absolute cwd/base or BENEATH with IN_ROOT,
+ * -EACCES for /proc magic links the context cannot answer and for creation
+ * inside a synthetic directory, -ENOMEM. Not thread-safe with concurrent
+ * changes of the same mount table. */
 int umv_path_resolve(const struct umv_mount_table *mt,
                      const struct umv_path_ctx *ctx, const char *guest_path,
                      unsigned flags, struct umv_path_result *out);
