@@ -664,6 +664,7 @@ static void make_deep(char *guest, size_t cap, size_t depth_bytes)
 	cr_assert_geq(f, 0);
 	close(f);
 	cr_assert_eq(symlinkat("../leaf", fd, "uplink"), 0);
+	cr_assert_eq(symlinkat("leaf", fd, "samelink"), 0);
 	close(fd);
 }
 
@@ -686,6 +687,14 @@ Test(walk, cwd_deeper_than_path_max)
 	cr_assert_eq(res(deep, "d/../uplink", 0, &r), -ENOENT);
 	cr_assert_eq(res(deep, "uplink", UMV_PATH_NOFOLLOW, &r), 0);
 	cr_expect_eq(r.type, S_IFLNK);
+	umv_path_result_free(&r);
+	/* a link read and followed through a host path longer than PATH_MAX */
+	cr_assert_eq(res(deep, "samelink", 0, &r), 0);
+	cr_expect_eq(r.type, S_IFREG);
+	cr_expect_str_eq(r.guest + r.guest_len - 5, "/leaf");
+	umv_path_result_free(&r);
+	cr_assert_eq(res(deep, "samelink", UMV_PATH_NO_FAST, &r), 0);
+	cr_expect_eq(r.type, S_IFREG);
 	umv_path_result_free(&r);
 	/* and through a bind: the guest cwd is long, the host one too */
 	cr_assert_eq(umv_mount_add(mt, P("%s/deep", virt), UMV_MOUNT_REDIRECT, tmp, NULL, 0), 0);
