@@ -189,6 +189,14 @@ Test(mount_table, shadow_and_remove)
 	cr_expect_eq(umv_mount_remove(mt, "/"), -EBUSY);
 }
 
+Test(mount_table, longest_prefix_wins_whatever_the_order)
+{
+	cr_assert_eq(umv_mount_add(mt, "/a/b", UMV_MOUNT_REDIRECT, "/deep", NULL, 0), 0);
+	cr_assert_eq(umv_mount_add(mt, "/a", UMV_MOUNT_REDIRECT, "/later", NULL, 0), 0);
+	cr_expect_str_eq(umv_mount_lookup(mt, "/a/b/x", 6)->host, "/deep");
+	cr_expect_str_eq(umv_mount_lookup(mt, "/a/c", 4)->host, "/later");
+}
+
 Test(mount_table, bad_input)
 {
 	cr_expect_eq(umv_mount_add(mt, "rel", UMV_MOUNT_REDIRECT, "/h", NULL, 0), -EINVAL);
