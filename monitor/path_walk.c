@@ -112,6 +112,7 @@ struct walker {
 	bool root_set;                  /* the kernel's nd->root would be set */
 	bool pass_ok;                   /* fast path: the argument as written works */
 	bool passthrough;
+	bool slow_pass;                 /* component walk: still kernel-equivalent */
 };
 
 static void walker_bufs_free(struct walker *w)
@@ -208,6 +209,8 @@ static int ensure_synth(struct walker *w)
 	if (w->off != 0 || !w->mount->host)
 		return 0;
 	bool root = umv_mnode_mount(w->node) != NULL;
+	if (root && w->mount->host_len == 1)
+		return 0;               /* the host's "/" is always a directory */
 	struct stat st;
 	int rc = umv_host_stat(w->h.p, w->h.len, root, &st);
 	if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && !S_ISDIR(st.st_mode))) {
@@ -234,6 +237,7 @@ static int append_name(struct walker *w, const char *name, size_t n)
 	w->g.p[w->g.len] = '\0';
 	const struct umv_mnode *k = w->off ? NULL : umv_mnode_child(w->node, name, n);
 	if (k) {
+		w->slow_pass = false;   /* mounts decide here, not the host */
 		w->node = k;
 		const struct umv_mount *m = umv_mnode_mount(k);
 		if (m)
@@ -265,7 +269,10 @@ static int pop(struct walker *w)
 	if (w->off) {
 		w->off--;
 		w->synth = 0;
+		if (w->off == 0)
+			w->slow_pass = false;
 	} else {
+		w->slow_pass = false;   /* leaving a trie node: mounts decide */
 		w->node = umv_mnode_parent(w->node);
 		w->synth = -1;
 		const struct umv_mount *m = umv_mnode_covering(w->node);
@@ -458,6 +465,7 @@ static int read_link(struct walker *w, struct buf *target, bool final)
 /* Follows the symlink at g: splices its body in front of rest[pos..]. */
 static int follow(struct walker *w, bool final)
 {
+	w->slow_pass = false;           /* the kernel would read this link itself */
 	if (w->flags & UMV_PATH_NO_SYMLINKS)
 		return -ELOOP;
 	if (++w->links > UMV_PATH_MAXSYMLINKS)
@@ -508,6 +516,15 @@ static bool is_dot(const char *s, size_t n)
 static bool is_dotdot(const char *s, size_t n)
 {
 	return n == 2 && s[0] == '.' && s[1] == '.';
+}
+
+static size_t count_components(const char *p, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '/' && (i == 0 || p[i - 1] == '/'))
+			c++;
+	return c;
 }
 
 /* Flags under which only the component walk is exact. */
@@ -606,6 +623,7 @@ static int walk(struct walker *w, bool *trailing)
 			w->root_set = true;
 			if (w->g.len == w->scope_len) {
 				/* at the root (or the RESOLVE_* scope): stay, or refuse */
+				w->slow_pass = false;
 				if (w->flags & UMV_PATH_BENEATH)
 					return -EXDEV;
 				continue;
@@ -884,7 +902,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
  * 1 done, 2 stopped on a final symlink to follow, 0 not applicable. */
 static int try_fast_rest(struct walker *w, bool *trailing)
 {
-	if ((w->flags & NO_FAST_FLAGS) || openat2_state == 0 || w->pos >= w->rest.len)
+	if ((w->flags & NO_FAST_FLAGS) || openat2_state == 0 ||
+	    count_components(w->rest.p + w->pos, w->rest.len - w->pos) <= 2)
 		return 0;
 	struct walker t = *w;
 	t.g = t.h = t.rest = (struct buf){ 0 };
@@ -955,7 +974,7 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	out->synthetic = w->synth == 1;
 	out->mount_root = w->off == 0 && umv_mnode_mount(w->node) != NULL;
 	out->trailing_slash = trailing;
-	out->passthrough = w->passthrough;
+	out->passthrough = w->passthrough || w->slow_pass;
 	return 0;
 }
 
@@ -1023,7 +1042,10 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	struct walker w = { .mt = mt, .ctx = ctx, .flags = flags, .scope = "", .scope_len = 0 };
 	bool trailing = false;
 	int rc;
-	if (plen > 0 && !(flags & NO_FAST_FLAGS) && openat2_state != 0) {
+	/* One or two components: the component walk is as cheap (an lstat
+	 * each) as openat2 + fstat + close. */
+	if (plen > 0 && !(flags & NO_FAST_FLAGS) && openat2_state != 0 &&
+	    count_components(guest_path, plen) > 2) {
 		rc = jump(&w, guest_path[0] == '/' ? "" : base, guest_path[0] == '/' ? 0 : blen);
 		if (rc < 0)
 			goto out;
@@ -1095,6 +1117,12 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	if (rc < 0)
 		goto out;
 	w.pos = 0;
+	/* A relative path from a base inside a mount region that the walk
+	 * finds free of links and trie nodes is what the kernel would walk
+	 * from the guest's real cwd/dirfd (the base's host object). */
+	w.slow_pass = guest_path[0] != '/' && w.mount->host &&
+	              (w.off > 0 || umv_mnode_mount(w.node) == w.mount) &&
+	              !(flags & NO_FAST_FLAGS & ~UMV_PATH_NO_FAST);
 	rc = walk(&w, &trailing);
 	if (rc >= 0)
 		rc = finish(&w, trailing, out);

@@ -338,7 +338,13 @@ Test(walk, synthetic_ancestors)
 	cr_expect(r.fast && !r.passthrough);
 	umv_path_result_free(&r);
 	cr_assert_eq(res(P("%s/x/y", virt), "sub/file", 0, &r), 0);
+	cr_expect(r.passthrough);
+	umv_path_result_free(&r);
+	cr_assert_eq(res(P("%s/x/y", virt), "sub/./../sub/file", 0, &r), 0);
 	cr_expect(r.fast && r.passthrough);
+	umv_path_result_free(&r);
+	cr_assert_eq(res(P("%s/x/y", virt), "..", 0, &r), 0);
+	cr_expect(!r.passthrough);
 	umv_path_result_free(&r);
 	cr_assert_eq(res("/", P("%s/src/sub/file", tmp), 0, &r), 0);
 	cr_expect(r.fast && r.passthrough);
@@ -1053,7 +1059,7 @@ static void compare_with_kernel(unsigned extra_flags, const char *label)
 	if (extra_flags & UMV_PATH_NO_FAST)
 		cr_expect_eq(fast, 0);
 	else
-		cr_expect_gt(fast, 300, "%s: the fast path answered only %d", label, fast);
+		cr_expect_gt(fast, 150, "%s: the fast path answered only %d", label, fast);
 }
 
 Test(kernel, identity_agrees_with_kernel_slow_walk)
@@ -1137,6 +1143,8 @@ Test(kernel, bind_view_matches_identity_view)
 static void check_passthrough(const struct umv_path_ctx *c, const char *p, unsigned flags,
                               const struct umv_path_result *r)
 {
+	if (r->trailing_slash && (flags & (UMV_PATH_PARENT | UMV_PATH_CREATE)))
+		return;         /* the last name is the syscall's (EISDIR...) */
 	struct umv_path_result base = { 0 };
 	int dfd = AT_FDCWD;
 	if (p[0] != '/') {
@@ -1152,7 +1160,7 @@ static void check_passthrough(const struct umv_path_ctx *c, const char *p, unsig
 		cr_assert_geq(fd, 0, "passthrough %s from %s: kernel says %s", p, c->cwd, strerror(err));
 		struct stat k, o;
 		cr_assert_eq(fstat(fd, &k), 0);
-		cr_assert_eq(lstat(r->host, &o), 0);
+		cr_assert_eq(lstat(r->host, &o), 0, "lstat(%s) for %s from %s", r->host, p, c->cwd);
 		cr_assert(k.st_dev == o.st_dev && k.st_ino == o.st_ino,
 		          "passthrough %s from %s: kernel reaches another object than %s", p, c->cwd, r->host);
 	} else if (r->exists == 0) {
@@ -1191,6 +1199,13 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 		                 (rnd(8) == 0 ? UMV_PATH_DIRECTORY : 0) |
 		                 (rnd(4) == 0 ? UMV_PATH_PARENT : 0);
 		struct umv_path_ctx c = { .cwd = bases[rnd(5)] };
+		/* tell the walk what the base is, as an engine knows its fds */
+		struct umv_path_ctx root = { .cwd = "/" };
+		struct umv_path_result rbase;
+		if (umv_path_resolve(mt, &root, c.cwd, UMV_PATH_NO_FAST, &rbase) < 0)
+			continue;
+		c.base_not_dir = rbase.type != S_IFDIR;
+		umv_path_result_free(&rbase);
 		struct umv_path_result a, b;
 		int ra = umv_path_resolve(mt, &c, p, flags, &a);
 		int rb = umv_path_resolve(mt, &c, p, flags | UMV_PATH_NO_FAST, &b);
@@ -1212,12 +1227,14 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 			check_passthrough(&c, p, flags, &a);
 			passthrough++;
 		}
+		if (b.passthrough)
+			check_passthrough(&c, p, flags, &b);
 		umv_path_result_free(&a);
 		umv_path_result_free(&b);
 	}
 	cr_expect_gt(ok, 1000, "only %d successes", ok);
-	cr_expect_gt(fast, 300, "the fast path answered only %d", fast);
-	cr_expect_gt(fast_parent, 100, "the fast path answered only %d PARENT calls", fast_parent);
+	cr_expect_gt(fast, 150, "the fast path answered only %d", fast);
+	cr_expect_gt(fast_parent, 40, "the fast path answered only %d PARENT calls", fast_parent);
 	cr_expect_gt(passthrough, 100, "only %d passthrough answers", passthrough);
 }
 

@@ -197,6 +197,21 @@ int main(void)
 	status |= compare("paths.resolve_identity", &id);
 	id.flags = UMV_PATH_NO_FAST;
 	status |= compare("paths.resolve_identity_component_walk", &id);
+	/* a one-component relative path from a cwd inside the bind: the
+	 * kernel-side baseline is realpath from the same host cwd */
+	char guest_dir[192];
+	snprintf(guest_dir, sizeof(guest_dir), "%s/proj/src/lib", guest_root);
+	if (chdir(host_dir) < 0) {
+		perror("chdir");
+		status = 99;
+		goto out;
+	}
+	struct side rel = { .mt = binds, .ctx = { .cwd = guest_dir }, .guest = "util.c", .host = "util.c" };
+	status |= compare("paths.resolve_relative_1", &rel);
+	if (chdir("/") < 0) {
+		status = 99;
+		goto out;
+	}
 	/* the same file through a directory symlink (like /lib -> usr/lib) */
 	char link[PATH_MAX + 8], via_link[PATH_MAX + 32];
 	snprintf(link, sizeof(link), "%s/link", tmp);
