@@ -190,6 +190,9 @@ struct mon_thread {
 	struct mon_saved_regs *inject;	/* our own call runs in its place */
 	uint32_t inject_arch;
 	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
+	uint64_t slot_written_at;	/* the first string in the slot: where, */
+	uint64_t slot_written_gen;	/* in which mapping of the area, */
+	char *slot_written;	/* and what (skips rewriting the same path) */
 	struct mon_thread *next;	/* hash chain */
 };
 
@@ -217,6 +220,9 @@ int mon_read_tgid(pid_t tid);
  * (an mmap runs in the guest instead of the trapped call, which is then
  * executed again): the caller just resumes T. Other -errno: no area. */
 int mon_scratch_slot(struct mon_thread *t, uint32_t audit_arch, uint64_t *addr);
+/* Which mapping of T's area the last mon_scratch_slot answered from (a
+ * new mapping at the same address has a new generation). */
+uint64_t mon_scratch_generation(const struct mon_thread *t);
 /* At the exit stop of the injected mmap. */
 int mon_scratch_inject_done(struct mon_thread *t);
 /* Process life cycle: CHILD of PARENT by EVENT (PTRACE_EVENT_*). */
@@ -224,6 +230,8 @@ void mon_scratch_fork(struct mon_process *parent, struct mon_process *child, int
 void mon_scratch_exec(struct mon_process *p);
 void mon_scratch_process_gone(struct mon_process *p);
 void mon_scratch_thread_gone(struct mon_thread *t);
+/* A write into T's slot failed: re-check the area, forget it if gone. */
+void mon_scratch_lost(struct mon_thread *t);
 
 /* ---- vfs.c: path virtualization over the mount table (monitor/paths.h) ---- */
 /* Some module mounted something: path calls are trapped and resolved. */

@@ -538,11 +538,34 @@ static int write_rewrites(struct vfs_call *vc)
 	for (unsigned k = 0; k < vc->nrw; k++) {
 		uint64_t at = slot + (uint64_t)k * PATH_MAX;
 		size_t len = strlen(vc->rw[k].host) + 1;
+		struct mon_thread *t = vc->t;
 
-		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len)
-			return -EFAULT;
+		/* The same path again in the same place (stat then open, a
+		 * build's repeated stats): it is still there. */
+		if (k == 0 && t->slot_written && t->slot_written_at == at &&
+		    t->slot_written_gen == mon_scratch_generation(t) &&
+		    strcmp(t->slot_written, vc->rw[k].host) == 0) {
+			call->regs[vc->rw[k].idx] = at;
+			call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+			continue;
+		}
+		if (k == 0) {
+			free(t->slot_written);
+			t->slot_written = NULL;
+		}
+		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len) {
+			/* Unmapped behind our back (mprotect, a missed unmap):
+			 * map a new area and run the call again. */
+			mon_scratch_lost(vc->t);
+			rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot);
+			return rc < 0 ? rc : -EFAULT;
+		}
 		call->regs[vc->rw[k].idx] = at;
 		call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+		if (k == 0 && (t->slot_written = strdup(vc->rw[k].host))) {
+			t->slot_written_at = at;
+			t->slot_written_gen = mon_scratch_generation(t);
+		}
 	}
 	if (vc->how_rewrite) {
 		/* Our resolution applied RESOLVE_*; on the absolute host path
