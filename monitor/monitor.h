@@ -214,8 +214,9 @@ void mon_process_exec(struct mon_process *proc);
 int mon_read_tgid(pid_t tid);
 
 /* ---- scratch.c: guest memory for rewritten strings ---- */
-/* Slot size: two host paths of PATH_MAX, an open_how, a sockaddr. */
-#define MON_SCRATCH_SLOT_SIZE 16384u
+/* Slot size: two host paths of PATH_MAX and an open_how, or an exec's
+ * interpreter path and new argv array. */
+#define MON_SCRATCH_SLOT_SIZE 65536u
 /* The guest address of T's slot. -EINPROGRESS: the area is being mapped
  * (an mmap runs in the guest instead of the trapped call, which is then
  * executed again): the caller just resumes T. Other -errno: no area. */

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SCRATCH_BYTES (4096ul + 256ul * 16384ul)
+#define SCRATCH_BYTES (4096ul + 256ul * 65536ul)
 
 static char path[4096];
 static volatile int handler_ok = -1;
