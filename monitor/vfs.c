@@ -439,6 +439,23 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return rc;
 	}
 	ctx.cwd = proc_cwd(t->proc);
+	/* One name, not followed, in a directory with no mount below it (find,
+	 * fts, rm -r: fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)): the kernel's
+	 * one lookup in the real directory is the guest's. /proc is left to the
+	 * walk for its magic links. */
+	if (buf[0] != '/' && (flags & (UMV_PATH_NOFOLLOW | UMV_PATH_PARENT)) &&
+	    !(flags & ~(unsigned)(UMV_PATH_NOFOLLOW | UMV_PATH_PARENT | UMV_PATH_CREATE |
+				  UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)) &&
+	    !strchr(buf, '/') && strcmp(buf, ".") != 0 && strcmp(buf, "..") != 0 &&
+	    id != id_readlink && id != id_readlinkat && id != id_execve) {
+		const char *dir = base ? base : ctx.cwd;
+		size_t dlen = strlen(dir);
+
+		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+			free(base);
+			return 0;
+		}
+	}
 	ctx.base = base;
 	ctx.self_pid = t->proc->tgid;
 	ctx.self_tid = t->tid;
