@@ -107,7 +107,7 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 		return true;
 	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
 	 * guests installing their own seccomp filters. */
-	if (mon_is_unmap_call(id))
+	if (mon_is_unmap_call(id) || mon_vfs_extra_wants(id))
 		return true;
 	return mon_modules_count() > 0 &&
 	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
@@ -155,6 +155,7 @@ int mon_filter_build(struct sock_fprog **out)
 		else
 			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_ANY };
 	}
+	n += mon_vfs_filter_rules(rules + n);
 	spec.rules = rules;
 	spec.nrules = n;
 	spec.action = SC_FILTER_TRACE;

@@ -56,6 +56,11 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
 int mon_vfs_enter(struct umv_call *call, bool *want_leave);
 void mon_vfs_leave(struct umv_call *call, int64_t *result);
 bool mon_vfs_wants(enum sc_id id);
+/* Calls the path layer traps only under a condition: their filter rules
+ * (written to RULES, returns how many, at most 4) and the test for the
+ * engine. */
+size_t mon_vfs_filter_rules(struct sc_filter_rule *rules);
+bool mon_vfs_extra_wants(enum sc_id id);
 /* scratch.c: calls that can unmap the scratch area (munmap, mremap, mmap
  * with MAP_FIXED, shmat) are trapped while the path layer is active; a hit
  * makes the next path call map a new area. */

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,7 +36,8 @@ static size_t nbinds;
 static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, id_open,
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
-	id_utimensat_time64, id_execveat, id_execve;
+	id_utimensat_time64, id_execveat, id_execve,
+	id_bind, id_connect, id_sendto, id_sendmsg;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
@@ -91,6 +93,10 @@ static int ids_init(void)
 	id_utimensat_time64 = sc_id_from_name("utimensat_time64");
 	id_execveat = sc_id_from_name("execveat");
 	id_execve = sc_id_from_name("execve");
+	id_bind = sc_id_from_name("bind");
+	id_connect = sc_id_from_name("connect");
+	id_sendto = sc_id_from_name("sendto");
+	id_sendmsg = sc_id_from_name("sendmsg");
 	return 0;
 }
 
@@ -102,8 +108,25 @@ bool mon_vfs_wants(enum sc_id id)
 		return false;
 	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup)
 		return true;
+	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
+	if (id == id_bind || id == id_connect || id == id_sendmsg)
+		return true;
 	info = sc_info(id);
 	return info && (info->classes & SC_CL_PATH);
+}
+
+/* sendto only when it names an address (its 5th argument). */
+size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
+{
+	if (!mt || id_sendto == SC_ID_UNKNOWN)
+		return 0;
+	rules[0] = (struct sc_filter_rule){ .id = id_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
+	return 1;
+}
+
+bool mon_vfs_extra_wants(enum sc_id id)
+{
+	return mt && id == id_sendto;
 }
 
 /* ---- SDK: mounting (init only) ---- */
@@ -489,6 +512,196 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	return 1;
 }
 
+
+
+/* ---- AF_UNIX socket names ----
+ * A sun_path is a path the kernel resolves (bind creates it, connect and
+ * sendto follow it). It is rewritten like any path; a host path that does
+ * not fit the 108 bytes of sun_path is reached through
+ * /proc/MONITOR/fd/N/NAME (N an O_PATH descriptor of its directory the
+ * monitor keeps open) or, for connect/sendto, a symlink in the private
+ * directory. */
+
+#define SUN_PATH_MAX 108
+#define SLOT_SOCKADDR (2 * PATH_MAX + HOW_MAX)
+#define SLOT_MSGHDR (SLOT_SOCKADDR + 128)
+
+struct dir_fd {
+	char *host;
+	int fd;
+};
+static struct dir_fd *dir_fds;
+static size_t ndir_fds;
+static unsigned long short_links;
+
+static int short_name(const char *host, bool creating, char *out, size_t cap)
+{
+	const char *slash = strrchr(host, '/');
+	char *dir;
+	int fd = -1;
+
+	if (!creating) {
+		char *link;
+		if (!private_dir || asprintf(&link, "%s/s%lu", private_dir, short_links++) < 0)
+			return -ENOMEM;
+		if (strlen(link) >= cap || symlink(host, link) < 0) {
+			free(link);
+			return -ENAMETOOLONG;
+		}
+		snprintf(out, cap, "%s", link);
+		free(link);
+		return 0;
+	}
+	if (!slash || !(dir = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
+		return -ENOMEM;
+	for (size_t i = 0; i < ndir_fds; i++)
+		if (strcmp(dir_fds[i].host, dir) == 0)
+			fd = dir_fds[i].fd;
+	if (fd < 0) {
+		struct dir_fd *grown = realloc(dir_fds, (ndir_fds + 1) * sizeof(*grown));
+		if (!grown || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			int rc = grown ? -errno : -ENOMEM;
+			if (grown)
+				dir_fds = grown;
+			free(dir);
+			return rc;
+		}
+		dir_fds = grown;
+		dir_fds[ndir_fds].host = dir;
+		dir_fds[ndir_fds++].fd = fd;
+	} else {
+		free(dir);
+	}
+	if ((size_t)snprintf(out, cap, "/proc/%d/fd/%d/%s", (int)getpid(), fd, slash + 1) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Rewrites the sockaddr at ADDR (LEN bytes) if it is a filesystem AF_UNIX
+ * name. 0: untouched; 1: *NEW_ADDR and *NEW_LEN point into the slot; -errno. */
+static int unix_name(struct vfs_call *vc, uint64_t addr, uint64_t len, bool creating,
+		     uint64_t *new_addr, uint64_t *new_len)
+{
+	struct umv_call *call = vc->call;
+	struct mon_thread *t = vc->t;
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	struct umv_path_ctx ctx = { 0 };
+	struct umv_path_result res = { 0 };
+	char name[SUN_PATH_MAX + 1], fit[SUN_PATH_MAX];
+	const char *host;
+	uint16_t family;
+	size_t n;
+	uint64_t slot;
+	int rc;
+
+	if (!addr || len <= 2 || len > 2 + SUN_PATH_MAX)
+		return 0;	/* the kernel judges */
+	if (umv_vm_read(call, addr, sa, len) != (ssize_t)len)
+		return 0;	/* EFAULT from the kernel */
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0')
+		return 0;	/* not AF_UNIX, or an abstract name */
+	n = len - 2;
+	memcpy(name, sa + 2, n);
+	name[n] = '\0';	/* the kernel also accepts a name without its NUL */
+	ctx.cwd = proc_cwd(t->proc);
+	ctx.self_pid = t->proc->tgid;
+	ctx.self_tid = t->tid;
+	ctx.resolve_proc_link = proc_link;
+	rc = umv_path_resolve(mt, &ctx, name, creating ? UMV_PATH_PARENT : 0, &res);
+	if (rc < 0)
+		return rc;
+	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
+		umv_path_result_free(&res);
+		return 0;
+	}
+	if (!res.host) {
+		umv_path_result_free(&res);
+		return creating ? -EACCES : -ECONNREFUSED;
+	}
+	host = res.host;
+	if (res.host_len >= SUN_PATH_MAX) {
+		if ((rc = short_name(res.host, creating, fit, sizeof(fit))) < 0) {
+			umv_path_result_free(&res);
+			return rc;
+		}
+		host = fit;
+	}
+	n = strlen(host);
+	memset(sa + 2, 0, SUN_PATH_MAX);
+	memcpy(sa + 2, host, n);
+	umv_path_result_free(&res);
+	if ((rc = mon_scratch_slot(t, call->sc.audit_arch, &slot)) < 0)
+		return rc;
+	if (umv_vm_write(call, slot + SLOT_SOCKADDR, sa, 2 + n + 1) != (ssize_t)(2 + n + 1))
+		return -EFAULT;
+	*new_addr = slot + SLOT_SOCKADDR;
+	*new_len = 2 + n + 1;
+	return 1;
+}
+
+static int vfs_socket(struct vfs_call *vc)
+{
+	struct umv_call *call = vc->call;
+	enum sc_id id = call->sc.id;
+	uint64_t na, nl, slot;
+	unsigned ai, li;
+	int rc;
+
+	if (call->sc.demuxed || call->sc.demux_failed)
+		return UMV_PASS;	/* i386 socketcall: arguments in guest memory */
+	if (id == id_sendmsg) {
+		bool i386 = call->sc.arch == SC_ARCH_I386;
+		unsigned char mh[56];
+		size_t mhlen = i386 ? 28 : 56;
+		uint64_t name = 0;
+		uint32_t namelen = 0;
+
+		if (umv_vm_read(call, call->sc.args[1], mh, mhlen) != (ssize_t)mhlen)
+			return UMV_PASS;
+		if (i386) {
+			uint32_t p;
+			memcpy(&p, mh, 4);
+			name = p;
+			memcpy(&namelen, mh + 4, 4);
+		} else {
+			memcpy(&name, mh, 8);
+			memcpy(&namelen, mh + 8, 4);
+		}
+		rc = unix_name(vc, name, namelen, false, &na, &nl);
+		if (rc <= 0)
+			return rc < 0 ? emulate(call, rc) : UMV_PASS;
+		if (i386) {
+			uint32_t p = (uint32_t)na, l = (uint32_t)nl;
+			memcpy(mh, &p, 4);
+			memcpy(mh + 4, &l, 4);
+		} else {
+			uint32_t l = (uint32_t)nl;
+			memcpy(mh, &na, 8);
+			memcpy(mh + 8, &l, 4);
+		}
+		if ((rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot)) < 0)
+			return rc == -EINPROGRESS ? rc : emulate(call, rc);
+		if (umv_vm_write(call, slot + SLOT_MSGHDR, mh, mhlen) != (ssize_t)mhlen)
+			return emulate(call, -EFAULT);
+		call->regs[1] = slot + SLOT_MSGHDR;
+		call->changed |= 1u << 1;
+		return UMV_REWRITE;
+	}
+	ai = id == id_sendto ? 4 : 1;
+	li = ai + 1;
+	rc = unix_name(vc, call->sc.args[ai], (uint32_t)call->sc.args[li], id == id_bind, &na, &nl);
+	if (rc == -EINPROGRESS)
+		return rc;
+	if (rc < 0)
+		return emulate(call, rc);
+	if (rc == 0)
+		return UMV_PASS;
+	call->regs[ai] = na;
+	call->regs[li] = nl;
+	call->changed |= (uint8_t)((1u << ai) | (1u << li));
+	return UMV_REWRITE;
+}
 
 /* ---- exec: interpreters the kernel would open by host path ----
  * The kernel opens a script's #! interpreter and an ELF's PT_INTERP itself,
@@ -955,6 +1168,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	}
 	if (id == id_fchdir)
 		return enter_fchdir(call, want_leave);
+	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
+		return vfs_socket(&vc);
 	if (id == id_chroot) {
 		static bool logged;
 		mon_log_once(logged, MON_LOG_WARN, "chroot: EPERM (not virtualized yet)");
@@ -1181,6 +1396,13 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mon_vfs_fini(void)
 {
+	for (size_t i = 0; i < ndir_fds; i++) {
+		close(dir_fds[i].fd);
+		free(dir_fds[i].host);
+	}
+	free(dir_fds);
+	dir_fds = NULL;
+	ndir_fds = 0;
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);
