@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	if (asprintf(&path, "%s/f/x", argv[1]) < 0)
 		return 99;
 	show("fstatat file/x", syscall(SYS_FSTATAT, AT_FDCWD, path, st, 0));
+	free(path);
 	show("fstatat empty", syscall(SYS_FSTATAT, AT_FDCWD, "", st, 0));
 	show("openat bad dirfd", syscall(SYS_openat, 999, "f", O_RDONLY));
 	ffd = open("f", O_RDONLY);
