@@ -136,6 +136,21 @@ static void expect_err(const char *cwd, const char *path, unsigned flags, int er
 	cr_expect_null(r.guest);
 }
 
+/* A small deterministic generator for the randomised tests. */
+static unsigned rnd_state = 12345;
+/* UMV_PATHS_SEED=N reruns the generated tests on other trees and paths;
+ * without it they are deterministic. */
+static unsigned seed_shift(void)
+{
+	const char *s = getenv("UMV_PATHS_SEED");
+	return s ? (unsigned)strtoul(s, NULL, 10) * 7919u : 0;
+}
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 16) % n;
+}
+
 TestSuite(mount_table, .init = setup, .fini = teardown);
 TestSuite(walk, .init = setup, .fini = teardown);
 TestSuite(reverse, .init = setup, .fini = teardown);
@@ -280,6 +295,63 @@ Test(mount_table, many_mounts_stay_ordered)
 		snprintf(g, sizeof(g), "/m/%d/x", i);
 		const struct umv_mount *m = umv_mount_lookup(mt, g, strlen(g));
 		cr_expect_str_eq(m->guest, i % 2 ? P("/m/%d", i) : "/");
+	}
+}
+
+/* The trie against the obvious model: a list of (prefix, host, order),
+ * longest prefix wins, newest wins on equal prefixes; random mounts and
+ * umounts, then random lookups, ancestor and children queries. */
+Test(mount_table, random_ops_match_a_model)
+{
+	enum { MAXM = 64 };
+	struct { char g[64]; char h[64]; bool live; } model[MAXM];
+	int n = 0;
+	const char *parts[] = { "a", "b", "ab", "c" };
+	rnd_state = 2024;
+	for (int step = 0; step < 3000; step++) {
+		char g[64];
+		size_t len = 0;
+		int depth = 1 + (int)rnd(3);
+		for (int d = 0; d < depth; d++)
+			len += (size_t)snprintf(g + len, sizeof(g) - len, "/%s", parts[rnd(4)]);
+		unsigned op = rnd(3);
+		if (op == 0 && n < MAXM) {
+			char h[64];
+			snprintf(h, sizeof(h), "/h%d", step);
+			cr_assert_eq(umv_mount_add(mt, g, UMV_MOUNT_REDIRECT, h, NULL, 0), 0);
+			snprintf(model[n].g, 64, "%s", g);
+			snprintf(model[n].h, 64, "%s", h);
+			model[n++].live = true;
+		} else if (op == 1) {
+			int newest = -1;
+			for (int i = 0; i < n; i++)
+				if (model[i].live && strcmp(model[i].g, g) == 0)
+					newest = i;
+			int rc = umv_mount_remove(mt, g);
+			cr_assert_eq(rc, newest >= 0 ? 0 : -ENOENT, "umount %s", g);
+			if (newest >= 0)
+				model[newest].live = false;
+		}
+		/* a lookup, checked against the model */
+		const char *want = "/";
+		size_t best = 0;
+		for (int i = 0; i < n; i++) {
+			size_t ml = strlen(model[i].g);
+			if (model[i].live && ml >= best && strncmp(g, model[i].g, ml) == 0 &&
+			    (g[ml] == '\0' || g[ml] == '/')) {
+				best = ml;
+				want = model[i].h;
+			}
+		}
+		cr_assert_str_eq(umv_mount_lookup(mt, g, len)->host, want, "lookup %s at step %d", g, step);
+		bool anc = false;
+		for (int i = 0; i < n; i++) {
+			size_t gl = strlen(g);
+			if (model[i].live && strlen(model[i].g) > gl && strncmp(model[i].g, g, gl) == 0 &&
+			    model[i].g[gl] == '/')
+				anc = true;
+		}
+		cr_assert_eq(umv_mount_is_ancestor(mt, g, len), anc, "ancestor %s at step %d", g, step);
 	}
 }
 
@@ -641,6 +713,27 @@ Test(walk, shadowing_and_umount_change_the_walk)
 	expect_err("/", virt, 0, ENOENT);
 }
 
+Test(walk, owned_mount_with_a_private_host_dir)
+{
+	int owner;
+	mkdirs(P("%s/priv", tmp));
+	touch(P("%s/priv/status", tmp));
+	cr_assert_eq(umv_mount_add(mt, P("%s/syn", virt), UMV_MOUNT_OWNED, P("%s/priv", tmp), &owner, 0), 0);
+	struct umv_path_result r;
+	cr_assert_eq(res("/", P("%s/syn/status", virt), 0, &r), 0);
+	cr_expect_eq(r.mount->kind, UMV_MOUNT_OWNED);
+	cr_expect_eq(r.mount->owner, &owner);
+	cr_expect_str_eq(r.host, P("%s/priv/status", tmp));
+	cr_expect_eq(r.type, S_IFREG);
+	umv_path_result_free(&r);
+	expect_err("/", P("%s/syn/missing", virt), 0, ENOENT);
+	/* the private dir maps back to the guest path */
+	char *g = NULL;
+	cr_assert_eq(umv_mount_host_to_guest(mt, P("%s/priv/status", tmp), &g), 0);
+	cr_expect_str_eq(g, P("%s/syn/status", virt));
+	free(g);
+}
+
 Test(walk, owned_mount_without_host_dir)
 {
 	int owner;
@@ -902,19 +995,6 @@ Test(reverse, shadowed_and_rooted)
 /* A generated tree: dirs, files and symlinks of every kind; then many paths
  * resolved by us (identity table) and by the kernel (open O_PATH + the
  * /proc/self/fd link), which must agree on errno, final path and type. */
-static unsigned rnd_state = 12345;
-/* UMV_PATHS_SEED=N reruns the generated tests on other trees and paths;
- * without it they are deterministic. */
-static unsigned seed_shift(void)
-{
-	const char *s = getenv("UMV_PATHS_SEED");
-	return s ? (unsigned)strtoul(s, NULL, 10) * 7919u : 0;
-}
-static unsigned rnd(unsigned n)
-{
-	rnd_state = rnd_state * 1103515245u + 12345u;
-	return (rnd_state >> 16) % n;
-}
 
 static const char *names[] = { "a", "b", "c", "d", "l1", "l2", "l3", "f" };
 
