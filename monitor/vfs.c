@@ -37,7 +37,7 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
 	id_utimensat_time64, id_execveat, id_execve,
-	id_bind, id_connect, id_sendto, id_sendmsg;
+	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
@@ -97,6 +97,9 @@ static int ids_init(void)
 	id_connect = sc_id_from_name("connect");
 	id_sendto = sc_id_from_name("sendto");
 	id_sendmsg = sc_id_from_name("sendmsg");
+	id_mount = sc_id_from_name("mount");
+	id_umount = sc_id_from_name("umount");
+	id_umount2 = sc_id_from_name("umount2");
 	return 0;
 }
 
@@ -513,6 +516,105 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 }
 
 
+
+
+/* ---- runtime mounts, View-OS style ----
+ * mount(SOURCE, TARGET, "umvisor.bind", ...) binds SOURCE (a path in the
+ * guest's view) at TARGET (an existing directory, or a file for a file)
+ * for every guest process; umount/umount2(TARGET) removes the newest such
+ * mount there. Other file system types go to the kernel untouched (their
+ * paths rewritten as usual). No privilege is needed: the mount is in the
+ * monitor's table, not the kernel's. */
+
+static char **runtime_mounts;
+static size_t nruntime;
+
+static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	struct umv_path_ctx ctx = { 0 };
+
+	ctx.cwd = proc_cwd(t->proc);
+	ctx.self_pid = t->proc->tgid;
+	ctx.self_tid = t->tid;
+	ctx.resolve_proc_link = proc_link;
+	return umv_path_resolve(mt, &ctx, path, flags, res);
+}
+
+static int runtime_mount(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result src = { 0 }, dst = { 0 };
+	char fstype[64], source[PATH_MAX], target[PATH_MAX], **grown, *copy;
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[2] ||
+	    umv_vm_read_str(call, call->sc.args[2], fstype, sizeof(fstype)) <= 0 ||
+	    strncmp(fstype, "umvisor.", 8) != 0)
+		return 1;	/* not ours: the kernel's mount */
+	if (strcmp(fstype + 8, "bind") != 0) {
+		mon_log(MON_LOG_WARN, "mount type %s: ENODEV (only umvisor.bind mounts at run time)",
+			fstype);
+		return emulate(call, -ENODEV);
+	}
+	if ((n = umv_vm_read_str(call, call->sc.args[0], source, sizeof(source))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return emulate(call, n);
+	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return emulate(call, n);
+	rc = resolve_guest(t, source, 0, &src);
+	if (rc == 0 && !src.host)
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = resolve_guest(t, target, 0, &dst);
+	if (rc == 0 && (S_ISDIR(src.type) != S_ISDIR(dst.type) || !src.type || !dst.type))
+		rc = S_ISDIR(dst.type) ? -ENOTDIR : -EINVAL;	/* as mount --bind says */
+	if (rc == 0)
+		rc = umv_mount_add(mt, dst.guest, UMV_MOUNT_REDIRECT, src.host, NULL,
+				   S_ISDIR(src.type) ? 0 : UMV_MOUNT_NONDIR);
+	if (rc == 0) {
+		grown = realloc(runtime_mounts, (nruntime + 1) * sizeof(*grown));
+		copy = strdup(dst.guest);
+		if (grown)
+			runtime_mounts = grown;
+		if (!grown || !copy) {
+			free(copy);
+			umv_mount_remove(mt, dst.guest);
+			rc = -ENOMEM;
+		} else {
+			runtime_mounts[nruntime++] = copy;
+			mon_log(MON_LOG_INFO, "mounted %s at %s (umvisor.bind)", src.host, dst.guest);
+		}
+	}
+	umv_path_result_free(&src);
+	umv_path_result_free(&dst);
+	return emulate(call, rc);
+}
+
+static int runtime_umount(struct umv_call *call)
+{
+	struct umv_path_result res = { 0 };
+	char target[PATH_MAX];
+	int rc;
+
+	if (nruntime == 0 || umv_vm_read_str(call, call->sc.args[0], target, sizeof(target)) <= 0)
+		return 1;
+	rc = resolve_guest(call->thread, target, UMV_PATH_NOFOLLOW, &res);
+	for (size_t i = nruntime; rc == 0 && i-- > 0;)
+		if (strcmp(runtime_mounts[i], res.guest) == 0) {
+			rc = umv_mount_remove(mt, res.guest);
+			free(runtime_mounts[i]);
+			memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
+				(nruntime - i - 1) * sizeof(*runtime_mounts));
+			nruntime--;
+			umv_path_result_free(&res);
+			return emulate(call, rc);
+		}
+	umv_path_result_free(&res);
+	return 1;	/* a kernel mount, or an error the kernel will give */
+}
 
 /* ---- AF_UNIX socket names ----
  * A sun_path is a path the kernel resolves (bind creates it, connect and
@@ -1170,6 +1272,11 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return enter_fchdir(call, want_leave);
 	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
 		return vfs_socket(&vc);
+	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
+		return rc;
+	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
+		return rc;
+	rc = 0;
 	if (id == id_chroot) {
 		static bool logged;
 		mon_log_once(logged, MON_LOG_WARN, "chroot: EPERM (not virtualized yet)");
@@ -1396,6 +1503,11 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mon_vfs_fini(void)
 {
+	for (size_t i = 0; i < nruntime; i++)
+		free(runtime_mounts[i]);
+	free(runtime_mounts);
+	runtime_mounts = NULL;
+	nruntime = 0;
 	for (size_t i = 0; i < ndir_fds; i++) {
 		close(dir_fds[i].fd);
 		free(dir_fds[i].host);
