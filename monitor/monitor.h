@@ -151,6 +151,7 @@ struct mon_process {
 	bool own_filter;	/* installed a seccomp filter of its own */
 	struct mon_mm *mm;	/* scratch area of its address space (scratch.c) */
 	char *cwd;		/* guest cwd (vfs.c); NULL = the initial one */
+	int dents_done[8];	/* vfs.c: fds whose merged listing ended (+1) */
 };
 
 enum mon_thread_state {
@@ -190,6 +191,7 @@ struct mon_thread {
 	struct mon_saved_regs *inject;	/* our own call runs in its place */
 	uint32_t inject_arch;
 	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
+	char *pending_dents;	/* getdents64 of a merged directory: its guest path */
 	uint64_t slot_written_at;	/* the first string in the slot: where, */
 	uint64_t slot_written_gen;	/* in which mapping of the area, */
 	char *slot_written;	/* and what (skips rewriting the same path) */

@@ -50,6 +50,7 @@ void mon_tracee_fini(void)
 			next = t->next;
 			mon_scratch_thread_gone(t);
 			free(t->pending_cwd);
+	free(t->pending_dents);
 			if (t->proc)
 				process_put(t->proc);
 			free(t);
@@ -138,6 +139,7 @@ void mon_thread_remove(struct mon_thread *t)
 	nthreads--;
 	mon_scratch_thread_gone(t);
 	free(t->pending_cwd);
+	free(t->pending_dents);
 	if (t->proc)
 		process_put(t->proc);
 	free(t);

@@ -28,6 +28,8 @@
 #define HOW_MAX 512		/* open_how sizes we copy into the slot */
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
+static char **merged_dirs;	/* real host dirs lacking a mount point's name */
+static size_t nmerged;
 static char *initial_cwd;		/* guest; -w or derived at setup */
 static char *private_dir;		/* host: synthetic directories live here */
 static char **bind_points;		/* guest mount points, for setup */
@@ -37,7 +39,7 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
 	id_utimensat_time64, id_execveat, id_execve,
-	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2;
+	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
@@ -87,6 +89,7 @@ static int ids_init(void)
 	id_linkat = sc_id_from_name("linkat");
 	id_name_to_handle_at = sc_id_from_name("name_to_handle_at");
 	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
 	id_fanotify_mark = sc_id_from_name("fanotify_mark");
 	id_inotify_add_watch = sc_id_from_name("inotify_add_watch");
 	id_utimensat = sc_id_from_name("utimensat");
@@ -100,6 +103,7 @@ static int ids_init(void)
 	id_mount = sc_id_from_name("mount");
 	id_umount = sc_id_from_name("umount");
 	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
 	return 0;
 }
 
@@ -124,12 +128,15 @@ size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 	if (!mt || id_sendto == SC_ID_UNKNOWN)
 		return 0;
 	rules[0] = (struct sc_filter_rule){ .id = id_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
-	return 1;
+	if (nmerged == 0 || id_getdents64 == SC_ID_UNKNOWN)
+		return 1;
+	rules[1] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
+	return 2;
 }
 
 bool mon_vfs_extra_wants(enum sc_id id)
 {
-	return mt && id == id_sendto;
+	return mt && (id == id_sendto || (id == id_getdents64 && nmerged > 0));
 }
 
 /* ---- SDK: mounting (init only) ---- */
@@ -517,6 +524,154 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 
 
 
+
+
+/* ---- listings of real directories missing a mount point's name ----
+ * -r ROOT without ROOT/proc, -b X:/tmp/new: the host directory exists but
+ * has no entry for the mount point. getdents64 on such a directory is
+ * trapped; when the kernel reports its end, the missing names are added
+ * (DT_DIR, or DT_UNKNOWN for a file bind) and the following call returns
+ * the end again. Found at start-up; getdents64 is trapped only if any. */
+
+struct dents_ctx {
+	char *host;		/* the directory's host path */
+	unsigned char *buf;
+	size_t cap, used;
+	uint64_t off;
+	bool full;
+};
+
+static int add_missing(void *arg, const char *name, size_t len, unsigned char type)
+{
+	struct dents_ctx *d = arg;
+	struct stat st;
+	char *path;
+	size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
+	uint64_t ino = 0xfffffff0ull - d->off;
+	int64_t off;
+	uint16_t rl = (uint16_t)reclen;
+
+	if (asprintf(&path, "%s/%.*s", d->host, (int)len, name) < 0)
+		return -ENOMEM;
+	if (lstat(path, &st) == 0) {
+		free(path);
+		return 0;	/* the host lists it already */
+	}
+	free(path);
+	if (d->used + reclen > d->cap) {
+		d->full = true;
+		return 0;
+	}
+	off = (int64_t)(0x7ffffff0 + ++d->off);
+	memset(d->buf + d->used, 0, reclen);
+	memcpy(d->buf + d->used, &ino, 8);
+	memcpy(d->buf + d->used + 8, &off, 8);
+	memcpy(d->buf + d->used + 16, &rl, 2);
+	d->buf[d->used + 18] = type;
+	memcpy(d->buf + d->used + 19, name, len);
+	d->used += reclen;
+	return 0;
+}
+
+static void find_merged(const char *point)
+{
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct umv_path_result res = { 0 };
+	const char *slash = strrchr(point, '/');
+	char *parent, **grown;
+	struct stat st;
+	char *child;
+
+	if (!slash || !(parent = strndup(point, slash == point ? 1 : (size_t)(slash - point))))
+		return;
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], parent) == 0) {
+			free(parent);
+			return;
+		}
+	if (umv_path_resolve(mt, &ctx, parent, UMV_PATH_DIRECTORY, &res) == 0 && res.host &&
+	    !res.synthetic && strncmp(res.host, private_dir, strlen(private_dir)) != 0 &&
+	    asprintf(&child, "%s/%s", strcmp(res.host, "/") ? res.host : "", slash + 1) >= 0) {
+		if (lstat(child, &st) < 0 && (grown = realloc(merged_dirs, (nmerged + 1) * sizeof(*grown)))) {
+			merged_dirs = grown;
+			merged_dirs[nmerged++] = parent;
+			parent = NULL;
+		}
+		free(child);
+	}
+	umv_path_result_free(&res);
+	free(parent);
+}
+
+static int *dents_mark(struct mon_process *p, int fd, bool create)
+{
+	int *free_slot = NULL;
+
+	for (size_t i = 0; i < sizeof(p->dents_done) / sizeof(p->dents_done[0]); i++) {
+		if (p->dents_done[i] == fd + 1)
+			return &p->dents_done[i];
+		if (!p->dents_done[i] && !free_slot)
+			free_slot = &p->dents_done[i];
+	}
+	return create ? free_slot : NULL;
+}
+
+static int enter_getdents(struct umv_call *call, bool *want_leave)
+{
+	struct mon_thread *t = call->thread;
+	char *guest = NULL;
+
+	if (fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest) != 0) {
+		free(guest);
+		return UMV_PASS;
+	}
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], guest) == 0) {
+			free(t->pending_dents);
+			t->pending_dents = guest;
+			*want_leave = true;
+			return UMV_PASS;
+		}
+	free(guest);
+	return UMV_PASS;
+}
+
+static void leave_getdents(struct umv_call *call, int64_t *result)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct dents_ctx d = { 0 };
+	int fd = (int)call->sc.args[0];
+	int *mark;
+
+	if (*result != 0 || !t->proc)
+		goto out;
+	if ((mark = dents_mark(t->proc, fd, false))) {
+		*mark = 0;	/* our names were given: now the end */
+		goto out;
+	}
+	if (umv_path_resolve(mt, &ctx, t->pending_dents, UMV_PATH_DIRECTORY, &res) < 0 || !res.host)
+		goto out;
+	d.host = res.host;
+	d.cap = call->sc.args[2] > 65536 ? 65536 : (size_t)call->sc.args[2];
+	if (!(d.buf = malloc(d.cap ? d.cap : 1)))
+		goto out;
+	umv_mount_children(mt, t->pending_dents, strlen(t->pending_dents), add_missing, &d);
+	if (d.used == 0 && d.full) {
+		*result = -EINVAL;	/* the kernel's answer to a buffer too small */
+	} else if (d.used > 0 &&
+		   umv_vm_write(call, call->sc.args[1], d.buf, d.used) == (ssize_t)d.used) {
+		*result = (int64_t)d.used;
+		if ((mark = dents_mark(t->proc, fd, true)))
+			*mark = fd + 1;
+	}
+	free(d.buf);
+out:
+	umv_path_result_free(&res);
+	free(t->pending_dents);
+	t->pending_dents = NULL;
+}
 
 /* ---- runtime mounts, View-OS style ----
  * mount(SOURCE, TARGET, "umvisor.bind", ...) binds SOURCE (a path in the
@@ -1270,6 +1425,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	}
 	if (id == id_fchdir)
 		return enter_fchdir(call, want_leave);
+	if (id == id_getdents64)
+		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
 	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
 		return vfs_socket(&vc);
 	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
@@ -1339,6 +1496,11 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 void mon_vfs_leave(struct umv_call *call, int64_t *result)
 {
 	struct mon_thread *t = call->thread;
+
+	if (t->pending_dents) {
+		leave_getdents(call, result);
+		return;
+	}
 
 	if (*result == 0 && t->pending_cwd && t->proc) {
 		free(t->proc->cwd);
@@ -1459,6 +1621,8 @@ int mon_vfs_setup(const char **host_cwd)
 				strerror(-rc));
 			return rc;
 		}
+	for (size_t i = 0; i < nbinds; i++)
+		find_merged(bind_points[i]);
 	if (initial_cwd) {
 		rc = umv_path_resolve(mt, &ctx, initial_cwd, UMV_PATH_DIRECTORY, &res);
 		if (rc < 0 || !res.host) {
@@ -1503,6 +1667,11 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mon_vfs_fini(void)
 {
+	for (size_t i = 0; i < nmerged; i++)
+		free(merged_dirs[i]);
+	free(merged_dirs);
+	merged_dirs = NULL;
+	nmerged = 0;
 	for (size_t i = 0; i < nruntime; i++)
 		free(runtime_mounts[i]);
 	free(runtime_mounts);

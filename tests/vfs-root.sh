@@ -63,3 +63,19 @@ if ldd "$DYN" >/dev/null 2>&1; then
 else
 	echo "not run: dynamic binary (ldd failed on $DYN)"
 fi
+
+# A rootfs without /proc, /sys, /dev: its / lists them anyway (the host
+# directory is merged with the mount points' names, with their types).
+R2=$TMPD/root2
+mkdir -p "$R2/bin" && cp "$BUSYBOX" "$R2/bin/busybox" && ln -s busybox "$R2/bin/sh" && ln -s busybox "$R2/bin/ls" && ln -s busybox "$R2/bin/wc" ||
+	hard_error "root2"
+out=$(run -r "$R2" -- /bin/sh -c 'ls /; ls -d /*/; ls -a / | wc -l')
+check "merged listing of a real directory" "bin
+dev
+proc
+sys
+/bin/
+/dev/
+/proc/
+/sys/
+6" "$(printf '%s\n' "$out" | sed 's/^ *//')"
