@@ -6,7 +6,15 @@
 . "$top_srcdir/tests/vfs-lib.sh"
 
 mkdir -p "$TMPD/tree" && echo data >"$TMPD/tree/f" || hard_error "setup"
-for prog in "$top_builddir/tests/vfs-badpath" "$top_builddir/tests/vfs-badpath32"; do
+# A static i386 build too (its own syscall entry, no vDSO), when it links.
+static32=
+if [ "$HAVE_M32" = yes ] && gcc -m32 -static -std=gnu11 -o "$TMPD/vfs-badpath32s" \
+	"$top_srcdir/tests/vfs-badpath.c" 2>/dev/null; then
+	static32=$TMPD/vfs-badpath32s
+else
+	echo "not run: static i386 (gcc -m32 -static cannot link here)"
+fi
+for prog in "$top_builddir/tests/vfs-badpath" "$top_builddir/tests/vfs-badpath32" $static32; do
 	case $prog in *32) [ "$HAVE_M32" = yes ] || { echo "not run: i386 (no gcc -m32)"; continue; } ;; esac
 	[ -x "$prog" ] || hard_error "$prog is not built"
 	timeout "$VFS_TIMEOUT" "$prog" "$TMPD/tree" >"$TMPD/native" 2>&1 || fail "$prog natively"
