@@ -192,6 +192,8 @@ struct mon_thread {
 	uint32_t inject_arch;
 	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
 	char *pending_dents;	/* getdents64 of a merged directory: its guest path */
+	bool pending_sockname;	/* getsockname/getpeername: translate at exit */
+	uint32_t pending_addrlen;	/* the buffer size the guest gave */
 	uint64_t slot_written_at;	/* the first string in the slot: where, */
 	uint64_t slot_written_gen;	/* in which mapping of the area, */
 	char *slot_written;	/* and what (skips rewriting the same path) */

@@ -39,7 +39,8 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
 	id_utimensat_time64, id_execveat, id_execve,
-	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64;
+	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
+	id_getsockname, id_getpeername;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
@@ -90,6 +91,8 @@ static int ids_init(void)
 	id_name_to_handle_at = sc_id_from_name("name_to_handle_at");
 	id_umount2 = sc_id_from_name("umount2");
 	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	id_fanotify_mark = sc_id_from_name("fanotify_mark");
 	id_inotify_add_watch = sc_id_from_name("inotify_add_watch");
 	id_utimensat = sc_id_from_name("utimensat");
@@ -104,6 +107,8 @@ static int ids_init(void)
 	id_umount = sc_id_from_name("umount");
 	id_umount2 = sc_id_from_name("umount2");
 	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	return 0;
 }
 
@@ -116,7 +121,8 @@ bool mon_vfs_wants(enum sc_id id)
 	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup)
 		return true;
 	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
-	if (id == id_bind || id == id_connect || id == id_sendmsg)
+	if (id == id_bind || id == id_connect || id == id_sendmsg || id == id_getsockname ||
+	    id == id_getpeername)
 		return true;
 	info = sc_info(id);
 	return info && (info->classes & SC_CL_PATH);
@@ -960,6 +966,78 @@ static int vfs_socket(struct vfs_call *vc)
 	return UMV_REWRITE;
 }
 
+
+/* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
+ * its own. Read the buffer size at entry (the kernel overwrites it), fix
+ * the name at exit. */
+static int enter_sockname(struct umv_call *call, bool *want_leave)
+{
+	uint32_t len;
+
+	if (call->sc.demuxed || call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
+		return UMV_PASS;
+	call->thread->pending_sockname = true;
+	call->thread->pending_addrlen = len;
+	*want_leave = true;
+	return UMV_PASS;
+}
+
+static void leave_sockname(struct umv_call *call, int64_t *result)
+{
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	uint32_t len, given = call->thread->pending_addrlen;
+	char *guest = NULL, host[SUN_PATH_MAX + 1];
+	uint16_t family;
+	size_t n, glen;
+
+	call->thread->pending_sockname = false;
+	if (*result != 0 ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+	    len <= 2 || len > sizeof(sa) || given < 3)
+		return;
+	n = len < given ? len : given;
+	if (umv_vm_read(call, call->sc.args[1], sa, n) != (ssize_t)n)
+		return;
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0' || n < len)
+		return;	/* not a path name, or truncated: left as is */
+	memcpy(host, sa + 2, len - 2);
+	host[len - 2] = '\0';
+	if (host[0] != '/')
+		return;	/* relative names are the guest's own */
+	{
+		/* A name bound through one of our directory fds (a host path
+		 * longer than sun_path): the directory's path instead. */
+		char prefix[64], *full = NULL;
+		int plen = snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", (int)getpid());
+		int rc;
+
+		if (strncmp(host, prefix, (size_t)plen) == 0) {
+			char *end;
+			long fd = strtol(host + plen, &end, 10);
+			for (size_t i = 0; i < ndir_fds && !full; i++)
+				if (dir_fds[i].fd == fd && *end == '/' &&
+				    asprintf(&full, "%s%s", dir_fds[i].host, end) < 0)
+					full = NULL;
+		}
+		rc = umv_mount_host_to_guest(mt, full ? full : host, &guest);
+		free(full);
+		if (rc < 0)
+			return;
+	}
+	glen = strlen(guest);
+	if (glen < SUN_PATH_MAX && strcmp(guest, host) != 0) {
+		memset(sa + 2, 0, SUN_PATH_MAX);
+		memcpy(sa + 2, guest, glen);
+		len = (uint32_t)(2 + glen + 1);
+		n = len < given ? len : given;
+		if (umv_vm_write(call, call->sc.args[1], sa, n) == (ssize_t)n)
+			umv_vm_write(call, call->sc.args[2], &len, sizeof(len));
+	}
+	free(guest);
+}
+
 /* ---- exec: interpreters the kernel would open by host path ----
  * The kernel opens a script's #! interpreter and an ELF's PT_INTERP itself,
  * by the host path written in the file. When the guest's namespace maps
@@ -1429,6 +1507,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
 	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
 		return vfs_socket(&vc);
+	if (id == id_getsockname || id == id_getpeername)
+		return enter_sockname(call, want_leave);
 	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
 		return rc;
 	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
@@ -1499,6 +1579,10 @@ void mon_vfs_leave(struct umv_call *call, int64_t *result)
 
 	if (t->pending_dents) {
 		leave_getdents(call, result);
+		return;
+	}
+	if (t->pending_sockname) {
+		leave_sockname(call, result);
 		return;
 	}
 
