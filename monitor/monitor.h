@@ -151,6 +151,7 @@ struct mon_process {
 	bool own_filter;	/* installed a seccomp filter of its own */
 	struct mon_mm *mm;	/* scratch area of its address space (scratch.c) */
 	char *cwd;		/* guest cwd (vfs.c); NULL = the initial one */
+	char *root;		/* guest root after chroot (vfs.c); NULL = "/" */
 	int dents_done[8];	/* vfs.c: fds whose merged listing ended (+1) */
 };
 

@@ -39,6 +39,7 @@ static void process_put(struct mon_process *p)
 		vma_close(p->vma);
 	mon_scratch_process_gone(p);
 	free(p->cwd);
+	free(p->root);
 	free(p);
 }
 

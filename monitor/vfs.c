@@ -224,10 +224,12 @@ static const char *proc_cwd(const struct mon_process *p)
 
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
-	if (!mt || !parent || !parent->cwd || child == parent)
+	if (!mt || !parent || (!parent->cwd && !parent->root) || child == parent)
 		return;
 	free(child->cwd);
 	child->cwd = strdup(parent->cwd);	/* NULL on ENOMEM: the initial cwd */
+	free(child->root);
+	child->root = parent->root ? strdup(parent->root) : NULL;
 }
 
 /* readlink of a host path into a malloc'd string. */
@@ -334,6 +336,65 @@ static bool proc_magic(const char *host, pid_t *pid, const char **link)
 		if (*s < '0' || *s > '9')
 			return false;
 	return true;
+}
+
+
+/* Is PATH (canonical) ROOT or below it? */
+static bool under_root(const char *path, const char *root, size_t rl)
+{
+	return strncmp(path, root, rl) == 0 && (path[rl] == '/' || path[rl] == '\0');
+}
+
+/* A guest path as the process sees it after chroot: relative to its root
+ * (malloc'd); paths outside it are left whole (getcwd marks them). */
+static char *strip_root(const struct mon_process *p, const char *guest)
+{
+	size_t rl;
+
+	if (!p || !p->root)
+		return strdup(guest);
+	rl = strlen(p->root);
+	if (!under_root(guest, p->root, rl))
+		return strdup(guest);
+	return strdup(guest[rl] ? guest + rl : "/");
+}
+
+/* Resolves PATH for T from BASE (the guest directory of a dirfd; NULL =
+ * the cwd). After chroot, absolute paths, and relative ones from inside the
+ * root, are resolved from the root with RESOLVE_IN_ROOT semantics (.. and
+ * absolute symlinks stop there); from a cwd outside it, as natively, the
+ * root is never met on the way. */
+static int guest_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	struct umv_path_ctx ctx = { 0 };
+	const char *root = t->proc->root;
+	char *joined = NULL;
+	int rc;
+
+	ctx.cwd = proc_cwd(t->proc);
+	ctx.base = base;
+	ctx.self_pid = t->proc->tgid;
+	ctx.self_tid = t->tid;
+	ctx.resolve_proc_link = proc_link;
+	if (root) {
+		size_t rl = strlen(root);
+		const char *from = base ? base : ctx.cwd;
+
+		if (path[0] == '/') {
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		} else if (under_root(from, root, rl)) {
+			if (asprintf(&joined, "%s/%s", from + rl, path) < 0)
+				return -ENOMEM;
+			path = joined;
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		}
+	}
+	rc = umv_path_resolve(mt, &ctx, path, flags, res);
+	free(joined);
+	return rc;
 }
 
 /* ---- one call ---- */
@@ -449,7 +510,6 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	struct mon_thread *t = vc->t;
 	enum sc_id id = call->sc.id;
 	uint64_t addr = call->sc.args[i];
-	struct umv_path_ctx ctx = { 0 };
 	char buf[PATH_MAX], *base = NULL;
 	ssize_t n;
 	int flags, rc;
@@ -477,7 +537,6 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		if (rc < 0)
 			return rc;
 	}
-	ctx.cwd = proc_cwd(t->proc);
 	/* One name, not followed, in a directory with no mount below it (find,
 	 * fts, rm -r: fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)): the kernel's
 	 * one lookup in the real directory is the guest's. /proc is left to the
@@ -487,7 +546,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 				  UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)) &&
 	    !strchr(buf, '/') && strcmp(buf, ".") != 0 && strcmp(buf, "..") != 0 &&
 	    id != id_readlink && id != id_readlinkat && id != id_execve) {
-		const char *dir = base ? base : ctx.cwd;
+		const char *dir = base ? base : proc_cwd(t->proc);
 		size_t dlen = strlen(dir);
 
 		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
@@ -495,11 +554,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	ctx.base = base;
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	rc = umv_path_resolve(mt, &ctx, buf, (unsigned)flags, res);
+	rc = guest_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -693,13 +748,7 @@ static size_t nruntime;
 static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
 			 struct umv_path_result *res)
 {
-	struct umv_path_ctx ctx = { 0 };
-
-	ctx.cwd = proc_cwd(t->proc);
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	return umv_path_resolve(mt, &ctx, path, flags, res);
+	return guest_resolve(t, NULL, path, flags, res);
 }
 
 static int runtime_mount(struct umv_call *call)
@@ -848,7 +897,6 @@ static int unix_name(struct vfs_call *vc, uint64_t addr, uint64_t len, bool crea
 	struct umv_call *call = vc->call;
 	struct mon_thread *t = vc->t;
 	unsigned char sa[2 + SUN_PATH_MAX + 1];
-	struct umv_path_ctx ctx = { 0 };
 	struct umv_path_result res = { 0 };
 	char name[SUN_PATH_MAX + 1], fit[SUN_PATH_MAX];
 	const char *host;
@@ -867,11 +915,7 @@ static int unix_name(struct vfs_call *vc, uint64_t addr, uint64_t len, bool crea
 	n = len - 2;
 	memcpy(name, sa + 2, n);
 	name[n] = '\0';	/* the kernel also accepts a name without its NUL */
-	ctx.cwd = proc_cwd(t->proc);
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	rc = umv_path_resolve(mt, &ctx, name, creating ? UMV_PATH_PARENT : 0, &res);
+	rc = guest_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
 	if (rc < 0)
 		return rc;
 	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
@@ -1168,15 +1212,10 @@ static char *elf_interp(int fd, const unsigned char *hdr, size_t n)
  * guest's cwd, following links). */
 static int resolve_interp(struct mon_thread *t, const char *path, char **host)
 {
-	struct umv_path_ctx ctx = { 0 };
 	struct umv_path_result res = { 0 };
 	int rc;
 
-	ctx.cwd = proc_cwd(t->proc);
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	rc = umv_path_resolve(mt, &ctx, path, 0, &res);
+	rc = guest_resolve(t, NULL, path, 0, &res);
 	if (rc == 0 && !res.host)
 		rc = -ENOENT;
 	if (rc == 0) {
@@ -1385,8 +1424,16 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	if (!proc_magic(host, &pid, &link))
 		return emulate(call, -EINVAL);
 	rc = proc_link(NULL, pid, link, &answer);
-	if (rc == UMV_PROC_LINK_OBJECT)
+	if (rc == UMV_PROC_LINK_OBJECT) {
 		rc = host_readlink(host, &answer);
+	} else if (rc >= 0 && vc->t->proc->root) {
+		/* Read relative to the reader's root, as the kernel does. */
+		char *rel = strcmp(link, "root") == 0 ? strdup("/") : strip_root(vc->t->proc, answer);
+		free(answer);
+		answer = rel;
+		if (!answer)
+			rc = -ENOMEM;
+	}
 	if (rc < 0)
 		return emulate(call, rc);
 	len = strlen(answer);
@@ -1398,9 +1445,29 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	return emulate(call, rc < 0 ? rc : (int64_t)len);
 }
 
+static int getcwd_answer(struct umv_call *call, const char *cwd);
+
 static int emulate_getcwd(struct umv_call *call)
 {
-	const char *cwd = proc_cwd(call->thread->proc);
+	const struct mon_process *p = call->thread->proc;
+	const char *full = proc_cwd(p);
+	char *cwd;
+	int ret;
+
+	if (p->root && !under_root(full, p->root, strlen(p->root))) {
+		/* The kernel's mark for a cwd outside the process's root. */
+		if (asprintf(&cwd, "(unreachable)%s", full) < 0)
+			return emulate(call, -ENOMEM);
+	} else if (!(cwd = strip_root(p, full))) {
+		return emulate(call, -ENOMEM);
+	}
+	ret = getcwd_answer(call, cwd);
+	free(cwd);
+	return ret;
+}
+
+static int getcwd_answer(struct umv_call *call, const char *cwd)
+{
 	size_t len = strlen(cwd) + 1;
 
 	if (len > 4096)
@@ -1483,6 +1550,59 @@ static int write_rewrites(struct vfs_call *vc)
 	return 0;
 }
 
+
+/* CAP_SYS_CHROOT in the thread's effective set (/proc/TID/status). */
+static bool may_chroot(pid_t tid)
+{
+	char path[64], buf[2048], *cap;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (!(cap = strstr(buf, "\nCapEff:")))
+		return false;
+	return (strtoull(cap + 8, NULL, 16) >> 18) & 1;	/* CAP_SYS_CHROOT */
+}
+
+/* chroot is the monitor's: the real root must stay where host paths are
+ * resolved from. The new root is kept per process (copied at fork) and
+ * every later resolution starts there. */
+static int emulate_chroot(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	char path[PATH_MAX];
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[0])
+		return emulate(call, -EFAULT);
+	if ((n = umv_vm_read_str(call, call->sc.args[0], path, sizeof(path))) < 0)
+		return emulate(call, n);
+	if (n == 0)
+		return emulate(call, -ENOENT);
+	rc = guest_resolve(t, NULL, path, UMV_PATH_DIRECTORY, &res);
+	if (rc == 0 && !may_chroot(t->tid))
+		rc = -EPERM;
+	if (rc == 0) {
+		free(t->proc->root);
+		t->proc->root = NULL;
+		if (strcmp(res.guest, "/") != 0) {
+			t->proc->root = res.guest;
+			res.guest = NULL;
+		}
+	}
+	umv_path_result_free(&res);
+	return emulate(call, rc);
+}
+
 int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 {
 	struct vfs_call vc = { .call = call, .t = call->thread };
@@ -1514,11 +1634,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
 		return rc;
 	rc = 0;
-	if (id == id_chroot) {
-		static bool logged;
-		mon_log_once(logged, MON_LOG_WARN, "chroot: EPERM (not virtualized yet)");
-		return emulate(call, -EPERM);
-	}
+	if (id == id_chroot)
+		return emulate_chroot(call);
 	if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed || call->sc.demux_failed)
 		return UMV_PASS;
 	for (unsigned i = 0; i < call->sc.nargs && rc >= 0 && rc != PASS_CALL; i++) {
