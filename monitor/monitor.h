@@ -152,6 +152,8 @@ struct mon_process {
 	struct mon_mm *mm;	/* scratch area of its address space (scratch.c) */
 	char *cwd;		/* guest cwd (vfs.c); NULL = the initial one */
 	char *root;		/* guest root after chroot (vfs.c); NULL = "/" */
+	char *exe;		/* /proc/PID/exe when exec went through ld.so (vfs.c) */
+	char *exe_pending;	/* the same for an exec in flight */
 	int dents_done[8];	/* vfs.c: fds whose merged listing ended (+1) */
 };
 
@@ -248,6 +250,8 @@ bool mon_vfs_active(void);
 int mon_vfs_setup(const char **host_cwd);
 void mon_vfs_fini(void);
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child);
+/* PTRACE_EVENT_EXEC: the exec in flight succeeded. */
+void mon_vfs_exec(struct mon_process *p);
 
 /* ---- launch.c ---- */
 struct sock_fprog;

@@ -40,6 +40,8 @@ static void process_put(struct mon_process *p)
 	mon_scratch_process_gone(p);
 	free(p->cwd);
 	free(p->root);
+	free(p->exe);
+	free(p->exe_pending);
 	free(p);
 }
 
@@ -193,6 +195,7 @@ void mon_process_exec(struct mon_process *p)
 	}
 	p->dumpable = 1;
 	mon_scratch_exec(p);
+	mon_vfs_exec(p);
 }
 
 int mon_read_tgid(pid_t tid)

@@ -224,12 +224,22 @@ static const char *proc_cwd(const struct mon_process *p)
 
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
-	if (!mt || !parent || (!parent->cwd && !parent->root) || child == parent)
+	if (!mt || !parent || (!parent->cwd && !parent->root && !parent->exe) || child == parent)
 		return;
 	free(child->cwd);
-	child->cwd = strdup(parent->cwd);	/* NULL on ENOMEM: the initial cwd */
+	/* NULL (or ENOMEM) is the initial cwd */
+	child->cwd = parent->cwd ? strdup(parent->cwd) : NULL;
 	free(child->root);
 	child->root = parent->root ? strdup(parent->root) : NULL;
+	free(child->exe);
+	child->exe = parent->exe ? strdup(parent->exe) : NULL;
+}
+
+void mon_vfs_exec(struct mon_process *p)
+{
+	free(p->exe);
+	p->exe = p->exe_pending;
+	p->exe_pending = NULL;
 }
 
 /* readlink of a host path into a malloc'd string. */
@@ -292,6 +302,8 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		return (*out = strdup(proc_cwd(t->proc))) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (t && t->proc && strcmp(link, "root") == 0)
 		return (*out = strdup("/")) ? UMV_PROC_LINK_PATH : -ENOMEM;
+	if (t && t->proc && t->proc->exe && strcmp(link, "exe") == 0)
+		return (*out = strdup(t->proc->exe)) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, link) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	if ((rc = host_readlink(path, &host)) < 0)
@@ -414,6 +426,8 @@ struct vfs_call {
 	uint8_t how[HOW_MAX];
 	bool readlink_emulated;
 	char *exec_host;	/* execve: the program's host path */
+	char *exec_canon;	/* and its canonical guest path */
+	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
 };
 
 static int emulate(struct umv_call *call, int64_t result)
@@ -566,8 +580,10 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	if (id == id_execve && res->host && !vc->exec_host)
+	if (id == id_execve && res->host && !vc->exec_host) {
 		vc->exec_host = strdup(res->host);
+		vc->exec_canon = strdup(res->guest);
+	}
 	if (res->passthrough)
 		return 0;
 	if (!res->host)
@@ -1210,7 +1226,7 @@ static char *elf_interp(int fd, const unsigned char *hdr, size_t n)
 
 /* Resolves an interpreter path the way the kernel looks it up (from the
  * guest's cwd, following links). */
-static int resolve_interp(struct mon_thread *t, const char *path, char **host)
+static int resolve_interp(struct mon_thread *t, const char *path, char **host, char **canon)
 {
 	struct umv_path_result res = { 0 };
 	int rc;
@@ -1221,6 +1237,11 @@ static int resolve_interp(struct mon_thread *t, const char *path, char **host)
 	if (rc == 0) {
 		*host = res.host;
 		res.host = NULL;
+		if (canon) {
+			free(*canon);
+			*canon = res.guest;
+			res.guest = NULL;
+		}
 	}
 	umv_path_result_free(&res);
 	return rc;
@@ -1271,7 +1292,7 @@ static int plan_exec(struct vfs_call *vc, const char *file, struct exec_plan *pl
 			}
 			if (!*interp)
 				break;	/* ENOEXEC from the kernel */
-			if ((rc = resolve_interp(vc->t, interp, &ihost)) < 0)
+			if ((rc = resolve_interp(vc->t, interp, &ihost, &vc->exec_canon)) < 0)
 				break;
 			need |= strcmp(ihost, interp) != 0;
 			/* argv[0] goes; interp, [arg], the script's path come first. */
@@ -1298,7 +1319,8 @@ static int plan_exec(struct vfs_call *vc, const char *file, struct exec_plan *pl
 		close(fd);
 		if (interp) {
 			char *lhost = NULL;
-			if (resolve_interp(vc->t, interp, &lhost) == 0 && strcmp(lhost, interp) != 0) {
+			if (resolve_interp(vc->t, interp, &lhost, NULL) == 0 && strcmp(lhost, interp) != 0) {
+				vc->exec_via_ldso = true;
 				uint64_t argv0 = pl->n ? pl->items[0].ptr : 0;
 				char *argv0s = pl->n && pl->items[0].str ? strdup(pl->items[0].str) : NULL;
 
@@ -1684,7 +1706,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			call->sc.name, verdict, (long long)call->result, vc.nrw, vc.nrw ? " first " : "",
 			vc.nrw ? vc.rw[0].host : "");
 	free(readlink_host);
+	if (id == id_execve && vc.t->proc) {
+		/* What /proc/PID/exe must read once this exec succeeds. */
+		free(vc.t->proc->exe_pending);
+		vc.t->proc->exe_pending =
+			vc.exec_via_ldso && verdict == UMV_REWRITE && vc.exec_canon ?
+				strdup(vc.exec_canon) : NULL;
+	}
 	free(vc.exec_host);
+	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
 	return verdict;

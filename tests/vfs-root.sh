@@ -60,6 +60,16 @@ if ldd "$DYN" >/dev/null 2>&1; then
 	echo "ok: dynamic binary loads the rootfs's ld.so and libc"
 	out=$(run -r "$R" -- /bin/dyn /etc/hello)
 	check "dynamic binary runs" "inside the root" "$out"
+	RL=$(command -v readlink)
+	if ldd "$RL" >/dev/null 2>&1; then
+		for lib in $(ldd "$RL" | grep -o '/[^ ]*'); do
+			mkdir -p "$R$(dirname "$lib")" && cp -L "$lib" "$R$lib" || hard_error "copy $lib"
+		done
+		cp "$RL" "$R/bin/dynreadlink" || hard_error "cp $RL"
+		out=$(run -r "$R" -- /bin/sh -c '/bin/dynreadlink /proc/self/exe; cd /bin && ./dynreadlink -f /proc/self/exe')
+		check "/proc/self/exe of a dynamic binary run through the rootfs's ld.so" "/bin/dynreadlink
+/bin/dynreadlink" "$out"
+	fi
 else
 	echo "not run: dynamic binary (ldd failed on $DYN)"
 fi
