@@ -3,6 +3,7 @@
  * printed by kind; the syscalls whose strace format depends on other
  * arguments or on the result are handled by id. */
 #include "syscalls/printer_priv.h"
+#include "syscalls/kinds.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -567,6 +568,18 @@ static void print_arg(const struct sc_pctx *p, int i)
 	uint64_t v = c->args[i];
 
 	if (p->opts->raw) {
+		/* the bits the kernel reads: an int fd of -1 is 0xffffffff */
+		switch (sc_kind_width(c->kinds[i])) {
+		case SC_W_32_S:
+		case SC_W_32_U:
+			v = (uint32_t)v;
+			break;
+		case SC_W_16_U:
+			v = (uint16_t)v;
+			break;
+		default:
+			break;
+		}
 		sc_p_hex(p, v);
 		return;
 	}

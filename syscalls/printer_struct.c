@@ -665,8 +665,10 @@ void sc_p_dents_count(const struct sc_pctx *p, uint64_t addr, uint64_t bytes, bo
 	unsigned count = 0;
 
 	sc_p_addr(p, addr);
-	if (cap == 0)
+	if (cap == 0) {
+		sc_p_puts(p, " /* 0 entries */");
 		return;
+	}
 	b = malloc(cap);
 	if (!b)
 		return;
