@@ -119,6 +119,8 @@ static int shown_nargs(const struct sc_pctx *p)
 		}
 	case SC_ID_clone:
 		return 2;	/* the rest is printed by name at exit */
+	case SC_ID_mremap:	/* new_address only with MREMAP_FIXED */
+		return (uarg(p, 3) & 2) ? 5 : 4;
 	default:
 		return c->nargs;
 	}
@@ -157,7 +159,14 @@ static bool is_output(const struct sc_pctx *p, int i)
 	case SC_ID_old_getrlimit:
 		return i == 1;
 	case SC_ID_llseek:
+	case SC_ID_getsockopt:
 		return i == 3;
+	case SC_ID_uname:
+		return i == 0;
+	case SC_ID_epoll_wait:
+	case SC_ID_epoll_pwait:
+	case SC_ID_epoll_pwait2:
+		return i == 1;
 	default:
 		return false;
 	}
@@ -561,6 +570,45 @@ static void print_futex_op(const struct sc_pctx *p, uint64_t op)
 		sc_out_printf(p->out, "|%#" PRIx64, op & ~(uint64_t)(0x7f | FUTEX_PRIVATE | FUTEX_CLOCK_RT));
 }
 
+static void print_sockopt_name(const struct sc_pctx *p, uint64_t level, uint64_t name)
+{
+	switch (level) {
+	case 1:		/* SOL_SOCKET */
+		sc_p_xval(p, &sc_xlat_sol_socket_opts, name, false);
+		break;
+	case 6:		/* SOL_TCP */
+		sc_p_xval(p, &sc_xlat_tcp_opts, name, false);
+		break;
+	default:
+		sc_p_int(p, (int32_t)name);
+		break;
+	}
+}
+
+/* an int-sized option prints as [N], anything else as a buffer */
+static void print_sockopt_value(const struct sc_pctx *p, uint64_t addr, bool out)
+{
+	uint64_t len;
+	int32_t v;
+
+	if (out) {
+		int32_t now;
+
+		if (p->failed || !p->exiting ||
+		    sc_pmem_read(p, uarg(p, 4), &now, sizeof(now)) < 0 || now < 0) {
+			sc_p_addr(p, addr);
+			return;
+		}
+		len = (uint64_t)now;
+	} else {
+		len = uarg(p, 4);
+	}
+	if (len == sizeof(v) && sc_pmem_read(p, addr, &v, sizeof(v)) == 0)
+		sc_out_printf(p->out, "[%d]", v);
+	else
+		sc_p_buf(p, addr, len);
+}
+
 /* Print argument I, by id where strace does something special, else by kind. */
 static void print_arg(const struct sc_pctx *p, int i)
 {
@@ -845,8 +893,121 @@ static void print_arg(const struct sc_pctx *p, int i)
 			return;
 		}
 		break;
-	case SC_ID_sigaltstack:
+	case SC_ID_epoll_create1:
+		sc_p_flags(p, &sc_xlat_epoll_flags, (uint32_t)v);
+		return;
+	case SC_ID_inotify_init1:
+		sc_p_flags(p, &sc_xlat_inotify_flags, (uint32_t)v);
+		return;
+	case SC_ID_eventfd2:
+		if (i == 1) {
+			sc_p_flags(p, &sc_xlat_eventfd_flags, (uint32_t)v);
+			return;
+		}
 		break;
+	case SC_ID_timerfd_create:
+		if (i == 0)
+			sc_p_xval(p, &sc_xlat_clocks, (uint32_t)v, false);
+		else
+			sc_p_flags(p, &sc_xlat_timerfd_flags, (uint32_t)v);
+		return;
+	case SC_ID_signalfd4:
+		if (i == 3) {
+			sc_p_flags(p, &sc_xlat_signalfd_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_memfd_create:
+		if (i == 1) {
+			sc_p_flags(p, &sc_xlat_memfd_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_getrandom:
+		if (i == 0) {
+			if (p->failed || !p->exiting)
+				sc_p_addr(p, v);
+			else
+				sc_p_buf_hex(p, v, (uint64_t)p->rval);
+			return;
+		}
+		if (i == 2) {
+			sc_p_flags(p, &sc_xlat_getrandom_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_mremap:
+		if (i == 3) {
+			sc_p_flags(p, &sc_xlat_mremap_flags, v);
+			return;
+		}
+		break;
+	case SC_ID_msync:
+		if (i == 2) {
+			sc_p_flags(p, &sc_xlat_msync_flags, v);
+			return;
+		}
+		break;
+	case SC_ID_shutdown:
+		if (i == 1) {
+			sc_p_xval(p, &sc_xlat_shutdown_how, (uint32_t)v, false);
+			return;
+		}
+		break;
+	case SC_ID_flock:
+		if (i == 1) {
+			sc_p_flags(p, &sc_xlat_flock_ops, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_renameat2:
+		if (i == 4) {
+			sc_p_flags(p, &sc_xlat_rename_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_setsockopt:
+	case SC_ID_getsockopt:
+		if (i == 1) {
+			sc_p_xval(p, &sc_xlat_socket_levels, (uint32_t)v, false);
+			return;
+		}
+		if (i == 2) {
+			print_sockopt_name(p, (uint32_t)uarg(p, 1), (uint32_t)v);
+			return;
+		}
+		if (i == 3) {
+			print_sockopt_value(p, v, c->id == SC_ID_getsockopt);
+			return;
+		}
+		break;
+	case SC_ID_epoll_ctl:
+		if (i == 1) {
+			sc_p_xval(p, &sc_xlat_epoll_ctl_ops, (uint32_t)v, false);
+			return;
+		}
+		if (i == 3) {
+			sc_p_epoll_events(p, v, 1);
+			return;
+		}
+		break;
+	case SC_ID_epoll_wait:
+	case SC_ID_epoll_pwait:
+	case SC_ID_epoll_pwait2:
+		if (i == 1) {
+			if (p->failed || !p->exiting)
+				sc_p_addr(p, v);
+			else
+				sc_p_epoll_events(p, v, (uint64_t)p->rval);
+			return;
+		}
+		break;
+	case SC_ID_uname:
+		if (p->failed || !p->exiting)
+			sc_p_addr(p, v);
+		else
+			sc_p_utsname(p, v);
+		return;
 	default:
 		break;
 	}

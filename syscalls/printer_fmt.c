@@ -357,3 +357,46 @@ void sc_p_buf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
 	if (buf != small)
 		free(buf);
 }
+
+void sc_p_buf_hex(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	unsigned lim = string_limit(p);
+	size_t n = len > lim ? lim : (size_t)len;
+	unsigned char small[256], *buf = small;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (n > sizeof(small)) {
+		buf = malloc(n);
+		if (!buf) {
+			sc_p_addr(p, addr);
+			return;
+		}
+	}
+	if (sc_pmem_read(p, addr, buf, n) < 0) {
+		sc_p_addr(p, addr);
+	} else {
+		static const char hex[] = "0123456789abcdef";
+		char chunk[4 * 16];
+
+		sc_out_putc(p->out, '"');
+		for (size_t i = 0; i < n; i += 16) {
+			size_t k = 0;
+
+			for (size_t j = i; j < n && j < i + 16; j++) {
+				chunk[k++] = '\\';
+				chunk[k++] = 'x';
+				chunk[k++] = hex[buf[j] >> 4];
+				chunk[k++] = hex[buf[j] & 15];
+			}
+			sc_out_write(p->out, chunk, k);
+		}
+		sc_out_putc(p->out, '"');
+		if (len > n)
+			sc_p_puts(p, "...");
+	}
+	if (buf != small)
+		free(buf);
+}

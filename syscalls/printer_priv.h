@@ -33,7 +33,8 @@ struct sc_xlat {
 	X(clocks, "CLOCK_???") X(arch_prctl, "ARCH_???") X(socketcalls, "SYS_???") \
 	X(ipccalls, "???") X(ioctls, NULL) X(futex_ops, "FUTEX_???") X(madvise, "MADV_???") \
 	X(prctl_options, "PR_???") X(poll_events, "POLL???") \
-	X(resolve_flags, "RESOLVE_???")
+	X(resolve_flags, "RESOLVE_???") \
+	X(memfd_flags, "MFD_???") X(getrandom_flags, "GRND_???") X(mremap_flags, "MREMAP_???") X(msync_flags, "MS_???") X(shutdown_how, "SHUT_???") X(flock_ops, "LOCK_???") X(rename_flags, "RENAME_???") X(epoll_ctl_ops, "EPOLL_CTL_???") X(socket_levels, "SOL_???") X(sol_socket_opts, "SO_???") X(tcp_opts, "TCP_???") X(epoll_flags, "EPOLL_???") X(eventfd_flags, "EFD_???") X(inotify_flags, "IN_???") X(timerfd_flags, "TFD_???") X(signalfd_flags, "SFD_???") X(epoll_events, "EPOLL???")
 
 #define XLAT_DECLARE(name, unk) extern const struct sc_xlat sc_xlat_##name;
 XLAT_LISTS(XLAT_DECLARE)
@@ -86,6 +87,9 @@ void sc_p_str(const struct sc_pctx *p, uint64_t addr);	/* -s limited */
 /* A buffer of LEN guest bytes, printed as a string up to the -s limit. */
 void sc_p_buf(const struct sc_pctx *p, uint64_t addr, uint64_t len);
 
+/* A buffer printed with every byte as \xNN (strace does so for getrandom). */
+void sc_p_buf_hex(const struct sc_pctx *p, uint64_t addr, uint64_t len);
+
 /* Structs (printer_struct.c). All print the address in hex when the read
  * fails, NULL for 0. */
 void sc_p_stat(const struct sc_pctx *p, uint64_t addr);		/* arch struct stat */
@@ -107,6 +111,8 @@ void sc_p_int_ptr(const struct sc_pctx *p, uint64_t addr);			/* [28] */
 void sc_p_msghdr(const struct sc_pctx *p, uint64_t addr, bool out, uint64_t data_len);
 void sc_p_dents_count(const struct sc_pctx *p, uint64_t addr, uint64_t bytes, bool is64);
 void sc_p_pollfds(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool out);
+void sc_p_epoll_events(const struct sc_pctx *p, uint64_t addr, uint64_t n);
+void sc_p_utsname(const struct sc_pctx *p, uint64_t addr);
 void sc_p_open_how(const struct sc_pctx *p, uint64_t addr, uint64_t size);
 void sc_p_clone_args(const struct sc_pctx *p, uint64_t addr, uint64_t size);
 

@@ -776,3 +776,72 @@ void sc_p_clone_args(const struct sc_pctx *p, uint64_t addr, uint64_t size)
 	}
 	sc_p_puts(p, "}");
 }
+
+/* struct epoll_event is packed (12 bytes) on x86, 16 bytes elsewhere */
+void sc_p_epoll_events(const struct sc_pctx *p, uint64_t addr, uint64_t n)
+{
+	bool packed = p->call->arch == SC_ARCH_X86_64 || p->call->arch == SC_ARCH_I386;
+	size_t esz = packed ? 12 : 16, data_at = packed ? 4 : 8;
+	unsigned lim = array_limit(p);
+	unsigned char e[16];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (n == 0) {
+		sc_p_puts(p, "[]");
+		return;
+	}
+	if (sc_pmem_read(p, addr, e, esz) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	bool single = p->call->id == SC_ID_epoll_ctl;
+
+	if (!single)
+		sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + i * esz, e, esz) < 0) {
+				sc_p_addr(p, addr + i * esz);
+				break;
+			}
+		}
+		uint64_t data = get64(e, data_at);
+
+		sc_p_puts(p, "{events=");
+		sc_p_flags(p, &sc_xlat_epoll_events, get32(e, 0));
+		sc_out_printf(p->out, ", data={u32=%" PRIu32 ", u64=%" PRIu64 "}}", (uint32_t)data, data);
+	}
+	if (!single)
+		sc_out_putc(p->out, ']');
+}
+
+void sc_p_utsname(const struct sc_pctx *p, uint64_t addr)
+{
+	/* struct new_utsname: six 65-byte fields */
+	char u[6 * 65];
+	static const char *const field[6] = { "sysname", "nodename", "release", "version",
+					       "machine", "domainname" };
+	int shown = p->opts->verbose ? 6 : 2;
+
+	if (sc_pmem_read(p, addr, u, sizeof(u)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '{');
+	for (int i = 0; i < shown; i++) {
+		const char *f = u + 65 * i;
+		const char *nul = memchr(f, '\0', 65);
+
+		sc_out_printf(p->out, "%s%s=", i ? ", " : "", field[i]);
+		sc_print_quoted(p->out, f, nul ? (size_t)(nul - f) : 65);
+	}
+	sc_p_puts(p, shown == 6 ? "}" : ", ...}");
+}

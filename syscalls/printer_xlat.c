@@ -128,6 +128,57 @@ static const struct sc_xlat_entry poll_events_entries[] = {
 static const struct sc_xlat_entry resolve_flags_entries[] = {
 #include "syscalls/xlat/resolve_flags.def"
 };
+static const struct sc_xlat_entry memfd_flags_entries[] = {
+#include "syscalls/xlat/memfd_flags.def"
+};
+static const struct sc_xlat_entry getrandom_flags_entries[] = {
+#include "syscalls/xlat/getrandom_flags.def"
+};
+static const struct sc_xlat_entry mremap_flags_entries[] = {
+#include "syscalls/xlat/mremap_flags.def"
+};
+static const struct sc_xlat_entry msync_flags_entries[] = {
+#include "syscalls/xlat/msync_flags.def"
+};
+static const struct sc_xlat_entry shutdown_how_entries[] = {
+#include "syscalls/xlat/shutdown_how.def"
+};
+static const struct sc_xlat_entry flock_ops_entries[] = {
+#include "syscalls/xlat/flock_ops.def"
+};
+static const struct sc_xlat_entry rename_flags_entries[] = {
+#include "syscalls/xlat/rename_flags.def"
+};
+static const struct sc_xlat_entry epoll_ctl_ops_entries[] = {
+#include "syscalls/xlat/epoll_ctl_ops.def"
+};
+static const struct sc_xlat_entry socket_levels_entries[] = {
+#include "syscalls/xlat/socket_levels.def"
+};
+static const struct sc_xlat_entry sol_socket_opts_entries[] = {
+#include "syscalls/xlat/sol_socket_opts.def"
+};
+static const struct sc_xlat_entry tcp_opts_entries[] = {
+#include "syscalls/xlat/tcp_opts.def"
+};
+static const struct sc_xlat_entry epoll_flags_entries[] = {
+#include "syscalls/xlat/epoll_flags.def"
+};
+static const struct sc_xlat_entry eventfd_flags_entries[] = {
+#include "syscalls/xlat/eventfd_flags.def"
+};
+static const struct sc_xlat_entry inotify_flags_entries[] = {
+#include "syscalls/xlat/inotify_flags.def"
+};
+static const struct sc_xlat_entry timerfd_flags_entries[] = {
+#include "syscalls/xlat/timerfd_flags.def"
+};
+static const struct sc_xlat_entry signalfd_flags_entries[] = {
+#include "syscalls/xlat/signalfd_flags.def"
+};
+static const struct sc_xlat_entry epoll_events_entries[] = {
+#include "syscalls/xlat/epoll_events.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

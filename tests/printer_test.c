@@ -567,3 +567,98 @@ Test(printer_misc, prlimit64)
 	expect_line(X64, SC_ID_prlimit64, A(0, 3, 0, 0x7ffd00007000), 0,
 		    "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
 }
+
+/* ---- descriptors with flags, sockets options, misc (strace 6.1, x86_64) ---- */
+
+TestSuite(printer_more, .init = fm_reset);
+
+Test(printer_more, fd_creating_flags)
+{
+	expect_line(X64, SC_ID_epoll_create1, A(02000000), 3, "epoll_create1(EPOLL_CLOEXEC) = 3");
+	expect_line(X64, SC_ID_eventfd2, A(0, 02000000 | 04000), 4, "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = 4");
+	expect_line(X64, SC_ID_eventfd2, A(0, 1 | 02000000 | 04000), 5,
+		    "eventfd2(0, EFD_SEMAPHORE|EFD_CLOEXEC|EFD_NONBLOCK) = 5");
+	expect_line(X64, SC_ID_inotify_init1, A(02000000 | 04000), 6, "inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 6");
+	expect_line(X64, SC_ID_timerfd_create, A(1, 02000000 | 04000), 7,
+		    "timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC|TFD_NONBLOCK) = 7");
+	uint64_t set = 1u << 1;
+
+	fm_add(0x7ffd00001000, &set, 8);
+	expect_line(X64, SC_ID_signalfd4, A(-1, 0x7ffd00001000, 8, 02000000 | 04000), 8,
+		    "signalfd4(-1, [INT], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 8");
+	fm_str(0x1000, "umv");
+	expect_line(X64, SC_ID_memfd_create, A(0x1000, 3), 9, "memfd_create(\"umv\", MFD_CLOEXEC|MFD_ALLOW_SEALING) = 9");
+}
+
+Test(printer_more, getrandom_hex)
+{
+	fm_add(0x7ffd00002000, "\x4d\xfb\x15\x62\x4c\x7d\xfb\x5f", 8);
+	expect_line(X64, SC_ID_getrandom, A(0x7ffd00002000, 8, 1), 8,
+		    "getrandom(\"\\x4d\\xfb\\x15\\x62\\x4c\\x7d\\xfb\\x5f\", 8, GRND_NONBLOCK) = 8");
+}
+
+Test(printer_more, mremap_msync)
+{
+	expect_line(X64, SC_ID_mremap, A(0x7fcb203ec000, 8192, 16384, 1, 0), 0x7fcb203e8000,
+		    "mremap(0x7fcb203ec000, 8192, 16384, MREMAP_MAYMOVE) = 0x7fcb203e8000");
+	expect_line(X64, SC_ID_msync, A(0x7fcb203ec000, 4096, 4 | 2), -ENOMEM,
+		    "msync(0x7fcb203ec000, 4096, MS_SYNC|MS_INVALIDATE) = -1 ENOMEM (Cannot allocate memory)");
+}
+
+Test(printer_more, sockopts_shutdown_flock)
+{
+	int32_t one = 1;
+
+	fm_add(0x7ffd00003000, &one, 4);
+	expect_line(X64, SC_ID_setsockopt, A(11, 1, 2, 0x7ffd00003000, 4), 0,
+		    "setsockopt(11, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
+	expect_line(X64, SC_ID_setsockopt, A(11, 6, 1, 0x7ffd00003000, 4), 0,
+		    "setsockopt(11, SOL_TCP, TCP_NODELAY, [1], 4) = 0");
+	expect_line(X64, SC_ID_shutdown, A(11, 2), -ENOTCONN,
+		    "shutdown(11, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)");
+	expect_line(X64, SC_ID_flock, A(0, 2 | 4), 0, "flock(0, LOCK_EX|LOCK_NB) = 0");
+}
+
+Test(printer_more, renameat2_epoll_ctl_uname)
+{
+	fm_str(0x1000, "/nx");
+	fm_str(0x1100, "/ny");
+	expect_line(X64, SC_ID_renameat2, A(-100, 0x1000, -100, 0x1100, 1), -ENOENT,
+		    "renameat2(AT_FDCWD, \"/nx\", AT_FDCWD, \"/ny\", RENAME_NOREPLACE) = -1 ENOENT (No such file or directory)");
+	unsigned char ev[12] = { 1, 0, 0, 0, 3 };
+
+	fm_add(0x7ffd00004000, ev, sizeof(ev));
+	expect_line(X64, SC_ID_epoll_ctl, A(3, 1, 0, 0x7ffd00004000), -EPERM,
+		    "epoll_ctl(3, EPOLL_CTL_ADD, 0, {events=EPOLLIN, data={u32=3, u64=3}}) = -1 EPERM (Operation not permitted)");
+	char u[6 * 65] = { 0 };
+
+	strcpy(u, "Linux");
+	strcpy(u + 65, "vm");
+	fm_add(0x7ffd00005000, u, sizeof(u));
+	expect_line(X64, SC_ID_uname, A(0x7ffd00005000), 0, "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+}
+
+Test(printer_more, accept4_chown_setuid_close_range)
+{
+	expect_line(X64, SC_ID_accept4, A(11, 0, 0, 02000000), -EINVAL,
+		    "accept4(11, NULL, NULL, SOCK_CLOEXEC) = -1 EINVAL (Invalid argument)");
+	fm_str(0x1000, "/nx");
+	expect_line(X64, SC_ID_chown, A(0x1000, 0xffffffff, 0xffffffff), -ENOENT,
+		    "chown(\"/nx\", -1, -1) = -1 ENOENT (No such file or directory)");
+	expect_line(X64, SC_ID_setuid, A(0xffffffff), -EINVAL, "setuid(-1) = -1 EINVAL (Invalid argument)");
+	expect_line(X64, SC_ID_close_range, A(3, 0xffffffff, 0), 0, "close_range(3, 4294967295, 0) = 0");
+}
+
+/* strace 6.1 on x86_64 for the dynamic loader's start-up calls */
+Test(printer_more, loader_startup)
+{
+	expect_line(X64, SC_ID_arch_prctl, A(0x1002, 0x7f77ca413740), 0, "arch_prctl(ARCH_SET_FS, 0x7f77ca413740) = 0");
+	expect_line(X64, SC_ID_set_tid_address, A(0x7f77ca413a10), 12660, "set_tid_address(0x7f77ca413a10) = 12660");
+	expect_line(X64, SC_ID_set_robust_list, A(0x7f77ca413a20, 24), 0, "set_robust_list(0x7f77ca413a20, 24) = 0");
+	expect_line(X64, SC_ID_rseq, A(0x7f77ca414060, 0x20, 0, 0x53053053), 0,
+		    "rseq(0x7f77ca414060, 0x20, 0, 0x53053053) = 0");
+	expect_line(X64, SC_ID_getpid, A(0), 12660, "getpid() = 12660");
+	fm_str(0x1000, "/etc/ld.so.cache");
+	expect_line(X64, SC_ID_openat, A(-100, 0x1000, 02000000), 3,
+		    "openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3");
+}
