@@ -168,10 +168,54 @@ static int run_strace(const char *guest, const char *logfile, struct lines *out)
 	}
 	while (fgets(buf, sizeof(buf), f)) {
 		buf[strcspn(buf, "\n")] = '\0';
+		/* signals and exits are the tracer's lines, not the printer's */
+		if (strncmp(buf, "--- ", 4) == 0 || strncmp(buf, "+++ ", 4) == 0)
+			continue;
 		lines_add(out, buf);
 	}
 	fclose(f);
 	return 0;
+}
+
+/* Child pids differ between the two runs: every number that a clone/fork
+ * returned becomes "CHILD" in all lines. */
+static void hide_child_pids(struct lines *l)
+{
+	char pids[16][24];
+	int npids = 0;
+
+	for (int i = 0; i < l->n && npids < 16; i++) {
+		const char *eq = strrchr(l->v[i], '=');
+
+		if ((strncmp(l->v[i], "clone(", 6) == 0 || strncmp(l->v[i], "fork(", 5) == 0) &&
+		    eq && eq[1] == ' ' && eq[2] >= '1' && eq[2] <= '9')
+			snprintf(pids[npids++], sizeof(pids[0]), "%s", eq + 2);
+	}
+	for (int i = 0; i < l->n; i++) {
+		for (int k = 0; k < npids; k++) {
+			const char *src = l->v[i];
+			size_t plen = strlen(pids[k]), cap = strlen(src) * 2 + 16, o = 0;
+			char *dst = malloc(cap);
+
+			if (!dst)
+				continue;
+			while (*src) {
+				bool left = src == l->v[i] || src[-1] < '0' || src[-1] > '9';
+
+				if (left && plen >= 3 && strncmp(src, pids[k], plen) == 0 &&
+				    (src[plen] < '0' || src[plen] > '9')) {
+					memcpy(dst + o, "CHILD", 5);
+					o += 5;
+					src += plen;
+				} else {
+					dst[o++] = *src++;
+				}
+			}
+			dst[o] = '\0';
+			free(l->v[i]);
+			l->v[i] = dst;
+		}
+	}
 }
 
 /* the lines from the BEGIN marker to the END marker */
@@ -204,6 +248,8 @@ static int compare(const char *guest)
 	r = run_ours(guest, &ours);
 	if (r)
 		return r;
+	hide_child_pids(&theirs);
+	hide_child_pids(&ours);
 	window(&theirs, &a0, &a1);
 	window(&ours, &b0, &b1);
 	if (a0 < 0 || a1 < 0 || b0 < 0 || b1 < 0) {
