@@ -26,6 +26,12 @@ enum {
 	CLONE_CHILD_TID_FLAGS = 0x1000000 | 0x200000,
 	CLONE_PIDFD_FLAG = 0x1000,
 	FUTEX_PRIVATE = 128,
+	PR_SET_PDEATHSIG_OPT = 1,
+	PR_GET_DUMPABLE_OPT = 3,
+	PR_SET_NAME_OPT = 15,
+	PR_GET_NAME_OPT = 16,
+	PR_GET_SECCOMP_OPT = 21,
+	PR_GET_NO_NEW_PRIVS_OPT = 39,
 	FUTEX_CLOCK_RT = 256,
 	PAGE_SHIFT_MMAP2 = 12,
 	/* kernel-internal errnos strace prints as "= ? NAME (...)" */
@@ -119,6 +125,22 @@ static int shown_nargs(const struct sc_pctx *p)
 		}
 	case SC_ID_clone:
 		return 2;	/* the rest is printed by name at exit */
+	case SC_ID_prctl:	/* strace shows the arguments an option uses */
+		switch (uarg(p, 0)) {
+		case PR_GET_DUMPABLE_OPT: case PR_GET_SECCOMP_OPT: case PR_GET_NO_NEW_PRIVS_OPT:
+			return 1;
+		case PR_SET_NAME_OPT: case PR_GET_NAME_OPT: case PR_SET_PDEATHSIG_OPT:
+			return 2;
+		default:
+			return c->nargs;
+		}
+	case SC_ID_mknod:	/* the device only for character and block nodes */
+	case SC_ID_mknodat: {
+		int m = c->id == SC_ID_mknod ? 1 : 2;
+		uint64_t type = uarg(p, m) & 0170000;
+
+		return type == 0020000 || type == 0060000 ? m + 2 : m + 1;
+	}
 	case SC_ID_mremap:	/* new_address only with MREMAP_FIXED */
 		return (uarg(p, 3) & 2) ? 5 : 4;
 	default:
@@ -169,7 +191,13 @@ static bool is_output(const struct sc_pctx *p, int i)
 	case SC_ID_getsockopt:
 		return i == 3;
 	case SC_ID_uname:
+	case SC_ID_sysinfo:
 		return i == 0;
+	case SC_ID_getgroups:
+	case SC_ID_getgroups16:
+		return i == 1;
+	case SC_ID_prctl:
+		return i == 1 && c->args[0] == PR_GET_NAME_OPT;
 	case SC_ID_epoll_wait:
 	case SC_ID_epoll_pwait:
 	case SC_ID_epoll_pwait2:
@@ -371,7 +399,7 @@ static void print_generic(const struct sc_pctx *p, int i)
 		sc_p_open_flags(p, v);
 		break;
 	case SC_K_MODE:
-		sc_p_mode(p, v);
+		sc_p_mode_arg(p, v);
 		break;
 	case SC_K_AT_FLAGS:
 		print_flags_or_zero(p, &sc_xlat_at_flags, (uint32_t)v);
@@ -395,7 +423,10 @@ static void print_generic(const struct sc_pctx *p, int i)
 			sc_p_statx(p, v);
 		break;
 	case SC_K_STATFS_OUT:
-		sc_p_addr(p, v);
+		if (p->failed || !p->exiting)
+			sc_p_addr(p, v);
+		else
+			sc_p_statfs(p, v, c->id == SC_ID_statfs64 || c->id == SC_ID_fstatfs64);
 		break;
 	case SC_K_SOCKADDR_IN:
 		sc_p_sockaddr(p, v, next_len(p, i));
@@ -848,8 +879,23 @@ static void print_arg(const struct sc_pctx *p, int i)
 			sc_p_xval(p, &sc_xlat_prctl_options, (uint32_t)v, false);
 			return;
 		}
-		sc_p_hex(p, v);
-		return;
+		switch (uarg(p, 0)) {
+		case PR_SET_NAME_OPT:
+			sc_p_str(p, v);
+			return;
+		case PR_GET_NAME_OPT:
+			if (p->failed || !p->exiting)
+				sc_p_addr(p, v);
+			else
+				sc_p_str(p, v);
+			return;
+		case PR_SET_PDEATHSIG_OPT:
+			sc_p_signal(p, (int64_t)v);
+			return;
+		default:
+			sc_p_uint(p, v);
+			return;
+		}
 	case SC_ID_madvise:
 		if (i == 2) {
 			sc_p_xval(p, &sc_xlat_madvise, (uint32_t)v, false);
@@ -1009,6 +1055,41 @@ static void print_arg(const struct sc_pctx *p, int i)
 			return;
 		}
 		break;
+	case SC_ID_mknod:
+	case SC_ID_mknodat:
+		if (i == (c->id == SC_ID_mknod ? 2 : 3)) {
+			sc_p_makedev(p, v);
+			return;
+		}
+		break;
+	case SC_ID_fadvise64:
+	case SC_ID_fadvise64_64:
+		if (i == 3) {
+			sc_p_xval(p, &sc_xlat_fadvise_advice, (uint32_t)v, false);
+			return;
+		}
+		break;
+	case SC_ID_sysinfo:
+		if (p->failed || !p->exiting)
+			sc_p_addr(p, v);
+		else
+			sc_p_sysinfo(p, v);
+		return;
+	case SC_ID_getgroups:
+	case SC_ID_getgroups16:
+	case SC_ID_setgroups:
+	case SC_ID_setgroups16:
+		if (i == 1) {
+			bool get = c->id == SC_ID_getgroups || c->id == SC_ID_getgroups16;
+
+			if (get && (p->failed || !p->exiting))
+				sc_p_addr(p, v);
+			else
+				sc_p_gid_array(p, v, get ? (uint64_t)p->rval : uarg(p, 0),
+					       c->id == SC_ID_getgroups16 || c->id == SC_ID_setgroups16);
+			return;
+		}
+		break;
 	case SC_ID_uname:
 		if (p->failed || !p->exiting)
 			sc_p_addr(p, v);
@@ -1137,6 +1218,15 @@ static void print_result(const struct sc_pctx *p, const struct sc_result *res)
 			return;
 		default:
 			break;
+		}
+		break;
+	case SC_ID_prctl:
+		if (uarg(p, 0) == PR_GET_DUMPABLE_OPT && u <= 2) {
+			static const char *const dump[] = { "SUID_DUMP_DISABLE", "SUID_DUMP_USER",
+							    "SUID_DUMP_ROOT" };
+
+			sc_out_printf(p->out, "%" PRIu64 " (%s)", u, dump[u]);
+			return;
 		}
 		break;
 	case SC_ID_poll:

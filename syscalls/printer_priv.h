@@ -33,7 +33,8 @@ struct sc_xlat {
 	X(clocks, "CLOCK_???") X(arch_prctl, "ARCH_???") X(socketcalls, "SYS_???") \
 	X(ipccalls, "???") X(ioctls, NULL) X(futex_ops, "FUTEX_???") X(madvise, "MADV_???") \
 	X(prctl_options, "PR_???") X(poll_events, "POLL???") \
-	X(resolve_flags, "RESOLVE_???") \
+	X(resolve_flags, "RESOLVE_???") X(fadvise_advice, "POSIX_FADV_???") X(mode_bits, "S_IS???") X(fs_magic, NULL) X(statfs_flags, "ST_???") \
+ \
 	X(memfd_flags, "MFD_???") X(getrandom_flags, "GRND_???") X(mremap_flags, "MREMAP_???") X(msync_flags, "MS_???") X(shutdown_how, "SHUT_???") X(flock_ops, "LOCK_???") X(rename_flags, "RENAME_???") X(epoll_ctl_ops, "EPOLL_CTL_???") X(socket_levels, "SOL_???") X(sol_socket_opts, "SO_???") X(tcp_opts, "TCP_???") X(epoll_flags, "EPOLL_???") X(eventfd_flags, "EFD_???") X(inotify_flags, "IN_???") X(timerfd_flags, "TFD_???") X(signalfd_flags, "SFD_???") X(epoll_events, "EPOLL???")
 
 #define XLAT_DECLARE(name, unk) extern const struct sc_xlat sc_xlat_##name;
@@ -79,7 +80,10 @@ void sc_p_flags_rest(const struct sc_pctx *p, const struct sc_xlat *x, uint64_t 
 
 void sc_p_signal(const struct sc_pctx *p, int64_t sig);
 void sc_p_open_flags(const struct sc_pctx *p, uint64_t flags);
-void sc_p_mode(const struct sc_pctx *p, uint64_t mode);		/* S_IFREG|0644 */
+/* A file mode as stat reports it: S_IFDIR|S_ISVTX|0777. */
+void sc_p_mode(const struct sc_pctx *p, uint64_t mode);
+/* A mode argument: octal, with the file type by name if present (mknod). */
+void sc_p_mode_arg(const struct sc_pctx *p, uint64_t mode);
 
 /* Strings. */
 void sc_p_path(const struct sc_pctx *p, uint64_t addr);
@@ -112,6 +116,10 @@ void sc_p_msghdr(const struct sc_pctx *p, uint64_t addr, bool out, uint64_t data
 void sc_p_dents_count(const struct sc_pctx *p, uint64_t addr, uint64_t bytes, bool is64);
 void sc_p_pollfds(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool out);
 void sc_p_epoll_events(const struct sc_pctx *p, uint64_t addr, uint64_t n);
+void sc_p_makedev(const struct sc_pctx *p, uint64_t dev);	/* makedev(0x1, 0x3) */
+void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64);
+void sc_p_sysinfo(const struct sc_pctx *p, uint64_t addr);
+void sc_p_gid_array(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool gid16);
 void sc_p_utsname(const struct sc_pctx *p, uint64_t addr);
 void sc_p_open_how(const struct sc_pctx *p, uint64_t addr, uint64_t size);
 void sc_p_clone_args(const struct sc_pctx *p, uint64_t addr, uint64_t size);

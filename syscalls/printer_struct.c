@@ -59,7 +59,7 @@ struct nstat {
 	int64_t tim[3][2];	/* atime, mtime, ctime: sec, nsec */
 };
 
-static void print_makedev(const struct sc_pctx *p, uint64_t dev)
+void sc_p_makedev(const struct sc_pctx *p, uint64_t dev)
 {
 	/* the kernel's new_encode_dev() */
 	uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~(uint64_t)0xfff);
@@ -78,7 +78,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		sc_p_mode(p, st->mode);
 		if (dev) {
 			sc_p_puts(p, ", st_rdev=");
-			print_makedev(p, st->rdev);
+			sc_p_makedev(p, st->rdev);
 		} else {
 			sc_out_printf(p->out, ", st_size=%" PRId64, st->size);
 		}
@@ -86,7 +86,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		return;
 	}
 	sc_p_puts(p, "{st_dev=");
-	print_makedev(p, st->dev);
+	sc_p_makedev(p, st->dev);
 	sc_out_printf(p->out, ", st_ino=%" PRIu64 ", st_mode=", st->ino);
 	sc_p_mode(p, st->mode);
 	sc_out_printf(p->out, ", st_nlink=%" PRIu64 ", st_uid=%" PRIu64 ", st_gid=%" PRIu64
@@ -94,7 +94,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		      st->nlink, st->uid, st->gid, st->blksize, st->blocks);
 	if (dev) {
 		sc_p_puts(p, ", st_rdev=");
-		print_makedev(p, st->rdev);
+		sc_p_makedev(p, st->rdev);
 	} else {
 		sc_out_printf(p->out, ", st_size=%" PRId64, st->size);
 	}
@@ -845,4 +845,110 @@ void sc_p_utsname(const struct sc_pctx *p, uint64_t addr)
 		sc_print_quoted(p->out, f, nul ? (size_t)(nul - f) : 65);
 	}
 	sc_p_puts(p, shown == 6 ? "}" : ", ...}");
+}
+
+void sc_p_sysinfo(const struct sc_pctx *p, uint64_t addr)
+{
+	/* struct sysinfo: longs, a u16 procs, longs, a u32 mem_unit */
+	unsigned char b[112];
+	size_t w = p->word, procs_at = 10 * w, high_at = procs_at + w;
+
+	if (sc_pmem_read(p, addr, b, 14 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{uptime=%" PRId64 ", loads=[%" PRIu64 ", %" PRIu64 ", %" PRIu64 "]"
+		      ", totalram=%" PRIu64 ", freeram=%" PRIu64 ", sharedram=%" PRIu64
+		      ", bufferram=%" PRIu64 ", totalswap=%" PRIu64 ", freeswap=%" PRIu64
+		      ", procs=%u, totalhigh=%" PRIu64 ", freehigh=%" PRIu64 ", mem_unit=%u}",
+		      getsword(p, b, 0), getword(p, b, w), getword(p, b, 2 * w), getword(p, b, 3 * w),
+		      getword(p, b, 4 * w), getword(p, b, 5 * w), getword(p, b, 6 * w),
+		      getword(p, b, 7 * w), getword(p, b, 8 * w), getword(p, b, 9 * w),
+		      get16(b, procs_at), getword(p, b, high_at), getword(p, b, high_at + w),
+		      get32(b, high_at + 2 * w));
+}
+
+void sc_p_gid_array(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool gid16)
+{
+	unsigned lim = array_limit(p);
+	size_t esz = gid16 ? 2 : 4;
+	unsigned char e[4];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (n > 0 && sc_pmem_read(p, addr, e, esz) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + i * esz, e, esz) < 0) {
+				sc_p_addr(p, addr + i * esz);
+				break;
+			}
+		}
+		sc_out_printf(p->out, "%u", gid16 ? get16(e, 0) : get32(e, 0));
+	}
+	sc_out_putc(p->out, ']');
+}
+
+/* struct statfs: words of the arch (x86_64, aarch64: 64-bit; i386: 32-bit);
+ * i386's struct statfs64 (statfs64/fstatfs64) has 64-bit counts, packed */
+void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64)
+{
+	unsigned char b[88];
+	uint64_t v[11];		/* type bsize blocks bfree bavail files ffree fsid0 fsid1 namelen frsize */
+	uint64_t flags;
+	const char *magic;
+
+	if (p->word == 8) {
+		if (sc_pmem_read(p, addr, b, 88) < 0)
+			goto raw;
+		for (int i = 0; i < 7; i++)
+			v[i] = get64(b, 8 * i);
+		v[7] = get32(b, 56), v[8] = get32(b, 60);
+		v[9] = get64(b, 64), v[10] = get64(b, 72);
+		flags = get64(b, 80);
+	} else if (is64) {
+		if (sc_pmem_read(p, addr, b, 68) < 0)
+			goto raw;
+		v[0] = get32(b, 0), v[1] = get32(b, 4);
+		for (int i = 0; i < 5; i++)
+			v[2 + i] = get64(b, 8 + 8 * i);
+		v[7] = get32(b, 48), v[8] = get32(b, 52);
+		v[9] = get32(b, 56), v[10] = get32(b, 60);
+		flags = get32(b, 64);
+	} else {
+		if (sc_pmem_read(p, addr, b, 48) < 0)
+			goto raw;
+		for (int i = 0; i < 7; i++)
+			v[i] = get32(b, 4 * i);
+		v[7] = get32(b, 28), v[8] = get32(b, 32);
+		v[9] = get32(b, 36), v[10] = get32(b, 40);
+		flags = get32(b, 44);
+	}
+	magic = sc_xlat_lookup(&sc_xlat_fs_magic, v[0]);
+	sc_p_puts(p, "{f_type=");
+	if (magic)
+		sc_p_puts(p, magic);
+	else
+		sc_p_hex(p, v[0]);
+	sc_out_printf(p->out, ", f_bsize=%" PRIu64 ", f_blocks=%" PRIu64 ", f_bfree=%" PRIu64
+		      ", f_bavail=%" PRIu64 ", f_files=%" PRIu64 ", f_ffree=%" PRIu64
+		      ", f_fsid={val=[%#" PRIx64 ", %#" PRIx64 "]}, f_namelen=%" PRIu64
+		      ", f_frsize=%" PRIu64 ", f_flags=",
+		      v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+	sc_p_flags(p, &sc_xlat_statfs_flags, flags);
+	sc_p_puts(p, "}");
+	return;
+raw:
+	sc_p_addr(p, addr);
 }

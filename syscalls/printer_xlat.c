@@ -179,6 +179,18 @@ static const struct sc_xlat_entry signalfd_flags_entries[] = {
 static const struct sc_xlat_entry epoll_events_entries[] = {
 #include "syscalls/xlat/epoll_events.def"
 };
+static const struct sc_xlat_entry fadvise_advice_entries[] = {
+#include "syscalls/xlat/fadvise_advice.def"
+};
+static const struct sc_xlat_entry mode_bits_entries[] = {
+#include "syscalls/xlat/mode_bits.def"
+};
+static const struct sc_xlat_entry fs_magic_entries[] = {
+#include "syscalls/xlat/fs_magic.def"
+};
+static const struct sc_xlat_entry statfs_flags_entries[] = {
+#include "syscalls/xlat/statfs_flags.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

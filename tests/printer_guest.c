@@ -18,7 +18,9 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <netinet/tcp.h>
@@ -289,6 +291,24 @@ int main(void)
 			_exit(0);
 		}
 		wait4(c, &status, 0, NULL);
+	}
+	{
+		struct statfs sf;
+		gid_t groups[64];
+		int pf = open("/proc", O_RDONLY | O_DIRECTORY);
+
+		statfs("/proc", &sf);
+		fstatfs(pf, &sf);
+		prctl(PR_SET_NAME, "umv-guest");
+		prctl(PR_GET_NAME, buf);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		prctl(PR_GET_DUMPABLE);
+		syscall(SYS_getgroups, 0, NULL);
+		syscall(SYS_getgroups, 64, groups);
+		posix_fadvise(pf, 0, 0, POSIX_FADV_SEQUENTIAL);
+		stat("/tmp", &st);
+		syscall(SYS_chmod, "/nonexistent", 04755);
+		syscall(SYS_mknodat, AT_FDCWD, "/nonexistent/fifo", S_IFIFO | 0644, 0);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");

@@ -673,3 +673,55 @@ Test(printer_more, i386_llseek)
 	expect_line(I386, SC_ID_llseek, A(0, 2, 4, 0, 3), -EFAULT,
 		    "_llseek(0, 8589934596, NULL, SEEK_DATA) = -1 EFAULT (Bad address)");
 }
+
+/* strace 6.1, x86_64 and i386 (tests/printer_guest) */
+Test(printer_more, statfs_proc)
+{
+	uint64_t sf[15] = { 0x9fa0, 4096, 0, 0, 0, 0, 0, 0x15, 255, 4096, 0x1020 };
+
+	fm_str(0x1000, "/proc");
+	fm_add(0x7ffd00006000, sf, sizeof(sf));
+	expect_line(X64, SC_ID_statfs, A(0x1000, 0x7ffd00006000), 0,
+		    "statfs(\"/proc\", {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0");
+	/* i386 struct statfs64: 32-bit type and bsize, 64-bit counts */
+	unsigned char b[84] = { 0 };
+	uint32_t w;
+
+	w = 0x9fa0, memcpy(b, &w, 4);
+	w = 4096, memcpy(b + 4, &w, 4);
+	w = 0x15, memcpy(b + 48, &w, 4);
+	w = 255, memcpy(b + 56, &w, 4);
+	w = 4096, memcpy(b + 60, &w, 4);
+	w = 0x1020, memcpy(b + 64, &w, 4);
+	fm_add(0xffd06000, b, sizeof(b));
+	expect_line(I386, SC_ID_statfs64, A(0x1000, 84, 0xffd06000), 0,
+		    "statfs64(\"/proc\", 84, {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0");
+}
+
+Test(printer_more, prctl_getgroups_mknod_modes)
+{
+	fm_str(0x1000, "umv-guest");
+	expect_line(X64, SC_ID_prctl, A(15, 0x1000), 0, "prctl(PR_SET_NAME, \"umv-guest\") = 0");
+	expect_line(X64, SC_ID_prctl, A(16, 0x1000), 0, "prctl(PR_GET_NAME, \"umv-guest\") = 0");
+	expect_line(X64, SC_ID_prctl, A(1, 15), 0, "prctl(PR_SET_PDEATHSIG, SIGTERM) = 0");
+	expect_line(X64, SC_ID_prctl, A(3), 1, "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+	expect_line(X64, SC_ID_getgroups, A(0, 0), 0, "getgroups(0, NULL) = 0");
+	/* synthetic: two groups */
+	uint32_t g[2] = { 0, 27 };
+
+	fm_add(0x7ffd00007000, g, sizeof(g));
+	expect_line(X64, SC_ID_getgroups, A(64, 0x7ffd00007000), 2, "getgroups(64, [0, 27]) = 2");
+	fm_str(0x1100, "/nonexistent/fifo");
+	expect_line(X64, SC_ID_mknodat, A(-100, 0x1100, 010644, 0), -ENOENT,
+		    "mknodat(AT_FDCWD, \"/nonexistent/fifo\", S_IFIFO|0644) = -1 ENOENT (No such file or directory)");
+	/* synthetic: a character device shows its number */
+	expect_line(X64, SC_ID_mknod, A(0x1100, 020600, 0x103), 0,
+		    "mknod(\"/nonexistent/fifo\", S_IFCHR|0600, makedev(0x1, 0x3)) = 0");
+	fm_str(0x1200, "/nonexistent");
+	expect_line(X64, SC_ID_chmod, A(0x1200, 04755), -ENOENT,
+		    "chmod(\"/nonexistent\", 04755) = -1 ENOENT (No such file or directory)");
+	put_stat_x86_64(0x3000, 041777, 12288, 0);
+	fm_str(0x1300, "/tmp");
+	expect_line(X64, SC_ID_newfstatat, A(-100, 0x1300, 0x3000, 0), 0,
+		    "newfstatat(AT_FDCWD, \"/tmp\", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=12288, ...}, 0) = 0");
+}

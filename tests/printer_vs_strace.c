@@ -56,7 +56,7 @@ static ssize_t pvm_read(void *ctx, uint64_t addr, void *buf, size_t len)
 
 /* ---- our run ---- */
 
-static int run_ours(const char *guest, struct lines *out)
+static int run_ours(char *const *gargv, struct lines *out)
 {
 	struct sc_print_opts opts;
 	struct sc_memreader mem = { pvm_read, NULL, NULL };
@@ -75,12 +75,10 @@ static int run_ours(const char *guest, struct lines *out)
 	if (pid < 0)
 		return 99;
 	if (pid == 0) {
-		char *argv[] = { (char *)guest, NULL };
-
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			_exit(77);
 		raise(SIGSTOP);
-		execv(guest, argv);
+		execv(gargv[0], gargv);
 		_exit(127);
 	}
 	mem.ctx = &pid;
@@ -140,7 +138,7 @@ static int run_ours(const char *guest, struct lines *out)
 
 /* ---- strace's run ---- */
 
-static int run_strace(const char *guest, const char *logfile, struct lines *out)
+static int run_strace(char *const *gargv, const char *logfile, struct lines *out)
 {
 	char buf[LINE_MAX_LEN];
 	int status;
@@ -150,8 +148,12 @@ static int run_strace(const char *guest, const char *logfile, struct lines *out)
 	if (pid < 0)
 		return 99;
 	if (pid == 0) {
-		char *argv[] = { "strace", "-o", (char *)logfile, (char *)guest, NULL };
+		char *argv[64] = { "strace", "-o", (char *)logfile };
+		int n = 3;
 
+		for (int i = 0; gargv[i] && n < 63; i++)
+			argv[n++] = gargv[i];
+		argv[n] = NULL;
 		execvp("strace", argv);
 		_exit(127);
 	}
@@ -232,8 +234,9 @@ static void window(const struct lines *l, int *from, int *to)
 	}
 }
 
-static int compare(const char *guest)
+static int compare(char *const *gargv, bool markers)
 {
+	const char *guest = gargv[0];
 	struct lines ours = { 0 }, theirs = { 0 };
 	char logfile[] = "/tmp/umv-printer-strace-XXXXXX";
 	int fd = mkstemp(logfile), r, a0, a1, b0, b1, bad = 0;
@@ -241,17 +244,21 @@ static int compare(const char *guest)
 	if (fd < 0)
 		return 99;
 	close(fd);
-	r = run_strace(guest, logfile, &theirs);
+	r = run_strace(gargv, logfile, &theirs);
 	unlink(logfile);
 	if (r)
 		return r;
-	r = run_ours(guest, &ours);
+	r = run_ours(gargv, &ours);
 	if (r)
 		return r;
 	hide_child_pids(&theirs);
 	hide_child_pids(&ours);
-	window(&theirs, &a0, &a1);
-	window(&ours, &b0, &b1);
+	if (markers) {
+		window(&theirs, &a0, &a1);
+		window(&ours, &b0, &b1);
+	} else {	/* a whole run, after strace's execve line */
+		a0 = 1, a1 = theirs.n - 2, b0 = 1, b1 = ours.n - 1;
+	}
 	if (a0 < 0 || a1 < 0 || b0 < 0 || b1 < 0) {
 		fprintf(stderr, "%s: markers missing (strace %d..%d, ours %d..%d)\n", guest, a0, a1, b0, b1);
 		return 99;
@@ -275,7 +282,9 @@ static int compare(const char *guest)
 	return bad;
 }
 
-int main(void)
+/* With arguments: compare a whole run of that command (a development aid
+ * to find differences; not deterministic enough for make check). */
+int main(int argc, char **argv)
 {
 	const char *dir = getenv("top_builddir");
 	const char *names[] = { "tests/printer_guest", "tests/printer_guest32" };
@@ -287,13 +296,16 @@ int main(void)
 		perror("personality");
 		return 99;
 	}
+	if (argc > 1)
+		return compare(argv + 1, false);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", names[i]);
 		if (access(path, X_OK) != 0) {
 			fprintf(stderr, "%s: not built (no -m32 toolchain?): skipped\n", path);
 			continue;
 		}
-		int r = compare(path);
+		char *gargv[] = { path, NULL };
+		int r = compare(gargv, true);
 
 		if (r == 77)
 			return 77;
