@@ -32,6 +32,15 @@ enum {
 	PR_GET_NAME_OPT = 16,
 	PR_GET_SECCOMP_OPT = 21,
 	PR_GET_NO_NEW_PRIVS_OPT = 39,
+	PR_CAPBSET_READ_OPT = 23,
+	PR_CAPBSET_DROP_OPT = 24,
+	IOCTL_FIONREAD = 0x541b,
+	IOCTL_TIOCOUTQ = 0x5411,
+	IOCTL_TIOCGPGRP = 0x540f,
+	IOCTL_TIOCSPGRP = 0x5410,
+	IOCTL_FIONBIO = 0x5421,
+	IOCTL_FICLONE = 0x40049409,
+	ERR_INTR = 4,
 	FUTEX_CLOCK_RT = 256,
 	PAGE_SHIFT_MMAP2 = 12,
 	/* kernel-internal errnos strace prints as "= ? NAME (...)" */
@@ -130,6 +139,7 @@ static int shown_nargs(const struct sc_pctx *p)
 		case PR_GET_DUMPABLE_OPT: case PR_GET_SECCOMP_OPT: case PR_GET_NO_NEW_PRIVS_OPT:
 			return 1;
 		case PR_SET_NAME_OPT: case PR_GET_NAME_OPT: case PR_SET_PDEATHSIG_OPT:
+		case PR_CAPBSET_READ_OPT: case PR_CAPBSET_DROP_OPT:
 			return 2;
 		default:
 			return c->nargs;
@@ -145,6 +155,17 @@ static int shown_nargs(const struct sc_pctx *p)
 		return (uarg(p, 3) & 2) ? 5 : 4;
 	default:
 		return c->nargs;
+	}
+}
+
+/* ioctl requests whose argument is an int the kernel writes */
+static bool ioctl_int_out(uint64_t req)
+{
+	switch ((uint32_t)req) {
+	case IOCTL_FIONREAD: case IOCTL_TIOCOUTQ: case IOCTL_TIOCGPGRP:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -193,6 +214,12 @@ static bool is_output(const struct sc_pctx *p, int i)
 	case SC_ID_uname:
 	case SC_ID_sysinfo:
 		return i == 0;
+	case SC_ID_sigaltstack:
+		return i == 1;
+	case SC_ID_sched_getaffinity:
+		return i == 2;
+	case SC_ID_ioctl:
+		return i == 2 && ioctl_int_out(c->args[1]);
 	case SC_ID_getgroups:
 	case SC_ID_getgroups16:
 		return i == 1;
@@ -611,6 +638,12 @@ static void print_futex_op(const struct sc_pctx *p, uint64_t op)
 static void print_sockopt_name(const struct sc_pctx *p, uint64_t level, uint64_t name)
 {
 	switch (level) {
+	case 0:		/* SOL_IP */
+		sc_p_xval(p, &sc_xlat_ip_opts, name, false);
+		break;
+	case 41:	/* SOL_IPV6 */
+		sc_p_xval(p, &sc_xlat_ipv6_opts, name, false);
+		break;
 	case 1:		/* SOL_SOCKET */
 		sc_p_xval(p, &sc_xlat_sol_socket_opts, name, false);
 		break;
@@ -647,6 +680,18 @@ static void print_sockopt_value(const struct sc_pctx *p, uint64_t addr, bool out
 		sc_p_buf(p, addr, len);
 }
 
+/* nanosleep's remaining time: written only when a signal interrupted */
+static void print_rem(const struct sc_pctx *p, uint64_t v)
+{
+	int64_t err = p->failed ? -p->rval : 0;
+
+	if (p->exiting && (err == ERR_INTR || err == ERR_RESTARTSYS ||
+			   err == ERR_RESTARTNOHAND || err == ERR_RESTART_RESTARTBLOCK))
+		sc_p_timespec(p, v);
+	else
+		sc_p_addr(p, v);
+}
+
 /* Print argument I, by id where strace does something special, else by kind. */
 static void print_arg(const struct sc_pctx *p, int i)
 {
@@ -679,7 +724,44 @@ static void print_arg(const struct sc_pctx *p, int i)
 		break;
 	case SC_ID_ioctl:
 		if (i == 2) {
-			sc_p_hex(p, v);
+			uint32_t req = (uint32_t)uarg(p, 1);
+
+			if (ioctl_int_out(req)) {
+				if (p->failed || !p->exiting)
+					sc_p_addr(p, v);
+				else
+					sc_p_int_ptr(p, v);
+			} else if (req == IOCTL_FIONBIO || req == IOCTL_TIOCSPGRP) {
+				sc_p_int_ptr(p, v);
+			} else if (req == IOCTL_FICLONE) {
+				sc_p_int(p, (int32_t)v);
+			} else {
+				sc_p_hex(p, v);
+			}
+			return;
+		}
+		break;
+	case SC_ID_sigaltstack:
+		if (i == 1 && (p->failed || !p->exiting))
+			sc_p_addr(p, v);
+		else
+			sc_p_stack_t(p, v);
+		return;
+	case SC_ID_sched_getaffinity:
+	case SC_ID_sched_setaffinity:
+		if (i == 2) {
+			if (c->id == SC_ID_sched_setaffinity)
+				sc_p_cpuset(p, v, uarg(p, 1));
+			else if (p->failed || !p->exiting)
+				sc_p_addr(p, v);
+			else
+				sc_p_cpuset(p, v, (uint64_t)p->rval);
+			return;
+		}
+		break;
+	case SC_ID_nanosleep:
+		if (i == 1) {
+			print_rem(p, v);
 			return;
 		}
 		break;
@@ -860,6 +942,10 @@ static void print_arg(const struct sc_pctx *p, int i)
 			sc_p_xval(p, &sc_xlat_clocks, (uint32_t)v, false);
 			return;
 		}
+		if (i == 3 && (c->id == SC_ID_clock_nanosleep || c->id == SC_ID_clock_nanosleep_time64)) {
+			print_rem(p, v);
+			return;
+		}
 		if (i == 1 && (c->id == SC_ID_clock_nanosleep || c->id == SC_ID_clock_nanosleep_time64)) {
 			sc_p_puts(p, v == 0 ? "0" : v == 1 ? "TIMER_ABSTIME" : "");
 			if (v > 1)
@@ -891,6 +977,10 @@ static void print_arg(const struct sc_pctx *p, int i)
 			return;
 		case PR_SET_PDEATHSIG_OPT:
 			sc_p_signal(p, (int64_t)v);
+			return;
+		case PR_CAPBSET_READ_OPT:
+		case PR_CAPBSET_DROP_OPT:
+			sc_p_xval(p, &sc_xlat_capabilities, v, false);
 			return;
 		default:
 			sc_p_uint(p, v);

@@ -952,3 +952,47 @@ void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64)
 raw:
 	sc_p_addr(p, addr);
 }
+
+/* a CPU set of BYTES bytes: the numbers of the set bits, [0 1] */
+void sc_p_cpuset(const struct sc_pctx *p, uint64_t addr, uint64_t bytes)
+{
+	unsigned char b[1024];
+	size_t n = bytes > sizeof(b) ? sizeof(b) : (size_t)bytes;
+	bool first = true;
+
+	if (addr == 0 || sc_pmem_read(p, addr, b, n) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (size_t i = 0; i < n * 8; i++) {
+		if (!(b[i / 8] >> (i % 8) & 1))
+			continue;
+		sc_out_printf(p->out, first ? "%zu" : " %zu", i);
+		first = false;
+	}
+	if (bytes > n)
+		sc_p_puts(p, first ? "..." : " ...");
+	sc_out_putc(p->out, ']');
+}
+
+/* stack_t: ss_sp, int ss_flags, size_t ss_size (words of the arch) */
+void sc_p_stack_t(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[24];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 3 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_p_puts(p, "{ss_sp=");
+	sc_p_addr(p, getword(p, b, 0));
+	sc_p_puts(p, ", ss_flags=");
+	sc_p_flags(p, &sc_xlat_sigaltstack_flags, get32(b, w));
+	sc_out_printf(p->out, ", ss_size=%" PRIu64 "}", getword(p, b, 2 * w));
+}

@@ -191,6 +191,18 @@ static const struct sc_xlat_entry fs_magic_entries[] = {
 static const struct sc_xlat_entry statfs_flags_entries[] = {
 #include "syscalls/xlat/statfs_flags.def"
 };
+static const struct sc_xlat_entry capabilities_entries[] = {
+#include "syscalls/xlat/capabilities.def"
+};
+static const struct sc_xlat_entry ip_opts_entries[] = {
+#include "syscalls/xlat/ip_opts.def"
+};
+static const struct sc_xlat_entry ipv6_opts_entries[] = {
+#include "syscalls/xlat/ipv6_opts.def"
+};
+static const struct sc_xlat_entry sigaltstack_flags_entries[] = {
+#include "syscalls/xlat/sigaltstack_flags.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

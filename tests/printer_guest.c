@@ -18,6 +18,8 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/statfs.h>
@@ -37,6 +39,8 @@
 #ifdef __i386__
 #include <linux/net.h>
 #endif
+
+#define CAP_MAC_OVERRIDE_NR 32
 
 static void marker(const char *what)
 {
@@ -309,6 +313,24 @@ int main(void)
 		stat("/tmp", &st);
 		syscall(SYS_chmod, "/nonexistent", 04755);
 		syscall(SYS_mknodat, AT_FDCWD, "/nonexistent/fifo", S_IFIFO | 0644, 0);
+	}
+	{
+		static char altstack[65536];
+		stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+		stack_t old;
+		cpu_set_t cpus;
+		int n = 1, sk = socket(AF_INET, SOCK_DGRAM, 0);
+		struct timespec ts = { 0, 1 }, rem;
+
+		sigaltstack(&ss, NULL);
+		sigaltstack(NULL, &old);
+		syscall(SYS_sched_getaffinity, 0, sizeof(cpus), &cpus);
+		syscall(SYS_write, pfd[1], "xyz", 3);
+		ioctl(pfd[0], FIONREAD, &n);
+		ioctl(pfd[0], FIONBIO, &n);
+		setsockopt(sk, SOL_IP, IP_RECVERR, &n, sizeof(n));
+		prctl(PR_CAPBSET_READ, CAP_MAC_OVERRIDE_NR);
+		syscall(SYS_nanosleep, &ts, &rem);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");
