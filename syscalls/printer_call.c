@@ -217,6 +217,20 @@ static bool is_output(const struct sc_pctx *p, int i)
 	case SC_ID_sigaltstack:
 		return i == 1;
 	case SC_ID_sched_getaffinity:
+	case SC_ID_timer_create:
+		return i == 2;
+	case SC_ID_timer_gettime:
+	case SC_ID_timer_gettime64:
+	case SC_ID_timerfd_gettime:
+	case SC_ID_timerfd_gettime64:
+	case SC_ID_getitimer:
+		return i == 1;
+	case SC_ID_timer_settime:
+	case SC_ID_timer_settime64:
+	case SC_ID_timerfd_settime:
+	case SC_ID_timerfd_settime64:
+		return i == 3;
+	case SC_ID_setitimer:
 		return i == 2;
 	case SC_ID_ioctl:
 		return i == 2 && ioctl_int_out(c->args[1]);
@@ -747,6 +761,54 @@ static void print_arg(const struct sc_pctx *p, int i)
 		else
 			sc_p_stack_t(p, v);
 		return;
+	case SC_ID_getpriority:
+	case SC_ID_setpriority:
+		if (i == 0) {
+			sc_p_xval(p, &sc_xlat_priority_which, (uint32_t)v, false);
+			return;
+		}
+		break;
+	case SC_ID_getitimer:
+	case SC_ID_setitimer:
+		if (i == 0) {
+			sc_p_xval(p, &sc_xlat_itimer_which, (uint32_t)v, false);
+		} else if (is_output(p, i) && (p->failed || !p->exiting)) {
+			sc_p_addr(p, v);
+		} else {
+			sc_p_itimerval(p, v);
+		}
+		return;
+	case SC_ID_timer_create:
+		if (i == 0) {
+			sc_p_xval(p, &sc_xlat_clocks, (uint32_t)v, false);
+		} else if (i == 1) {
+			sc_p_sigevent(p, v);
+		} else if (p->failed || !p->exiting) {
+			sc_p_addr(p, v);
+		} else {
+			sc_p_int_ptr(p, v);
+		}
+		return;
+	case SC_ID_timer_settime: case SC_ID_timer_settime64:
+	case SC_ID_timerfd_settime: case SC_ID_timerfd_settime64:
+	case SC_ID_timer_gettime: case SC_ID_timer_gettime64:
+	case SC_ID_timerfd_gettime: case SC_ID_timerfd_gettime64: {
+		bool set = c->id == SC_ID_timer_settime || c->id == SC_ID_timer_settime64 ||
+			   c->id == SC_ID_timerfd_settime || c->id == SC_ID_timerfd_settime64;
+
+		if (set && i == 1) {
+			sc_p_flags(p, &sc_xlat_timer_flags, (uint32_t)v);
+			return;
+		}
+		if ((set && i >= 2) || (!set && i == 1)) {
+			if (is_output(p, i) && (p->failed || !p->exiting))
+				sc_p_addr(p, v);
+			else
+				sc_p_itimerspec(p, v);
+			return;
+		}
+		break;
+	}
 	case SC_ID_sched_getaffinity:
 	case SC_ID_sched_setaffinity:
 		if (i == 2) {

@@ -996,3 +996,88 @@ void sc_p_stack_t(const struct sc_pctx *p, uint64_t addr)
 	sc_p_flags(p, &sc_xlat_sigaltstack_flags, get32(b, w));
 	sc_out_printf(p->out, ", ss_size=%" PRIu64 "}", getword(p, b, 2 * w));
 }
+
+/* struct itimerspec: two timespecs of the call's width */
+void sc_p_itimerspec(const struct sc_pctx *p, uint64_t addr)
+{
+	bool t32 = p->word == 4 && !strstr(p->call->name, "time64");
+	uint64_t half = t32 ? 8 : 16;
+	unsigned char b[32];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 2 * half) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_p_puts(p, "{it_interval=");
+	sc_p_timespec(p, addr);
+	sc_p_puts(p, ", it_value=");
+	sc_p_timespec(p, addr + half);
+	sc_p_puts(p, "}");
+}
+
+/* struct itimerval: two timevals of longs */
+void sc_p_itimerval(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[32];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 4 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{it_interval={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}"
+		      ", it_value={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}}",
+		      getsword(p, b, 0), getsword(p, b, w), getsword(p, b, 2 * w), getsword(p, b, 3 * w));
+}
+
+/* struct sigevent: sigev_value (a word), int signo, int notify, then a
+ * union (thread id, or function and attributes) */
+void sc_p_sigevent(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[32];
+	size_t w = p->word;
+	uint32_t notify;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, w + 8 + 2 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	notify = get32(b, w + 4);
+	sc_p_puts(p, "{");
+	if (notify != 0 && notify != 1) {	/* the value matters to threads */
+		uint64_t val = getword(p, b, 0);
+
+		sc_out_printf(p->out, "sigev_value={sival_int=%d, sival_ptr=", (int32_t)val);
+		sc_p_addr(p, val);
+		sc_p_puts(p, "}, ");
+	}
+	sc_p_puts(p, "sigev_signo=");
+	/* strace names the signal only where one is sent */
+	if (notify == 0 || notify == 4)
+		sc_p_signal(p, (int32_t)get32(b, w));
+	else
+		sc_p_int(p, (int32_t)get32(b, w));
+	sc_p_puts(p, ", sigev_notify=");
+	sc_p_xval(p, &sc_xlat_sigev_notify, notify, false);
+	if (notify == 4)
+		sc_out_printf(p->out, ", sigev_notify_thread_id=%d", (int32_t)get32(b, w + 8));
+	else if (notify == 2) {
+		sc_p_puts(p, ", sigev_notify_function=");
+		sc_p_addr(p, getword(p, b, w + 8));
+		sc_p_puts(p, ", sigev_notify_attributes=");
+		sc_p_addr(p, getword(p, b, 2 * w + 8));
+	}
+	sc_p_puts(p, "}");
+}

@@ -203,6 +203,18 @@ static const struct sc_xlat_entry ipv6_opts_entries[] = {
 static const struct sc_xlat_entry sigaltstack_flags_entries[] = {
 #include "syscalls/xlat/sigaltstack_flags.def"
 };
+static const struct sc_xlat_entry priority_which_entries[] = {
+#include "syscalls/xlat/priority_which.def"
+};
+static const struct sc_xlat_entry itimer_which_entries[] = {
+#include "syscalls/xlat/itimer_which.def"
+};
+static const struct sc_xlat_entry sigev_notify_entries[] = {
+#include "syscalls/xlat/sigev_notify.def"
+};
+static const struct sc_xlat_entry timer_flags_entries[] = {
+#include "syscalls/xlat/timer_flags.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

@@ -21,6 +21,8 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/time.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/statfs.h>
 #include <sys/timerfd.h>
@@ -331,6 +333,23 @@ int main(void)
 		setsockopt(sk, SOL_IP, IP_RECVERR, &n, sizeof(n));
 		prctl(PR_CAPBSET_READ, CAP_MAC_OVERRIDE_NR);
 		syscall(SYS_nanosleep, &ts, &rem);
+	}
+	{
+		/* timers, all disarmed: the values read back are zeros */
+		struct sigevent sev = { .sigev_notify = SIGEV_NONE, .sigev_signo = SIGALRM };
+		struct itimerspec its = { { 0, 0 }, { 0, 0 } }, old;
+		struct itimerval itv = { { 0, 0 }, { 0, 0 } }, oitv;
+		int tid = -1, tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+
+		syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &tid);
+		syscall(SYS_timer_settime, tid, 0, &its, &old);
+		syscall(SYS_timer_gettime, tid, &old);
+		syscall(SYS_timer_delete, tid);
+		timerfd_settime(tfd, 0, &its, &old);
+		timerfd_gettime(tfd, &old);
+		setitimer(ITIMER_REAL, &itv, &oitv);
+		getitimer(ITIMER_VIRTUAL, &oitv);
+		getpriority(PRIO_PROCESS, 0);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");
