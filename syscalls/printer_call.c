@@ -70,6 +70,11 @@ void sc_print_opts_default(struct sc_print_opts *opts)
 
 /* ---- small helpers ---- */
 
+static int64_t sarg_int(const struct sc_pctx *p, int i)
+{
+	return (int32_t)p->call->args[i];
+}
+
 static uint64_t uarg(const struct sc_pctx *p, int i)
 {
 	return p->call->args[i];
@@ -761,6 +766,35 @@ static void print_arg(const struct sc_pctx *p, int i)
 		else
 			sc_p_stack_t(p, v);
 		return;
+	case SC_ID_select:
+	case SC_ID_pselect6:
+	case SC_ID_pselect6_time64:
+		if (i >= 1 && i <= 3) {
+			sc_p_fdset(p, v, sarg_int(p, 0));
+			return;
+		}
+		if (i == 4) {
+			if (c->id == SC_ID_select)
+				sc_p_timeval(p, v);
+			else
+				sc_p_timespec(p, v);
+			return;
+		}
+		if (i == 5) {	/* { const sigset_t *ss; size_t ss_len; } */
+			uint64_t ss, len;
+
+			if (v == 0) {
+				sc_p_puts(p, "NULL");
+			} else if (sc_pmem_word(p, v, &ss) < 0 || sc_pmem_word(p, v + p->word, &len) < 0) {
+				sc_p_addr(p, v);
+			} else {
+				sc_p_puts(p, "{sigmask=");
+				sc_p_sigset(p, ss, len);
+				sc_out_printf(p->out, ", sigsetsize=%" PRIu64 "}", len);
+			}
+			return;
+		}
+		break;
 	case SC_ID_getpriority:
 	case SC_ID_setpriority:
 		if (i == 0) {
@@ -1294,6 +1328,50 @@ static bool hex_result(enum sc_id id)
 	}
 }
 
+/* select's result: what is ready, and the time left: = 2 (in [3], out [4],
+ * left {tv_sec=0, tv_usec=999996}) */
+static void print_select_result(const struct sc_pctx *p, int64_t r)
+{
+	static const char *const set_name[3] = { "in", "out", "except" };
+	bool first = true;
+
+	sc_p_int(p, r);
+	if (r == 0) {
+		sc_p_puts(p, " (Timeout)");
+		return;
+	}
+	sc_p_puts(p, " (");
+	for (int s = 0; s < 3; s++) {
+		uint64_t addr = uarg(p, 1 + s);
+		unsigned char probe[8];
+
+		if (!addr || sc_pmem_read(p, addr, probe, p->word) < 0)
+			continue;
+		/* only sets with a ready descriptor are listed */
+		struct sc_out scratch;
+		char tmp[64];
+
+		sc_out_init_fixed(&scratch, tmp, sizeof(tmp));
+		struct sc_pctx q = *p;
+
+		q.out = &scratch;
+		sc_p_fdset(&q, addr, sarg_int(p, 0));
+		if (strcmp(tmp, "[]") == 0)
+			continue;
+		sc_out_printf(p->out, "%s%s ", first ? "" : ", ", set_name[s]);
+		sc_p_fdset(p, addr, sarg_int(p, 0));
+		first = false;
+	}
+	if (uarg(p, 4)) {
+		sc_out_printf(p->out, "%sleft ", first ? "" : ", ");
+		if (p->call->id == SC_ID_select)
+			sc_p_timeval(p, uarg(p, 4));
+		else
+			sc_p_timespec(p, uarg(p, 4));
+	}
+	sc_p_puts(p, ")");
+}
+
 static void print_result(const struct sc_pctx *p, const struct sc_result *res)
 {
 	struct sc_out *out = p->out;
@@ -1381,6 +1459,11 @@ static void print_result(const struct sc_pctx *p, const struct sc_result *res)
 			return;
 		}
 		break;
+	case SC_ID_select:
+	case SC_ID_pselect6:
+	case SC_ID_pselect6_time64:
+		print_select_result(p, r);
+		return;
 	case SC_ID_poll:
 	case SC_ID_ppoll:
 	case SC_ID_ppoll_time64:

@@ -124,6 +124,9 @@ void sc_p_stack_t(const struct sc_pctx *p, uint64_t addr);
 void sc_p_itimerspec(const struct sc_pctx *p, uint64_t addr);
 void sc_p_itimerval(const struct sc_pctx *p, uint64_t addr);
 void sc_p_sigevent(const struct sc_pctx *p, uint64_t addr);
+/* An fd_set of NFDS bits: [0 3]; returns false if unreadable. */
+bool sc_p_fdset(const struct sc_pctx *p, uint64_t addr, int64_t nfds);
+void sc_p_timeval(const struct sc_pctx *p, uint64_t addr);
 void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64);
 void sc_p_sysinfo(const struct sc_pctx *p, uint64_t addr);
 void sc_p_gid_array(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool gid16);

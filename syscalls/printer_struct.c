@@ -1081,3 +1081,53 @@ void sc_p_sigevent(const struct sc_pctx *p, uint64_t addr)
 	}
 	sc_p_puts(p, "}");
 }
+
+#define FDSET_MAX_BYTES 8192u	/* 65536 descriptors */
+
+bool sc_p_fdset(const struct sc_pctx *p, uint64_t addr, int64_t nfds)
+{
+	unsigned char b[FDSET_MAX_BYTES];
+	size_t bits = nfds < 0 ? 0 : nfds > FDSET_MAX_BYTES * 8 ? FDSET_MAX_BYTES * 8 : (size_t)nfds;
+	/* the kernel reads whole longs */
+	size_t bytes = (bits + 8 * p->word - 1) / (8 * p->word) * p->word;
+	unsigned lim = array_limit(p), shown = 0;
+	bool first = true;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return true;
+	}
+	if (sc_pmem_read(p, addr, b, bytes) < 0) {
+		sc_p_addr(p, addr);
+		return false;
+	}
+	sc_out_putc(p->out, '[');
+	for (size_t i = 0; i < bits; i++) {
+		if (!(b[i / 8] >> (i % 8) & 1))
+			continue;
+		if (shown++ >= lim) {
+			sc_p_puts(p, " ...");
+			break;
+		}
+		sc_out_printf(p->out, first ? "%zu" : " %zu", i);
+		first = false;
+	}
+	sc_out_putc(p->out, ']');
+	return true;
+}
+
+void sc_p_timeval(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[16];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 2 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}", getsword(p, b, 0), getsword(p, b, w));
+}

@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -350,6 +351,29 @@ int main(void)
 		setitimer(ITIMER_REAL, &itv, &oitv);
 		getitimer(ITIMER_VIRTUAL, &oitv);
 		getpriority(PRIO_PROCESS, 0);
+	}
+	{
+		/* zero timeouts: the time left is always 0 */
+		fd_set r, w, e;
+		struct timeval tv = { 0, 0 };
+		struct timespec ts = { 0, 0 };
+		sigset_t ss;
+		struct { void *p; size_t l; } sm = { &ss, 8 };
+
+		FD_ZERO(&r);
+		FD_ZERO(&w);
+		FD_ZERO(&e);
+		FD_SET(pfd[0], &r);
+		FD_SET(pfd[1], &w);
+		syscall(SYS_write, pfd[1], "s", 1);
+		syscall(SYS_select, pfd[1] + 1, &r, &w, NULL, &tv);
+		FD_ZERO(&r);
+		syscall(SYS_select, 1, NULL, NULL, &e, &tv);
+		sigemptyset(&ss);
+		sigaddset(&ss, SIGINT);
+		FD_SET(pfd[0], &r);
+		syscall(SYS_pselect6, pfd[0] + 1, &r, NULL, NULL, &ts, &sm);
+		syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, NULL);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");

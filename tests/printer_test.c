@@ -725,3 +725,89 @@ Test(printer_more, prctl_getgroups_mknod_modes)
 	expect_line(X64, SC_ID_newfstatat, A(-100, 0x1300, 0x3000, 0), 0,
 		    "newfstatat(AT_FDCWD, \"/tmp\", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=12288, ...}, 0) = 0");
 }
+
+/* strace 6.1, x86_64 (tests/printer_guest and a test program) */
+Test(printer_more, select_and_pselect6)
+{
+	uint64_t rset = 1u << 3, wset = 1u << 4, tv[2] = { 1, 0 }, left[2] = { 0, 999996 };
+
+	fm_add(0x7ffd00001000, &rset, 8);
+	fm_add(0x7ffd00001100, &wset, 8);
+	fm_add(0x7ffd00001200, tv, sizeof(tv));
+	{
+		struct sc_call call;
+		struct sc_print_state st;
+		struct sc_out out;
+		struct sc_result res = { .rval = 2 };
+
+		cr_assert_eq(sc_decode(X64, nr_of(X64, SC_ID_select),
+				       A(5, 0x7ffd00001000, 0x7ffd00001100, 0, 0x7ffd00001200), &fm_reader, &call), 0);
+		cr_assert_eq(sc_out_init(&out, 0), 0);
+		cr_assert_eq(sc_print_enter(&out, &call, &fm_reader, NULL, &st), 0);
+		fm_add(0x7ffd00001200, left, sizeof(left));	/* the kernel updates the timeout */
+		cr_assert_eq(sc_print_exit(&out, &call, &fm_reader, NULL, &st, &res), 0);
+		cr_expect_str_eq(sc_out_str(&out),
+				 "select(5, [3], [4], NULL, {tv_sec=1, tv_usec=0}) = 2 (in [3], out [4], left {tv_sec=0, tv_usec=999996})");
+		sc_out_fini(&out);
+	}
+	uint64_t empty = 0, zero[2] = { 0, 0 };
+
+	fm_add(0x7ffd00002000, &empty, 8);
+	fm_add(0x7ffd00002100, zero, sizeof(zero));
+	expect_line(X64, SC_ID_select, A(1, 0, 0, 0x7ffd00002000, 0x7ffd00002100), 0,
+		    "select(1, NULL, NULL, [], {tv_sec=0, tv_usec=0}) = 0 (Timeout)");
+	uint64_t sigint = 1u << 1, sm[2] = { 0x7ffd00003000, 8 }, ts[2] = { 0, 5 };
+
+	fm_add(0x7ffd00003000, &sigint, 8);
+	fm_add(0x7ffd00003100, sm, sizeof(sm));
+	fm_add(0x7ffd00003200, ts, sizeof(ts));
+	fm_add(0x7ffd00003300, &rset, 8);
+	expect_line(X64, SC_ID_pselect6, A(4, 0x7ffd00003300, 0, 0, 0x7ffd00003200, 0x7ffd00003100), 1,
+		    "pselect6(4, [3], NULL, NULL, {tv_sec=0, tv_nsec=5}, {sigmask=[INT], sigsetsize=8}) = 1 (in [3], left {tv_sec=0, tv_nsec=5})");
+}
+
+Test(printer_more, sigaltstack_cpuset_timers_fionread)
+{
+	uint64_t ss[3] = { 0x55555555a1e0, 0, 65536 };
+
+	fm_add(0x7ffd00001000, ss, sizeof(ss));
+	expect_line(X64, SC_ID_sigaltstack, A(0x7ffd00001000, 0), 0,
+		    "sigaltstack({ss_sp=0x55555555a1e0, ss_flags=0, ss_size=65536}, NULL) = 0");
+	expect_line(X64, SC_ID_sigaltstack, A(0, 0x7ffd00001000), 0,
+		    "sigaltstack(NULL, {ss_sp=0x55555555a1e0, ss_flags=0, ss_size=65536}) = 0");
+	uint64_t cpus = 3;
+
+	fm_add(0x7ffd00002000, &cpus, 8);
+	expect_line(X64, SC_ID_sched_getaffinity, A(0, 128, 0x7ffd00002000), 8,
+		    "sched_getaffinity(0, 128, [0 1]) = 8");
+	int32_t ev[8] = { 0, 0, 14, 1 };	/* sigev_value (8 bytes), signo, notify=SIGEV_NONE */
+	int32_t tid = 0;
+
+	fm_add(0x7ffd00003000, ev, sizeof(ev));
+	fm_add(0x7ffd00003100, &tid, 4);
+	expect_line(X64, SC_ID_timer_create, A(1, 0x7ffd00003000, 0x7ffd00003100), 0,
+		    "timer_create(CLOCK_MONOTONIC, {sigev_signo=14, sigev_notify=SIGEV_NONE}, [0]) = 0");
+	ev[3] = 0;	/* SIGEV_SIGNAL: the signal is named */
+	fm_add(0x7ffd00003000, ev, sizeof(ev));
+	expect_line(X64, SC_ID_timer_create, A(0, 0x7ffd00003000, 0x7ffd00003100), 0,
+		    "timer_create(CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, [0]) = 0");
+	int64_t its[4] = { 0, 0, 1, 0 };
+
+	fm_add(0x7ffd00004000, its, sizeof(its));
+	expect_line(X64, SC_ID_timer_settime, A(0, 0, 0x7ffd00004000, 0), 0,
+		    "timer_settime(0, 0, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=1, tv_nsec=0}}, NULL) = 0");
+	int32_t n = 27;
+
+	fm_add(0x7ffd00005000, &n, 4);
+	expect_line(X64, SC_ID_ioctl, A(3, 0x541b, 0x7ffd00005000), 0, "ioctl(3, FIONREAD, [27]) = 0");
+	expect_line(X64, SC_ID_getpriority, A(0, 0), 20, "getpriority(PRIO_PROCESS, 0) = 20");
+	/* a sleep that was not interrupted: the remainder stays an address */
+	int64_t ts[2] = { 0, 1 };
+
+	fm_add(0x7ffd00006000, ts, sizeof(ts));
+	expect_line(X64, SC_ID_nanosleep, A(0x7ffd00006000, 0x7ffd00006100), 0,
+		    "nanosleep({tv_sec=0, tv_nsec=1}, 0x7ffd00006100) = 0");
+	fm_add(0x7ffd00006100, ts, sizeof(ts));
+	expect_line(X64, SC_ID_nanosleep, A(0x7ffd00006000, 0x7ffd00006100), -EINTR,
+		    "nanosleep({tv_sec=0, tv_nsec=1}, {tv_sec=0, tv_nsec=1}) = -1 EINTR (Interrupted system call)");
+}
