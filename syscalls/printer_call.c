@@ -40,6 +40,14 @@ enum {
 	IOCTL_TIOCSPGRP = 0x5410,
 	IOCTL_FIONBIO = 0x5421,
 	IOCTL_FICLONE = 0x40049409,
+	IOCTL_TCGETS = 0x5401,
+	IOCTL_TCSETS = 0x5402,
+	IOCTL_TCSETSW = 0x5403,
+	IOCTL_TCSETSF = 0x5404,
+	IOCTL_TIOCGWINSZ = 0x5413,
+	IOCTL_TIOCSWINSZ = 0x5414,
+	IOCTL_TIOCGPTN = 0x80045430,
+	IOCTL_TIOCSPTLCK = 0x40045431,
 	ERR_INTR = 4,
 	FUTEX_CLOCK_RT = 256,
 	PAGE_SHIFT_MMAP2 = 12,
@@ -167,7 +175,18 @@ static int shown_nargs(const struct sc_pctx *p)
 static bool ioctl_int_out(uint64_t req)
 {
 	switch ((uint32_t)req) {
-	case IOCTL_FIONREAD: case IOCTL_TIOCOUTQ: case IOCTL_TIOCGPGRP:
+	case IOCTL_FIONREAD: case IOCTL_TIOCOUTQ: case IOCTL_TIOCGPGRP: case IOCTL_TIOCGPTN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ioctl requests whose argument the kernel fills in */
+static bool ioctl_out(uint64_t req)
+{
+	switch ((uint32_t)req) {
+	case IOCTL_TCGETS: case IOCTL_TIOCGWINSZ:
 		return true;
 	default:
 		return false;
@@ -238,7 +257,7 @@ static bool is_output(const struct sc_pctx *p, int i)
 	case SC_ID_setitimer:
 		return i == 2;
 	case SC_ID_ioctl:
-		return i == 2 && ioctl_int_out(c->args[1]);
+		return i == 2 && (ioctl_int_out(c->args[1]) || ioctl_out(c->args[1]));
 	case SC_ID_getgroups:
 	case SC_ID_getgroups16:
 		return i == 1;
@@ -750,8 +769,20 @@ static void print_arg(const struct sc_pctx *p, int i)
 					sc_p_addr(p, v);
 				else
 					sc_p_int_ptr(p, v);
-			} else if (req == IOCTL_FIONBIO || req == IOCTL_TIOCSPGRP) {
+			} else if (req == IOCTL_FIONBIO || req == IOCTL_TIOCSPGRP ||
+				   req == IOCTL_TIOCSPTLCK) {
 				sc_p_int_ptr(p, v);
+			} else if (req == IOCTL_TCGETS || req == IOCTL_TIOCGWINSZ) {
+				if (p->failed || !p->exiting)
+					sc_p_addr(p, v);
+				else if (req == IOCTL_TCGETS)
+					sc_p_termios(p, v);
+				else
+					sc_p_winsize(p, v);
+			} else if (req == IOCTL_TCSETS || req == IOCTL_TCSETSW || req == IOCTL_TCSETSF) {
+				sc_p_termios(p, v);
+			} else if (req == IOCTL_TIOCSWINSZ) {
+				sc_p_winsize(p, v);
 			} else if (req == IOCTL_FICLONE) {
 				sc_p_int(p, (int32_t)v);
 			} else {

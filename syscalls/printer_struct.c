@@ -1131,3 +1131,68 @@ void sc_p_timeval(const struct sc_pctx *p, uint64_t addr)
 	}
 	sc_out_printf(p->out, "{tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}", getsword(p, b, 0), getsword(p, b, w));
 }
+
+/* struct termios as the kernel's TCGETS fills it: four u32 flag words, then
+ * c_line and c_cc; abbreviated like strace (flags only) */
+void sc_p_termios(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[36];
+	uint32_t iflag, oflag, cflag, lflag;
+	static const char *const nl[] = { "NL0", "NL1" }, *const cr[] = { "CR0", "CR1", "CR2", "CR3" };
+	/* strace 6.1 says XTABS for TAB3 (the same value) */
+	static const char *const tab[] = { "TAB0", "TAB1", "TAB2", "XTABS" };
+	static const char *const csize[] = { "CS5", "CS6", "CS7", "CS8" };
+	const char *baud;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	iflag = get32(b, 0), oflag = get32(b, 4), cflag = get32(b, 8), lflag = get32(b, 12);
+	/* strace 6.1 prints an empty flag word as nothing: "c_iflag=, " */
+	sc_p_puts(p, "{c_iflag=");
+	if (iflag)
+		sc_p_flags(p, &sc_xlat_term_iflags, iflag);
+	/* the delay fields are values, printed first */
+	sc_out_printf(p->out, ", c_oflag=%s|%s|%s|%s|%s|%s", nl[(oflag >> 8) & 1], cr[(oflag >> 9) & 3],
+		      tab[(oflag >> 11) & 3], (oflag & 020000) ? "BS1" : "BS0",
+		      (oflag & 040000) ? "VT1" : "VT0", (oflag & 0100000) ? "FF1" : "FF0");
+	sc_p_flags_rest(p, &sc_xlat_term_oflags, oflag & 0377);
+	if (oflag & ~(uint32_t)0177777)
+		sc_out_printf(p->out, "|%#x", oflag & ~(uint32_t)0177777);
+	sc_p_puts(p, ", c_cflag=");
+	baud = sc_xlat_lookup(&sc_xlat_baud_rates, cflag & 010017);
+	if (baud)
+		sc_p_puts(p, baud);
+	else
+		sc_p_hex(p, cflag & 010017);
+	sc_out_printf(p->out, "|%s", csize[(cflag >> 4) & 3]);
+	sc_p_flags_rest(p, &sc_xlat_term_cflags, cflag & ~(uint32_t)010077 & ~(uint32_t)(010017u << 16));
+	if ((cflag >> 16) & 010017) {	/* a separate input speed */
+		baud = sc_xlat_lookup(&sc_xlat_baud_rates, (cflag >> 16) & 010017);
+		sc_out_printf(p->out, "|%s<<IBSHIFT", baud ? baud : "?");
+	}
+	sc_p_puts(p, ", c_lflag=");
+	if (lflag)
+		sc_p_flags(p, &sc_xlat_term_lflags, lflag);
+	sc_p_puts(p, ", ...}");
+}
+
+void sc_p_winsize(const struct sc_pctx *p, uint64_t addr)
+{
+	uint16_t w[4];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, w, sizeof(w)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1], w[2], w[3]);
+}

@@ -215,6 +215,21 @@ static const struct sc_xlat_entry sigev_notify_entries[] = {
 static const struct sc_xlat_entry timer_flags_entries[] = {
 #include "syscalls/xlat/timer_flags.def"
 };
+static const struct sc_xlat_entry term_iflags_entries[] = {
+#include "syscalls/xlat/term_iflags.def"
+};
+static const struct sc_xlat_entry term_oflags_entries[] = {
+#include "syscalls/xlat/term_oflags.def"
+};
+static const struct sc_xlat_entry term_cflags_entries[] = {
+#include "syscalls/xlat/term_cflags.def"
+};
+static const struct sc_xlat_entry term_lflags_entries[] = {
+#include "syscalls/xlat/term_lflags.def"
+};
+static const struct sc_xlat_entry baud_rates_entries[] = {
+#include "syscalls/xlat/baud_rates.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <sys/select.h>
 #include <sys/time.h>
 #include <sys/resource.h>
@@ -374,6 +375,24 @@ int main(void)
 		FD_SET(pfd[0], &r);
 		syscall(SYS_pselect6, pfd[0] + 1, &r, NULL, NULL, &ts, &sm);
 		syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, NULL);
+	}
+	{
+		/* a pty without its /dev/pts/N name, which changes between runs */
+		struct termios t;
+		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY), z = 0, sl;
+
+		ioctl(m, TIOCSPTLCK, &z);
+		sl = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+		ioctl(sl, TCGETS, &t);
+		ioctl(sl, TCSETSW, &t);
+		ioctl(sl, TIOCSWINSZ, &ws);
+		ioctl(sl, TIOCGWINSZ, &ws);
+		t.c_iflag = 0;
+		t.c_lflag = 0;
+		t.c_oflag |= TAB3 | NL1;
+		t.c_cflag = (t.c_cflag & ~CBAUD) | B115200;
+		ioctl(sl, TCSETSF, &t);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");
