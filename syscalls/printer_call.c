@@ -138,13 +138,6 @@ static int shown_nargs(const struct sc_pctx *p)
 	case SC_ID_fcntl:
 	case SC_ID_fcntl64:
 		return fcntl_no_arg(uarg(p, 1)) ? 2 : 3;
-	case SC_ID_futex:
-	case SC_ID_futex_time64:
-		switch (uarg(p, 1) & 0x7f) {
-		case 0: return 4;	/* FUTEX_WAIT */
-		case 1: return 3;	/* FUTEX_WAKE */
-		default: return c->nargs;
-		}
 	case SC_ID_clone:
 		return 2;	/* the rest is printed by name at exit */
 	case SC_ID_prctl:	/* strace shows the arguments an option uses */
@@ -1119,21 +1112,6 @@ static void print_arg(const struct sc_pctx *p, int i)
 			return;
 		}
 		break;
-	case SC_ID_futex:
-	case SC_ID_futex_time64:
-		if (i == 1) {
-			print_futex_op(p, (uint32_t)v);
-			return;
-		}
-		if (i == 3 && (uarg(p, 1) & 0x7f) != 0 && (uarg(p, 1) & 0x7f) != 9) {
-			sc_p_uint(p, (uint32_t)v);	/* val2, not a timeout */
-			return;
-		}
-		if (i == 5) {
-			sc_p_hex(p, (uint32_t)v);
-			return;
-		}
-		break;
 	case SC_ID_poll:
 		if (i == 0) {
 			sc_p_pollfds(p, v, uarg(p, 1), false);
@@ -1344,6 +1322,71 @@ static void print_clone_tail(const struct sc_pctx *p)
 		sc_p_puts(p, ", child_tidptr=");
 		sc_p_addr(p, ctid);
 	}
+}
+
+/* futex: which arguments an operation uses, as strace shows them
+ * (uaddr, op, val, then by op: timeout or val2, uaddr2, val3) */
+static void print_futex(const struct sc_pctx *p)
+{
+	uint64_t op = (uint32_t)uarg(p, 1), cmd = op & 0x7f;
+	enum { T = 1, V2 = 2, U2 = 4, V3 = 8, BITS = 16, NOVAL = 32 } use;
+
+	switch (cmd) {
+	case 0: use = T; break;				/* WAIT */
+	case 1: use = 0; break;				/* WAKE */
+	case 3: use = V2 | U2; break;			/* REQUEUE */
+	case 4: case 12: use = V2 | U2 | V3; break;	/* CMP_REQUEUE(_PI) */
+	case 5: use = V2 | U2 | V3; break;		/* WAKE_OP */
+	case 6: case 13: use = T | NOVAL; break;	/* LOCK_PI(2) */
+	case 7: case 8: use = NOVAL; break;		/* UNLOCK_PI, TRYLOCK_PI */
+	case 9: use = T | V3 | BITS; break;		/* WAIT_BITSET */
+	case 10: use = V3 | BITS; break;		/* WAKE_BITSET */
+	case 11: use = T | U2; break;			/* WAIT_REQUEUE_PI */
+	default: use = T | U2 | V3; break;
+	}
+	sc_p_addr(p, uarg(p, 0));
+	sep(p);
+	print_futex_op(p, op);
+	if (!(use & NOVAL)) {
+		sep(p);
+		sc_p_uint(p, (uint32_t)uarg(p, 2));
+	}
+	if (use & T) {
+		sep(p);
+		sc_p_timespec(p, uarg(p, 3));
+	} else if (use & V2) {
+		sep(p);
+		sc_p_uint(p, (uint32_t)uarg(p, 3));
+	}
+	if (use & U2) {
+		sep(p);
+		sc_p_addr(p, uarg(p, 4));
+	}
+	if (use & V3) {
+		uint32_t v3 = (uint32_t)uarg(p, 5);
+
+		sep(p);
+		if ((use & BITS) && v3 == UINT32_MAX)
+			sc_p_puts(p, "FUTEX_BITSET_MATCH_ANY");
+		else
+			sc_p_hex(p, v3);
+	}
+}
+
+/* clone3's exit: the parent's copy of the new tid, then the size */
+static void print_clone3_tail(const struct sc_pctx *p)
+{
+	uint64_t args = uarg(p, 0), flags, ptid;
+	int32_t tid;
+
+	if (p->exiting && !p->failed && args && uarg(p, 1) >= 64 &&
+	    sc_pmem_read(p, args, &flags, sizeof(flags)) == 0 &&
+	    (flags & CLONE_PARENT_SETTID_FLAG) &&
+	    sc_pmem_read(p, args + 24, &ptid, sizeof(ptid)) == 0 && ptid &&
+	    sc_pmem_read(p, ptid, &tid, sizeof(tid)) == 0)
+		sc_out_printf(p->out, " => {parent_tid=[%d]}", tid);
+	sep(p);
+	sc_p_uint(p, uarg(p, 1));
 }
 
 /* ---- result ---- */
@@ -1563,6 +1606,17 @@ int sc_print_enter(struct sc_out *out, const struct sc_call *call,
 
 	sc_out_puts(out, call->name);
 	sc_out_putc(out, '(');
+	if ((call->id == SC_ID_futex || call->id == SC_ID_futex_time64) && !p.opts->raw) {
+		print_futex(&p);
+		state->next_arg = call->nargs;
+		return 0;
+	}
+	if (call->id == SC_ID_clone3 && !p.opts->raw) {
+		/* the exit half may add " => {parent_tid=[N]}" to the struct */
+		print_arg(&p, 0);
+		state->next_arg = 1;
+		return 0;
+	}
 	if (call->id == SC_ID_clone && !p.opts->raw) {
 		sc_p_puts(&p, "child_stack=");
 		sc_p_addr(&p, call->args[1]);
@@ -1608,6 +1662,8 @@ int sc_print_exit(struct sc_out *out, const struct sc_call *call,
 
 	if (call->id == SC_ID_clone && !p.opts->raw) {
 		print_clone_tail(&p);
+	} else if (call->id == SC_ID_clone3 && !p.opts->raw) {
+		print_clone3_tail(&p);
 	} else {
 		n = shown_nargs(&p);
 		for (int i = state->next_arg; i < n; i++) {

@@ -811,3 +811,43 @@ Test(printer_more, sigaltstack_cpuset_timers_fionread)
 	expect_line(X64, SC_ID_nanosleep, A(0x7ffd00006000, 0x7ffd00006100), -EINTR,
 		    "nanosleep({tv_sec=0, tv_nsec=1}, {tv_sec=0, tv_nsec=1}) = -1 EINTR (Interrupted system call)");
 }
+
+/* strace 6.1, x86_64: pthread_create and join */
+Test(printer_more, clone3_and_futex_ops)
+{
+	uint64_t ca[11] = { 0x3d0f00, 0, 0x7f738d23d990, 0x7f738d23d990, 0, 0x7f738ca3d000, 0x7fff80,
+			    0x7f738d23d6c0 };
+	int32_t tid = 6036;
+
+	fm_add(0x7ffd00001000, ca, sizeof(ca));
+	fm_add(0x7f738d23d990, &tid, 4);
+	expect_line(X64, SC_ID_clone3, A(0x7ffd00001000, 88), 6036,
+		    "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f738d23d990, parent_tid=0x7f738d23d990, exit_signal=0, stack=0x7f738ca3d000, stack_size=0x7fff80, tls=0x7f738d23d6c0} => {parent_tid=[6036]}, 88) = 6036");
+	expect_line(X64, SC_ID_futex, A(0x7f738d23d990, 9 | 256, 13541, 0, 0, 0xffffffff), 0,
+		    "futex(0x7f738d23d990, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 13541, NULL, FUTEX_BITSET_MATCH_ANY) = 0");
+	expect_line(X64, SC_ID_futex, A(0x555555559154, 1 | 128, 1, 0x1234, 0x5678, 9), 0,
+		    "futex(0x555555559154, FUTEX_WAKE_PRIVATE, 1) = 0");
+	expect_line(X64, SC_ID_futex, A(0x555555559154, 0 | 128, 1, 0, 0, 0), -EAGAIN,
+		    "futex(0x555555559154, FUTEX_WAIT_PRIVATE, 1, NULL) = -1 EAGAIN (Resource temporarily unavailable)");
+}
+
+/* strace 6.1, x86_64: a pty's default termios and a raw one */
+Test(printer_more, termios)
+{
+	uint32_t t[9] = { 0400 | 02000, 01 | 04, 017 | 060 | 0200, 01 | 02 | 010 | 020 | 040 | 0100000 | 01000 | 04000 };
+
+	fm_add(0x7ffd00001000, t, sizeof(t));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5401, 0x7ffd00001000), 0,
+		    "ioctl(4, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0");
+	uint32_t raw[9] = { 0, 0400 | 014000 | 04, 010002 | 060 | 0200, 0 };
+
+	fm_add(0x7ffd00002000, raw, sizeof(raw));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5402, 0x7ffd00002000), 0,
+		    "ioctl(4, SNDCTL_TMR_START or TCSETS, {c_iflag=, c_oflag=NL1|CR0|XTABS|BS0|VT0|FF0|ONLCR, c_cflag=B115200|CS8|CREAD, c_lflag=, ...}) = 0");
+	uint16_t ws[4] = { 24, 80, 0, 0 };
+
+	fm_add(0x7ffd00003000, ws, sizeof(ws));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5413, 0x7ffd00003000), 0,
+		    "ioctl(4, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0");
+	expect_line(X64, SC_ID_ioctl, A(3, 0x5441, 0x102), 4, "ioctl(3, TIOCGPTPEER, 0x102) = 4");
+}
