@@ -304,9 +304,20 @@ static void print_mmap_flags(const struct sc_pctx *p, uint64_t v)
 		sc_p_puts(p, type);
 	else
 		sc_p_hex(p, v & MAP_TYPE_MASK);
-	if (p->call->arch != SC_ARCH_X86_64 && p->call->arch != SC_ARCH_I386)
-		rest &= ~(uint64_t)0x40;	/* MAP_32BIT exists only on x86 */
-	sc_p_flags_rest(p, &sc_xlat_mmap_flags, rest);
+	/* MAP_32BIT exists only on x86: elsewhere 0x40 is an unknown bit */
+	bool x86 = p->call->arch == SC_ARCH_X86_64 || p->call->arch == SC_ARCH_I386;
+
+	for (size_t i = 0; i < sc_xlat_mmap_flags.n; i++) {
+		uint64_t e = sc_xlat_mmap_flags.e[i].val;
+
+		if ((rest & e) == e && (x86 || e != 0x40)) {
+			sc_out_putc(p->out, '|');
+			sc_p_puts(p, sc_xlat_mmap_flags.e[i].name);
+			rest &= ~e;
+		}
+	}
+	if (rest)
+		sc_out_printf(p->out, "|%#" PRIx64, rest);
 	if (huge)
 		sc_out_printf(p->out, "|%" PRIu64 "<<MAP_HUGE_SHIFT", huge);
 }
