@@ -142,4 +142,101 @@ static inline void sc_p_puts(const struct sc_pctx *p, const char *s)
 	sc_out_puts(p->out, s);
 }
 
+/* ---- the call printer's internals (printer_args.c, printer_syscall.c,
+ * printer_result.c) ---- */
+
+/* ---- constants used below (checked against the headers in xlat/) ---- */
+
+enum {
+	OPEN_O_CREAT = 0100,
+	OPEN_O_TMPFILE_BIT = 020000000,	/* __O_TMPFILE without O_DIRECTORY */
+	AT_FDCWD_VALUE = -100,
+	STATX_SYNC_MASK = 0x6000,
+	MAP_TYPE_MASK = 0xf,
+	MAP_HUGE_SHIFT_VALUE = 26,
+	MAP_HUGE_MASK_VALUE = 0x3f,
+	SOCK_TYPE_MASK = 0xf,
+	CLONE_SIGNAL_MASK = 0xff,
+	CLONE_PARENT_SETTID_FLAG = 0x100000,
+	CLONE_SETTLS_FLAG = 0x80000,
+	CLONE_CHILD_TID_FLAGS = 0x1000000 | 0x200000,
+	CLONE_PIDFD_FLAG = 0x1000,
+	FUTEX_PRIVATE = 128,
+	PR_SET_PDEATHSIG_OPT = 1,
+	PR_GET_DUMPABLE_OPT = 3,
+	PR_SET_NAME_OPT = 15,
+	PR_GET_NAME_OPT = 16,
+	PR_GET_SECCOMP_OPT = 21,
+	PR_GET_NO_NEW_PRIVS_OPT = 39,
+	PR_CAPBSET_READ_OPT = 23,
+	PR_CAPBSET_DROP_OPT = 24,
+	IOCTL_FIONREAD = 0x541b,
+	IOCTL_TIOCOUTQ = 0x5411,
+	IOCTL_TIOCGPGRP = 0x540f,
+	IOCTL_TIOCSPGRP = 0x5410,
+	IOCTL_FIONBIO = 0x5421,
+	IOCTL_FICLONE = 0x40049409,
+	IOCTL_TCGETS = 0x5401,
+	IOCTL_TCSETS = 0x5402,
+	IOCTL_TCSETSW = 0x5403,
+	IOCTL_TCSETSF = 0x5404,
+	IOCTL_TIOCGWINSZ = 0x5413,
+	IOCTL_TIOCSWINSZ = 0x5414,
+	IOCTL_TIOCGPTN = 0x80045430,
+	IOCTL_TIOCSPTLCK = 0x40045431,
+	ERR_INTR = 4,
+	FUTEX_CLOCK_RT = 256,
+	PAGE_SHIFT_MMAP2 = 12,
+	/* kernel-internal errnos strace prints as "= ? NAME (...)" */
+	ERR_RESTARTSYS = 512,
+	ERR_RESTARTNOINTR = 513,
+	ERR_RESTARTNOHAND = 514,
+	ERR_RESTART_RESTARTBLOCK = 516,
+	MAX_ERRNO_VALUE = 4095,
+};
+
+/* fcntl commands this file needs by value */
+enum {
+	FC_DUPFD = 0, FC_GETFD = 1, FC_SETFD = 2, FC_GETFL = 3, FC_SETFL = 4,
+	FC_GETLK = 5, FC_SETLK = 6, FC_SETLKW = 7, FC_SETOWN = 8, FC_GETOWN = 9,
+	FC_SETSIG = 10, FC_GETSIG = 11, FC_GETLK64 = 12, FC_SETLK64 = 13, FC_SETLKW64 = 14,
+	FC_OFD_GETLK = 36, FC_OFD_SETLK = 37, FC_OFD_SETLKW = 38,
+	FC_SETLEASE = 1024, FC_GETLEASE = 1025, FC_NOTIFY = 1026,
+	FC_DUPFD_CLOEXEC = 1030, FC_SETPIPE_SZ = 1031, FC_GETPIPE_SZ = 1032,
+	FC_ADD_SEALS = 1033, FC_GET_SEALS = 1034,
+};
+
+
+static inline uint64_t sc_arg_u(const struct sc_pctx *p, int i)
+{
+	return p->call->args[i];
+}
+
+static inline int64_t sc_arg_i32(const struct sc_pctx *p, int i)
+{
+	return (int32_t)p->call->args[i];
+}
+
+static inline void sc_p_sep(const struct sc_pctx *p)
+{
+	sc_out_puts(p->out, ", ");
+}
+
+int sc_pc_shown_nargs(const struct sc_pctx *p);
+bool sc_pc_is_output(const struct sc_pctx *p, int i);
+bool sc_pc_skipped(const struct sc_pctx *p, int i);
+int sc_pc_find_kind(const struct sc_call *c, enum sc_kind k);
+void sc_pc_generic(const struct sc_pctx *p, int i);
+bool sc_pc_ioctl_int_out(uint64_t req);
+bool sc_pc_ioctl_out(uint64_t req);
+void sc_pc_clone_flags(const struct sc_pctx *p, uint64_t v, bool with_signal);
+void sc_pc_statx_flags(const struct sc_pctx *p, uint64_t v);
+void sc_pc_fd_open_flags(const struct sc_pctx *p, uint64_t v);
+void sc_pc_arg(const struct sc_pctx *p, int i);
+void sc_pc_clone_tail(const struct sc_pctx *p);
+void sc_pc_clone3_tail(const struct sc_pctx *p);
+void sc_pc_futex(const struct sc_pctx *p);
+bool sc_pc_hex_result(enum sc_id id);
+void sc_pc_result(const struct sc_pctx *p, const struct sc_result *res);
+
 #endif
