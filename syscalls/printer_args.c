@@ -142,6 +142,8 @@ bool sc_pc_is_output(const struct sc_pctx *p, int i)
 	case SC_ID_llseek:
 	case SC_ID_getsockopt:
 		return i == 3;
+	case SC_ID_msgrcv:
+		return i == 1;
 	case SC_ID_uname:
 	case SC_ID_sysinfo:
 		return i == 0;

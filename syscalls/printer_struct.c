@@ -1196,3 +1196,73 @@ void sc_p_winsize(const struct sc_pctx *p, uint64_t addr)
 	}
 	sc_out_printf(p->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1], w[2], w[3]);
 }
+
+/* struct sembuf: u16 sem_num, s16 sem_op, s16 sem_flg */
+void sc_p_sembufs(const struct sc_pctx *p, uint64_t addr, uint64_t n)
+{
+	unsigned lim = array_limit(p);
+	unsigned char e[6];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, e, sizeof(e)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + 6 * i, e, sizeof(e)) < 0) {
+				sc_p_addr(p, addr + 6 * i);
+				break;
+			}
+		}
+		sc_out_printf(p->out, "{sem_num=%u, sem_op=%d, sem_flg=", get16(e, 0), (int16_t)get16(e, 2));
+		sc_p_flags(p, &sc_xlat_sem_flags, get16(e, 4));
+		sc_out_putc(p->out, '}');
+	}
+	sc_out_putc(p->out, ']');
+}
+
+/* struct msgbuf: long mtype, then LEN bytes of text */
+void sc_p_msgbuf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	uint64_t type;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_word(p, addr, &type) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{mtype=%" PRId64 ", mtext=",
+		      p->word == 4 ? (int64_t)(int32_t)type : (int64_t)type);
+	sc_p_buf(p, addr + p->word, len);
+	sc_out_putc(p->out, '}');
+}
+
+/* struct user_desc (x86 set_thread_area): three u32, then bit fields */
+void sc_p_user_desc(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[16];
+	uint32_t bits;
+
+	if (addr == 0 || sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	bits = get32(b, 12);
+	sc_out_printf(p->out, "{entry_number=%d, base_addr=%#x, limit=%#08x, seg_32bit=%u, contents=%u"
+		      ", read_exec_only=%u, limit_in_pages=%u, seg_not_present=%u, useable=%u}",
+		      (int32_t)get32(b, 0), get32(b, 4), get32(b, 8), bits & 1, (bits >> 1) & 3,
+		      (bits >> 3) & 1, (bits >> 4) & 1, (bits >> 5) & 1, (bits >> 6) & 1);
+}
