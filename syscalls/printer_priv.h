@@ -34,7 +34,7 @@ struct sc_xlat {
 	X(ipccalls, "???") X(ioctls, NULL) X(futex_ops, "FUTEX_???") X(madvise, "MADV_???") \
 	X(prctl_options, "PR_???") X(poll_events, "POLL???") \
 	X(resolve_flags, "RESOLVE_???") X(fadvise_advice, "POSIX_FADV_???") X(mode_bits, "S_IS???") X(fs_magic, NULL) X(statfs_flags, "ST_???") \
-	X(capabilities, "CAP_???") X(ip_opts, "IP_???") X(ipv6_opts, "IPV6_???") X(sigaltstack_flags, "SS_???") \
+	X(capabilities, "CAP_???") X(ip_opts, "IP_???") X(ipv6_opts, "IPV6_???") X(netlink_opts, "NETLINK_???") X(sigaltstack_flags, "SS_???") \
 	X(priority_which, "PRIO_???") X(itimer_which, "ITIMER_???") X(sigev_notify, "SIGEV_???") X(timer_flags, "TIMER_???") \
 	X(term_iflags, NULL) X(term_oflags, NULL) X(term_cflags, NULL) X(term_lflags, NULL) X(baud_rates, NULL) \
 	X(ipc_flags, "IPC_???") X(shmat_flags, "SHM_???") X(sem_flags, "SEM_???") X(msgrcv_flags, "MSG_???") X(ipc_cmds, "IPC_???") X(shmctl_cmds, "SHM_???") X(semctl_cmds, "SEM_???") X(msgctl_cmds, "MSG_???") \

@@ -76,6 +76,9 @@ static void print_sockopt_name(const struct sc_pctx *p, uint64_t level, uint64_t
 	case 41:	/* SOL_IPV6 */
 		sc_p_xval(p, &sc_xlat_ipv6_opts, name, false);
 		break;
+	case 270:	/* SOL_NETLINK */
+		sc_p_xval(p, &sc_xlat_netlink_opts, name, false);
+		break;
 	case 1:		/* SOL_SOCKET */
 		sc_p_xval(p, &sc_xlat_sol_socket_opts, name, false);
 		break;

@@ -254,6 +254,9 @@ static const struct sc_xlat_entry semctl_cmds_entries[] = {
 static const struct sc_xlat_entry msgctl_cmds_entries[] = {
 #include "syscalls/xlat/msgctl_cmds.def"
 };
+static const struct sc_xlat_entry netlink_opts_entries[] = {
+#include "syscalls/xlat/netlink_opts.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

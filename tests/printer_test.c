@@ -905,3 +905,15 @@ Test(printer_more, i386_set_thread_area)
 			 "set_thread_area({entry_number=-1, base_addr=0xf7fc0580, limit=0x0fffff, seg_32bit=1, contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=12)");
 	sc_out_fini(&out);
 }
+
+/* strace 6.1, x86_64: ip link show lo */
+Test(printer_more, netlink_socket_options)
+{
+	int32_t one = 1;
+
+	fm_add(0x7ffd00001000, &one, 4);
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 11, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, [1], 4) = 0");
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 12, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_GET_STRICT_CHK, [1], 4) = 0");
+}
