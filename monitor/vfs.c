@@ -4,8 +4,7 @@
  * path written in the thread's scratch slot, or answered with the errno the
  * kernel would give. getcwd, chdir/fchdir and readlink of /proc magic links
  * are the monitor's too. See doc/design-vfs.md. */
-#include "monitor/dispatch.h"
-#include "monitor/paths.h"
+#include "monitor/vfs.h"
 #include "vmaccess/vmaccess.h"
 
 #include <errno.h>
@@ -24,8 +23,6 @@
 #define UMOUNT_NOFOLLOW_FLAG 0x8
 #define FAN_MARK_DONT_FOLLOW_FLAG 0x4
 #define IN_DONT_FOLLOW_FLAG 0x02000000
-#define OPEN_HOW_SIZE 24	/* flags, mode, resolve: u64 each */
-#define HOW_MAX 512		/* open_how sizes we copy into the slot */
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
 static char **merged_dirs;	/* real host dirs lacking a mount point's name */
@@ -46,6 +43,16 @@ static uint8_t *nofollow_ids, *parent_ids;
 bool mon_vfs_active(void)
 {
 	return mt != NULL;
+}
+
+const struct umv_mount_table *mon_vfs_table(void)
+{
+	return mt;
+}
+
+const char *mon_vfs_private_dir(void)
+{
+	return private_dir;
 }
 
 static void mark(uint8_t *set, const char *name)
@@ -376,7 +383,7 @@ static char *strip_root(const struct mon_process *p, const char *guest)
  * root, are resolved from the root with RESOLVE_IN_ROOT semantics (.. and
  * absolute symlinks stop there); from a cwd outside it, as natively, the
  * root is never met on the way. */
-static int guest_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
+int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
 			 struct umv_path_result *res)
 {
 	struct umv_path_ctx ctx = { 0 };
@@ -430,7 +437,7 @@ struct vfs_call {
 	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
 };
 
-static int emulate(struct umv_call *call, int64_t result)
+int mon_vfs_emulate(struct umv_call *call, int64_t result)
 {
 	call->has_result = true;
 	call->result = result;
@@ -568,7 +575,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	rc = guest_resolve(t, base, buf, (unsigned)flags, res);
+	rc = mon_vfs_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -764,7 +771,7 @@ static size_t nruntime;
 static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
 			 struct umv_path_result *res)
 {
-	return guest_resolve(t, NULL, path, flags, res);
+	return mon_vfs_resolve(t, NULL, path, flags, res);
 }
 
 static int runtime_mount(struct umv_call *call)
@@ -782,14 +789,14 @@ static int runtime_mount(struct umv_call *call)
 	if (strcmp(fstype + 8, "bind") != 0) {
 		mon_log(MON_LOG_WARN, "mount type %s: ENODEV (only umvisor.bind mounts at run time)",
 			fstype);
-		return emulate(call, -ENODEV);
+		return mon_vfs_emulate(call, -ENODEV);
 	}
 	if ((n = umv_vm_read_str(call, call->sc.args[0], source, sizeof(source))) < 0 ||
 	    (n == 0 && (n = -ENOENT)))
-		return emulate(call, n);
+		return mon_vfs_emulate(call, n);
 	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
 	    (n == 0 && (n = -ENOENT)))
-		return emulate(call, n);
+		return mon_vfs_emulate(call, n);
 	rc = resolve_guest(t, source, 0, &src);
 	if (rc == 0 && !src.host)
 		rc = -EINVAL;
@@ -816,7 +823,7 @@ static int runtime_mount(struct umv_call *call)
 	}
 	umv_path_result_free(&src);
 	umv_path_result_free(&dst);
-	return emulate(call, rc);
+	return mon_vfs_emulate(call, rc);
 }
 
 static int runtime_umount(struct umv_call *call)
@@ -836,598 +843,10 @@ static int runtime_umount(struct umv_call *call)
 				(nruntime - i - 1) * sizeof(*runtime_mounts));
 			nruntime--;
 			umv_path_result_free(&res);
-			return emulate(call, rc);
+			return mon_vfs_emulate(call, rc);
 		}
 	umv_path_result_free(&res);
 	return 1;	/* a kernel mount, or an error the kernel will give */
-}
-
-/* ---- AF_UNIX socket names ----
- * A sun_path is a path the kernel resolves (bind creates it, connect and
- * sendto follow it). It is rewritten like any path; a host path that does
- * not fit the 108 bytes of sun_path is reached through
- * /proc/MONITOR/fd/N/NAME (N an O_PATH descriptor of its directory the
- * monitor keeps open) or, for connect/sendto, a symlink in the private
- * directory. */
-
-#define SUN_PATH_MAX 108
-#define SLOT_SOCKADDR (2 * PATH_MAX + HOW_MAX)
-#define SLOT_MSGHDR (SLOT_SOCKADDR + 128)
-
-struct dir_fd {
-	char *host;
-	int fd;
-};
-static struct dir_fd *dir_fds;
-static size_t ndir_fds;
-static unsigned long short_links;
-
-static int short_name(const char *host, bool creating, char *out, size_t cap)
-{
-	const char *slash = strrchr(host, '/');
-	char *dir;
-	int fd = -1;
-
-	if (!creating) {
-		char *link;
-		if (!private_dir || asprintf(&link, "%s/s%lu", private_dir, short_links++) < 0)
-			return -ENOMEM;
-		if (strlen(link) >= cap || symlink(host, link) < 0) {
-			free(link);
-			return -ENAMETOOLONG;
-		}
-		snprintf(out, cap, "%s", link);
-		free(link);
-		return 0;
-	}
-	if (!slash || !(dir = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
-		return -ENOMEM;
-	for (size_t i = 0; i < ndir_fds; i++)
-		if (strcmp(dir_fds[i].host, dir) == 0)
-			fd = dir_fds[i].fd;
-	if (fd < 0) {
-		struct dir_fd *grown = realloc(dir_fds, (ndir_fds + 1) * sizeof(*grown));
-		if (!grown || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-			int rc = grown ? -errno : -ENOMEM;
-			if (grown)
-				dir_fds = grown;
-			free(dir);
-			return rc;
-		}
-		dir_fds = grown;
-		dir_fds[ndir_fds].host = dir;
-		dir_fds[ndir_fds++].fd = fd;
-	} else {
-		free(dir);
-	}
-	if ((size_t)snprintf(out, cap, "/proc/%d/fd/%d/%s", (int)getpid(), fd, slash + 1) >= cap)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* Rewrites the sockaddr at ADDR (LEN bytes) if it is a filesystem AF_UNIX
- * name. 0: untouched; 1: *NEW_ADDR and *NEW_LEN point into the slot; -errno. */
-static int unix_name(struct vfs_call *vc, uint64_t addr, uint64_t len, bool creating,
-		     uint64_t *new_addr, uint64_t *new_len)
-{
-	struct umv_call *call = vc->call;
-	struct mon_thread *t = vc->t;
-	unsigned char sa[2 + SUN_PATH_MAX + 1];
-	struct umv_path_result res = { 0 };
-	char name[SUN_PATH_MAX + 1], fit[SUN_PATH_MAX];
-	const char *host;
-	uint16_t family;
-	size_t n;
-	uint64_t slot;
-	int rc;
-
-	if (!addr || len <= 2 || len > 2 + SUN_PATH_MAX)
-		return 0;	/* the kernel judges */
-	if (umv_vm_read(call, addr, sa, len) != (ssize_t)len)
-		return 0;	/* EFAULT from the kernel */
-	memcpy(&family, sa, 2);
-	if (family != AF_UNIX || sa[2] == '\0')
-		return 0;	/* not AF_UNIX, or an abstract name */
-	n = len - 2;
-	memcpy(name, sa + 2, n);
-	name[n] = '\0';	/* the kernel also accepts a name without its NUL */
-	rc = guest_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
-	if (rc < 0)
-		return rc;
-	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
-		umv_path_result_free(&res);
-		return 0;
-	}
-	if (!res.host) {
-		umv_path_result_free(&res);
-		return creating ? -EACCES : -ECONNREFUSED;
-	}
-	host = res.host;
-	if (res.host_len >= SUN_PATH_MAX) {
-		if ((rc = short_name(res.host, creating, fit, sizeof(fit))) < 0) {
-			umv_path_result_free(&res);
-			return rc;
-		}
-		host = fit;
-	}
-	n = strlen(host);
-	memset(sa + 2, 0, SUN_PATH_MAX);
-	memcpy(sa + 2, host, n);
-	umv_path_result_free(&res);
-	if ((rc = mon_scratch_slot(t, call->sc.audit_arch, &slot)) < 0)
-		return rc;
-	if (umv_vm_write(call, slot + SLOT_SOCKADDR, sa, 2 + n + 1) != (ssize_t)(2 + n + 1))
-		return -EFAULT;
-	*new_addr = slot + SLOT_SOCKADDR;
-	*new_len = 2 + n + 1;
-	return 1;
-}
-
-static int vfs_socket(struct vfs_call *vc)
-{
-	struct umv_call *call = vc->call;
-	enum sc_id id = call->sc.id;
-	uint64_t na, nl, slot;
-	unsigned ai, li;
-	int rc;
-
-	if (call->sc.demuxed || call->sc.demux_failed)
-		return UMV_PASS;	/* i386 socketcall: arguments in guest memory */
-	if (id == id_sendmsg) {
-		bool i386 = call->sc.arch == SC_ARCH_I386;
-		unsigned char mh[56];
-		size_t mhlen = i386 ? 28 : 56;
-		uint64_t name = 0;
-		uint32_t namelen = 0;
-
-		if (umv_vm_read(call, call->sc.args[1], mh, mhlen) != (ssize_t)mhlen)
-			return UMV_PASS;
-		if (i386) {
-			uint32_t p;
-			memcpy(&p, mh, 4);
-			name = p;
-			memcpy(&namelen, mh + 4, 4);
-		} else {
-			memcpy(&name, mh, 8);
-			memcpy(&namelen, mh + 8, 4);
-		}
-		rc = unix_name(vc, name, namelen, false, &na, &nl);
-		if (rc <= 0)
-			return rc < 0 ? emulate(call, rc) : UMV_PASS;
-		if (i386) {
-			uint32_t p = (uint32_t)na, l = (uint32_t)nl;
-			memcpy(mh, &p, 4);
-			memcpy(mh + 4, &l, 4);
-		} else {
-			uint32_t l = (uint32_t)nl;
-			memcpy(mh, &na, 8);
-			memcpy(mh + 8, &l, 4);
-		}
-		if ((rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot)) < 0)
-			return rc == -EINPROGRESS ? rc : emulate(call, rc);
-		if (umv_vm_write(call, slot + SLOT_MSGHDR, mh, mhlen) != (ssize_t)mhlen)
-			return emulate(call, -EFAULT);
-		call->regs[1] = slot + SLOT_MSGHDR;
-		call->changed |= 1u << 1;
-		return UMV_REWRITE;
-	}
-	ai = id == id_sendto ? 4 : 1;
-	li = ai + 1;
-	rc = unix_name(vc, call->sc.args[ai], (uint32_t)call->sc.args[li], id == id_bind, &na, &nl);
-	if (rc == -EINPROGRESS)
-		return rc;
-	if (rc < 0)
-		return emulate(call, rc);
-	if (rc == 0)
-		return UMV_PASS;
-	call->regs[ai] = na;
-	call->regs[li] = nl;
-	call->changed |= (uint8_t)((1u << ai) | (1u << li));
-	return UMV_REWRITE;
-}
-
-
-/* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
- * its own. Read the buffer size at entry (the kernel overwrites it), fix
- * the name at exit. */
-static int enter_sockname(struct umv_call *call, bool *want_leave)
-{
-	uint32_t len;
-
-	if (call->sc.demuxed || call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
-	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
-		return UMV_PASS;
-	call->thread->pending_sockname = true;
-	call->thread->pending_addrlen = len;
-	*want_leave = true;
-	return UMV_PASS;
-}
-
-static void leave_sockname(struct umv_call *call, int64_t *result)
-{
-	unsigned char sa[2 + SUN_PATH_MAX + 1];
-	uint32_t len, given = call->thread->pending_addrlen;
-	char *guest = NULL, host[SUN_PATH_MAX + 1];
-	uint16_t family;
-	size_t n, glen;
-
-	call->thread->pending_sockname = false;
-	if (*result != 0 ||
-	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
-	    len <= 2 || len > sizeof(sa) || given < 3)
-		return;
-	n = len < given ? len : given;
-	if (umv_vm_read(call, call->sc.args[1], sa, n) != (ssize_t)n)
-		return;
-	memcpy(&family, sa, 2);
-	if (family != AF_UNIX || sa[2] == '\0' || n < len)
-		return;	/* not a path name, or truncated: left as is */
-	memcpy(host, sa + 2, len - 2);
-	host[len - 2] = '\0';
-	if (host[0] != '/')
-		return;	/* relative names are the guest's own */
-	{
-		/* A name bound through one of our directory fds (a host path
-		 * longer than sun_path): the directory's path instead. */
-		char prefix[64], *full = NULL;
-		int plen = snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", (int)getpid());
-		int rc;
-
-		if (strncmp(host, prefix, (size_t)plen) == 0) {
-			char *end;
-			long fd = strtol(host + plen, &end, 10);
-			for (size_t i = 0; i < ndir_fds && !full; i++)
-				if (dir_fds[i].fd == fd && *end == '/' &&
-				    asprintf(&full, "%s%s", dir_fds[i].host, end) < 0)
-					full = NULL;
-		}
-		rc = umv_mount_host_to_guest(mt, full ? full : host, &guest);
-		free(full);
-		if (rc < 0)
-			return;
-	}
-	glen = strlen(guest);
-	if (glen < SUN_PATH_MAX && strcmp(guest, host) != 0) {
-		memset(sa + 2, 0, SUN_PATH_MAX);
-		memcpy(sa + 2, guest, glen);
-		len = (uint32_t)(2 + glen + 1);
-		n = len < given ? len : given;
-		if (umv_vm_write(call, call->sc.args[1], sa, n) == (ssize_t)n)
-			umv_vm_write(call, call->sc.args[2], &len, sizeof(len));
-	}
-	free(guest);
-}
-
-/* ---- exec: interpreters the kernel would open by host path ----
- * The kernel opens a script's #! interpreter and an ELF's PT_INTERP itself,
- * by the host path written in the file. When the guest's namespace maps
- * such a path elsewhere (-r ROOT), the monitor reads the headers, resolves
- * the interpreters in the guest's namespace and execs the result itself:
- * the script's interpreter with the kernel's argv ([interp, optarg,
- * script, args...]), a dynamic ELF through its guest ld.so
- * ([ld.so, --argv0, argv0, program, args...]). */
-
-struct exec_item {
-	uint64_t ptr;		/* a guest string (argv as passed) ... */
-	char *str;		/* ... or one of ours */
-};
-
-struct exec_plan {
-	struct exec_item *items;
-	size_t n, cap;
-};
-
-static int plan_insert(struct exec_plan *pl, size_t at, uint64_t ptr, const char *str)
-{
-	char *copy = NULL;
-
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		struct exec_item *grown = realloc(pl->items, cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		pl->items = grown;
-		pl->cap = cap;
-	}
-	if (str && !(copy = strdup(str)))
-		return -ENOMEM;
-	memmove(&pl->items[at + 1], &pl->items[at], (pl->n - at) * sizeof(*pl->items));
-	pl->items[at].ptr = ptr;
-	pl->items[at].str = copy;
-	pl->n++;
-	return 0;
-}
-
-static void plan_free(struct exec_plan *pl)
-{
-	for (size_t i = 0; i < pl->n; i++)
-		free(pl->items[i].str);
-	free(pl->items);
-}
-
-#define EXEC_MAX_ARGS 4096	/* beyond: the interpreter is not redirected */
-
-static int read_argv(struct umv_call *call, uint64_t argv, bool ptr32, struct exec_plan *pl)
-{
-	size_t psize = ptr32 ? 4 : 8;
-
-	if (!argv)
-		return 0;
-	for (size_t i = 0; i < EXEC_MAX_ARGS; i++) {
-		uint64_t p = 0;
-		int rc;
-
-		if (umv_vm_read(call, argv + i * psize, &p, psize) != (ssize_t)psize)
-			return -EFAULT;
-		if (!p)
-			return 0;
-		if ((rc = plan_insert(pl, pl->n, p, NULL)) < 0)
-			return rc;
-	}
-	return -E2BIG;
-}
-
-/* PT_INTERP of the ELF in HDR (N bytes read from FD), malloc'd, or NULL. */
-static char *elf_interp(int fd, const unsigned char *hdr, size_t n)
-{
-	bool is64 = hdr[4] == 2;
-	uint64_t phoff, off, filesz;
-	unsigned phnum, phentsize;
-	char *interp;
-
-	if (n < 52 || memcmp(hdr, "\177ELF", 4) != 0 || (hdr[4] != 1 && hdr[4] != 2))
-		return NULL;
-	if (is64) {
-		if (n < 64)
-			return NULL;
-		memcpy(&phoff, hdr + 32, 8);
-		phentsize = (unsigned)(hdr[54] | hdr[55] << 8);
-		phnum = (unsigned)(hdr[56] | hdr[57] << 8);
-	} else {
-		uint32_t o;
-		memcpy(&o, hdr + 28, 4);
-		phoff = o;
-		phentsize = (unsigned)(hdr[42] | hdr[43] << 8);
-		phnum = (unsigned)(hdr[44] | hdr[45] << 8);
-	}
-	if (phentsize < (is64 ? 56u : 32u) || phnum > 512)
-		return NULL;
-	for (unsigned i = 0; i < phnum; i++) {
-		unsigned char ph[56];
-		uint32_t type;
-
-		if (pread(fd, ph, phentsize > sizeof(ph) ? sizeof(ph) : phentsize,
-			  (off_t)(phoff + (uint64_t)i * phentsize)) < (is64 ? 56 : 32))
-			return NULL;
-		memcpy(&type, ph, 4);
-		if (type != 3)	/* PT_INTERP */
-			continue;
-		if (is64) {
-			memcpy(&off, ph + 8, 8);
-			memcpy(&filesz, ph + 32, 8);
-		} else {
-			uint32_t o, f;
-			memcpy(&o, ph + 4, 4);
-			memcpy(&f, ph + 16, 4);
-			off = o;
-			filesz = f;
-		}
-		if (filesz < 2 || filesz > PATH_MAX || !(interp = malloc(filesz + 1)))
-			return NULL;
-		if (pread(fd, interp, filesz, (off_t)off) != (ssize_t)filesz) {
-			free(interp);
-			return NULL;
-		}
-		interp[filesz] = '\0';
-		return interp;
-	}
-	return NULL;
-}
-
-/* Resolves an interpreter path the way the kernel looks it up (from the
- * guest's cwd, following links). */
-static int resolve_interp(struct mon_thread *t, const char *path, char **host, char **canon)
-{
-	struct umv_path_result res = { 0 };
-	int rc;
-
-	rc = guest_resolve(t, NULL, path, 0, &res);
-	if (rc == 0 && !res.host)
-		rc = -ENOENT;
-	if (rc == 0) {
-		*host = res.host;
-		res.host = NULL;
-		if (canon) {
-			free(*canon);
-			*canon = res.guest;
-			res.guest = NULL;
-		}
-	}
-	umv_path_result_free(&res);
-	return rc;
-}
-
-/* 0: nothing to change; 1: PL and *EXE describe the exec to run; -errno
- * for the guest. */
-static int plan_exec(struct vfs_call *vc, const char *file, struct exec_plan *pl, char **exe)
-{
-	struct umv_call *call = vc->call;
-	char *cur_host = strdup(vc->exec_host), *cur_guest = strdup(file);
-	bool need = false, ptr32 = call->sc.arch == SC_ARCH_I386;
-	int rc = 0;
-
-	if (!cur_host || !cur_guest)
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = read_argv(call, call->sc.args[1], ptr32, pl);
-	for (int depth = 0; rc >= 0 && depth < 5; depth++) {
-		unsigned char hdr[256];
-		ssize_t n;
-		int fd = open(cur_host, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			break;	/* the kernel gives its own answer */
-		n = pread(fd, hdr, sizeof(hdr) - 1, 0);
-		if (n >= 2 && hdr[0] == '#' && hdr[1] == '!') {
-			char *line = (char *)hdr + 2, *interp, *arg = NULL, *end, *ihost = NULL;
-
-			close(fd);
-			hdr[n] = '\0';
-			if ((end = strchr(line, '\n')))
-				*end = '\0';
-			while (*line == ' ' || *line == '\t')
-				line++;
-			interp = line;
-			while (*line && *line != ' ' && *line != '\t')
-				line++;
-			if (*line) {
-				*line++ = '\0';
-				while (*line == ' ' || *line == '\t')
-					line++;
-				end = line + strlen(line);
-				while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
-					*--end = '\0';
-				if (*line)
-					arg = line;
-			}
-			if (!*interp)
-				break;	/* ENOEXEC from the kernel */
-			if ((rc = resolve_interp(vc->t, interp, &ihost, &vc->exec_canon)) < 0)
-				break;
-			need |= strcmp(ihost, interp) != 0;
-			/* argv[0] goes; interp, [arg], the script's path come first. */
-			if (pl->n > 0) {
-				free(pl->items[0].str);
-				memmove(&pl->items[0], &pl->items[1], (pl->n - 1) * sizeof(*pl->items));
-				pl->n--;
-			}
-			if ((rc = plan_insert(pl, 0, 0, cur_guest)) < 0 ||
-			    (arg && (rc = plan_insert(pl, 0, 0, arg)) < 0) ||
-			    (rc = plan_insert(pl, 0, 0, interp)) < 0) {
-				free(ihost);
-				break;
-			}
-			free(cur_guest);
-			free(cur_host);
-			cur_guest = strdup(interp);
-			cur_host = ihost;
-			if (!cur_guest)
-				rc = -ENOMEM;
-			continue;
-		}
-		char *interp = n > 0 ? elf_interp(fd, hdr, (size_t)n) : NULL;
-		close(fd);
-		if (interp) {
-			char *lhost = NULL;
-			if (resolve_interp(vc->t, interp, &lhost, NULL) == 0 && strcmp(lhost, interp) != 0) {
-				vc->exec_via_ldso = true;
-				uint64_t argv0 = pl->n ? pl->items[0].ptr : 0;
-				char *argv0s = pl->n && pl->items[0].str ? strdup(pl->items[0].str) : NULL;
-
-				/* [ld.so, --argv0, argv0, program, args...] */
-				if (pl->n) {
-					free(pl->items[0].str);
-					memmove(&pl->items[0], &pl->items[1],
-						(pl->n - 1) * sizeof(*pl->items));
-					pl->n--;
-				}
-				if ((rc = plan_insert(pl, 0, 0, cur_guest)) == 0 &&
-				    (rc = plan_insert(pl, 0, argv0s ? 0 : argv0,
-						      argv0s ? argv0s : (argv0 ? NULL : cur_guest))) == 0 &&
-				    (rc = plan_insert(pl, 0, 0, "--argv0")) == 0)
-					rc = plan_insert(pl, 0, 0, interp);
-				free(argv0s);
-				free(cur_host);
-				cur_host = lhost;
-				lhost = NULL;
-				need = true;
-			}
-			free(lhost);
-			free(interp);
-		}
-		break;
-	}
-	free(cur_guest);
-	if (rc < 0 || !need) {
-		free(cur_host);
-		return rc == -E2BIG ? 0 : rc;	/* too many args: left to the kernel */
-	}
-	*exe = cur_host;
-	return 1;
-}
-
-/* Writes *EXE, the strings and the argv array into the slot. */
-static int write_exec(struct vfs_call *vc, const struct exec_plan *pl, const char *exe)
-{
-	struct umv_call *call = vc->call;
-	size_t psize = call->sc.arch == SC_ARCH_I386 ? 4 : 8;
-	size_t used = strlen(exe) + 1, strs = 0, arr;
-	uint64_t slot, at;
-	char *buf;
-	int rc;
-
-	for (size_t i = 0; i < pl->n; i++)
-		if (pl->items[i].str)
-			strs += strlen(pl->items[i].str) + 1;
-	arr = (used + strs + 7) & ~(size_t)7;
-	if (arr + (pl->n + 1) * psize > MON_SCRATCH_SLOT_SIZE)
-		return -E2BIG;
-	if ((rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot)) < 0)
-		return rc;
-	if (!(buf = calloc(1, arr + (pl->n + 1) * psize)))
-		return -ENOMEM;
-	memcpy(buf, exe, used);
-	at = used;
-	for (size_t i = 0; i < pl->n; i++) {
-		uint64_t p = pl->items[i].ptr;
-		if (pl->items[i].str) {
-			size_t len = strlen(pl->items[i].str) + 1;
-			memcpy(buf + at, pl->items[i].str, len);
-			p = slot + at;
-			at += len;
-		}
-		if (psize == 4) {
-			uint32_t p32 = (uint32_t)p;
-			memcpy(buf + arr + i * 4, &p32, 4);
-		} else {
-			memcpy(buf + arr + i * 8, &p, 8);
-		}
-	}
-	if (umv_vm_write(call, slot, buf, arr + (pl->n + 1) * psize) !=
-	    (ssize_t)(arr + (pl->n + 1) * psize)) {
-		free(buf);
-		mon_scratch_lost(vc->t);
-		rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot);
-		return rc < 0 ? rc : -EFAULT;
-	}
-	free(buf);
-	free(vc->t->slot_written);
-	vc->t->slot_written = NULL;
-	call->regs[0] = slot;
-	call->regs[1] = slot + arr;
-	call->changed |= 3u;
-	return 0;
-}
-
-/* execve: 1 when the exec was redirected through a guest interpreter, 0
- * for the ordinary rewrite, or -errno (-EINPROGRESS: scratch mmap first). */
-static int exec_redirect(struct vfs_call *vc)
-{
-	struct exec_plan pl = { 0 };
-	char file[PATH_MAX], *exe = NULL;
-	int rc;
-
-	if (umv_vm_read_str(vc->call, vc->call->sc.args[0], file, sizeof(file)) <= 0)
-		return 0;
-	rc = plan_exec(vc, file, &pl, &exe);
-	if (rc == 1) {
-		rc = write_exec(vc, &pl, exe);
-		if (rc == 0)
-			rc = 1;
-	}
-	free(exe);
-	plan_free(&pl);
-	return rc;
 }
 
 static int emulate_readlink(struct vfs_call *vc, const char *host)
@@ -1442,9 +861,9 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	int rc;
 
 	if (size <= 0)
-		return emulate(call, -EINVAL);
+		return mon_vfs_emulate(call, -EINVAL);
 	if (!proc_magic(host, &pid, &link))
-		return emulate(call, -EINVAL);
+		return mon_vfs_emulate(call, -EINVAL);
 	rc = proc_link(NULL, pid, link, &answer);
 	if (rc == UMV_PROC_LINK_OBJECT) {
 		rc = host_readlink(host, &answer);
@@ -1457,14 +876,14 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 			rc = -ENOMEM;
 	}
 	if (rc < 0)
-		return emulate(call, rc);
+		return mon_vfs_emulate(call, rc);
 	len = strlen(answer);
 	if ((int64_t)len > size)
 		len = (size_t)size;
 	if (umv_vm_write(call, call->sc.args[bi], answer, len) != (ssize_t)len)
 		rc = -EFAULT;
 	free(answer);
-	return emulate(call, rc < 0 ? rc : (int64_t)len);
+	return mon_vfs_emulate(call, rc < 0 ? rc : (int64_t)len);
 }
 
 static int getcwd_answer(struct umv_call *call, const char *cwd);
@@ -1479,9 +898,9 @@ static int emulate_getcwd(struct umv_call *call)
 	if (p->root && !under_root(full, p->root, strlen(p->root))) {
 		/* The kernel's mark for a cwd outside the process's root. */
 		if (asprintf(&cwd, "(unreachable)%s", full) < 0)
-			return emulate(call, -ENOMEM);
+			return mon_vfs_emulate(call, -ENOMEM);
 	} else if (!(cwd = strip_root(p, full))) {
-		return emulate(call, -ENOMEM);
+		return mon_vfs_emulate(call, -ENOMEM);
 	}
 	ret = getcwd_answer(call, cwd);
 	free(cwd);
@@ -1493,12 +912,12 @@ static int getcwd_answer(struct umv_call *call, const char *cwd)
 	size_t len = strlen(cwd) + 1;
 
 	if (len > 4096)
-		return emulate(call, -ENAMETOOLONG);	/* the kernel's one-page limit */
+		return mon_vfs_emulate(call, -ENAMETOOLONG);	/* the kernel's one-page limit */
 	if (call->sc.args[1] < len)
-		return emulate(call, -ERANGE);
+		return mon_vfs_emulate(call, -ERANGE);
 	if (umv_vm_write(call, call->sc.args[0], cwd, len) != (ssize_t)len)
-		return emulate(call, -EFAULT);
-	return emulate(call, (int64_t)len);
+		return mon_vfs_emulate(call, -EFAULT);
+	return mon_vfs_emulate(call, (int64_t)len);
 }
 
 static int enter_fchdir(struct umv_call *call, bool *want_leave)
@@ -1605,12 +1024,12 @@ static int emulate_chroot(struct umv_call *call)
 	int rc;
 
 	if (!call->sc.args[0])
-		return emulate(call, -EFAULT);
+		return mon_vfs_emulate(call, -EFAULT);
 	if ((n = umv_vm_read_str(call, call->sc.args[0], path, sizeof(path))) < 0)
-		return emulate(call, n);
+		return mon_vfs_emulate(call, n);
 	if (n == 0)
-		return emulate(call, -ENOENT);
-	rc = guest_resolve(t, NULL, path, UMV_PATH_DIRECTORY, &res);
+		return mon_vfs_emulate(call, -ENOENT);
+	rc = mon_vfs_resolve(t, NULL, path, UMV_PATH_DIRECTORY, &res);
 	if (rc == 0 && !may_chroot(t->tid))
 		rc = -EPERM;
 	if (rc == 0) {
@@ -1622,7 +1041,7 @@ static int emulate_chroot(struct umv_call *call)
 		}
 	}
 	umv_path_result_free(&res);
-	return emulate(call, rc);
+	return mon_vfs_emulate(call, rc);
 }
 
 int mon_vfs_enter(struct umv_call *call, bool *want_leave)
@@ -1641,16 +1060,16 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		static bool logged;
 		mon_log_once(logged, MON_LOG_WARN,
 			     "io_uring_setup: ENOSYS (io_uring reaches paths the monitor cannot see while paths are virtualized)");
-		return emulate(call, -ENOSYS);
+		return mon_vfs_emulate(call, -ENOSYS);
 	}
 	if (id == id_fchdir)
 		return enter_fchdir(call, want_leave);
 	if (id == id_getdents64)
 		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
 	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
-		return vfs_socket(&vc);
+		return mon_vfs_socket(call);
 	if (id == id_getsockname || id == id_getpeername)
-		return enter_sockname(call, want_leave);
+		return mon_vfs_sockname_enter(call, want_leave);
 	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
 		return rc;
 	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
@@ -1682,11 +1101,12 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
 		*want_leave = false;
-		verdict = emulate(call, rc);
+		verdict = mon_vfs_emulate(call, rc);
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
-	} else if (vc.exec_host && (rc = exec_redirect(&vc)) != 0) {
-		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : emulate(call, rc);
+	} else if (vc.exec_host &&
+		   (rc = mon_vfs_exec_redirect(call, vc.exec_host, &vc.exec_canon, &vc.exec_via_ldso)) != 0) {
+		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : mon_vfs_emulate(call, rc);
 	} else if (vc.nrw > 0 || vc.how_rewrite) {
 		if (vc.nrw == 0)
 			vc.how_rewrite = false;	/* passthrough: RESOLVE_* apply as written */
@@ -1696,7 +1116,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			verdict = -EINPROGRESS;
 		} else if (rc < 0) {
 			*want_leave = false;
-			verdict = emulate(call, rc);
+			verdict = mon_vfs_emulate(call, rc);
 		} else {
 			verdict = UMV_REWRITE;
 		}
@@ -1729,7 +1149,7 @@ void mon_vfs_leave(struct umv_call *call, int64_t *result)
 		return;
 	}
 	if (t->pending_sockname) {
-		leave_sockname(call, result);
+		mon_vfs_sockname_leave(call, result);
 		return;
 	}
 
@@ -1908,13 +1328,7 @@ void mon_vfs_fini(void)
 	free(runtime_mounts);
 	runtime_mounts = NULL;
 	nruntime = 0;
-	for (size_t i = 0; i < ndir_fds; i++) {
-		close(dir_fds[i].fd);
-		free(dir_fds[i].host);
-	}
-	free(dir_fds);
-	dir_fds = NULL;
-	ndir_fds = 0;
+	mon_vfs_unix_fini();
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);
