@@ -396,7 +396,7 @@ int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, un
 	ctx.self_pid = t->proc->tgid;
 	ctx.self_tid = t->tid;
 	ctx.resolve_proc_link = proc_link;
-	if (root) {
+	if (root && !(flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH) && base)) {
 		size_t rl = strlen(root);
 		const char *from = base ? base : ctx.cwd;
 
@@ -546,8 +546,9 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		return (int)n;	/* -EFAULT, -ENAMETOOLONG as the kernel says */
 	if (n == 0)
 		return (flags & UMV_PATH_EMPTY_PATH) ? 0 : -ENOENT;
-	if (buf[0] != '/' && i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD &&
-	    (int)call->sc.args[i - 1] != AT_FDCWD) {
+	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
+	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && i > 0 &&
+	    call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD) {
 		rc = fd_guest_path(t->proc->tgid, (int)call->sc.args[i - 1], &base);
 		if (rc == 1) {
 			free(base);
