@@ -36,3 +36,19 @@ grep -q "^umvisor: bind: cannot bind $TMPD/missing at /x: No such file or direct
 grep -q "^umvisor: initial directory /x/nonexistent: No such file or directory$" "$TMPD/err" ||
 	fail "-w to a missing dir: $(cat "$TMPD/err")"
 echo "ok: startup errors"
+
+# io_uring would open paths in kernel workers no stop can see: ENOSYS, and
+# one log line however many times it is tried.
+if command -v python3 >/dev/null 2>&1; then
+	out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/tree:$GUESTDIR" -- python3 -c '
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+for i in range(3):
+    r = libc.syscall(425, 4, None)
+    print(r, ctypes.get_errno())' 2>"$TMPD/err")
+	[ "$out" = "-1 38
+-1 38
+-1 38" ] || fail "io_uring_setup: got '$out'"
+	[ "$(grep -c 'io_uring_setup: ENOSYS' "$TMPD/err")" = 1 ] || fail "io_uring_setup: not one log line: $(cat "$TMPD/err")"
+	echo "ok: io_uring_setup is ENOSYS with one log line"
+fi
