@@ -6,6 +6,7 @@
 #   vfs.stat    stat(2) of a file inside a bind, a C loop: us per call
 #   vfs.cat200  200 x cat of small files inside a bind: ms per run
 #   vfs.find    find over /usr/share bound at a guest path: ms per run
+#   vfs.gcc     gcc -c of 8 small C files + link, in a bind: ms per run
 # Plus, per benchmark, our overhead (time - native) against proot's.
 set -u
 UMVISOR=${UMVISOR:-./umvisor}
@@ -18,6 +19,15 @@ trap 'rm -rf "$T"' EXIT
 G=/umv-bench-$$/guest/dir
 mkdir -p "$T/tree" && echo data >"$T/tree/file"
 i=0; while [ $i -lt 200 ]; do echo "small file $i" >"$T/tree/f$i"; i=$((i + 1)); done
+mkdir -p "$T/tree/proj"
+i=0; while [ $i -lt 8 ]; do
+	printf '#include <stdio.h>\n#include <string.h>\nint f%d(const char *s) { return (int)strlen(s) + %d; }\n' $i $i >"$T/tree/proj/f$i.c"
+	i=$((i + 1))
+done
+printf 'int f0(const char *);\nint main(void) { return f0("x") == 1 ? 0 : 1; }\n' >"$T/tree/proj/main.c"
+GCC='cd "$D/proj" && gcc -O1 -c f*.c main.c && gcc -o prog *.o && ./prog && rm -f *.o prog'
+have_gcc=no
+command -v gcc >/dev/null 2>&1 && have_gcc=yes
 have_proot=no
 command -v proot >/dev/null 2>&1 && proot -b "$T/tree:$G" true 2>/dev/null && have_proot=yes
 
@@ -45,6 +55,7 @@ report() {	# name unit file-native file-umv file-proot
 : >"$T/stat.n"; : >"$T/stat.u"; : >"$T/stat.p"
 : >"$T/cat.n"; : >"$T/cat.u"; : >"$T/cat.p"
 : >"$T/find.n"; : >"$T/find.u"; : >"$T/find.p"
+: >"$T/gcc.n"; : >"$T/gcc.u"; : >"$T/gcc.p"
 CAT='for i in $(seq 0 199); do cat "$D/f$i"; done'
 r=0
 while [ $r -lt "$ROUNDS" ]; do
@@ -57,8 +68,18 @@ while [ $r -lt "$ROUNDS" ]; do
 	time_ms find /usr/share >>"$T/find.n"
 	time_ms "$UMVISOR" -b "/usr/share:$G/share" -- find "$G/share" >>"$T/find.u"
 	[ $have_proot = yes ] && time_ms proot -b "/usr/share:$G/share" find "$G/share" >>"$T/find.p"
+	if [ $have_gcc = yes ]; then
+		D=$T/tree time_ms sh -c "$GCC" >>"$T/gcc.n"
+		D=$G time_ms "$UMVISOR" -b "$T/tree:$G" -- sh -c "$GCC" >>"$T/gcc.u"
+		[ $have_proot = yes ] && D=$G time_ms proot -b "$T/tree:$G" sh -c "$GCC" >>"$T/gcc.p"
+	fi
 	r=$((r + 1))
 done
 report vfs.stat us "$T/stat.n" "$T/stat.u" "$T/stat.p"
 report vfs.cat200 ms "$T/cat.n" "$T/cat.u" "$T/cat.p"
 report vfs.find ms "$T/find.n" "$T/find.u" "$T/find.p"
+if [ $have_gcc = yes ]; then
+	report vfs.gcc ms "$T/gcc.n" "$T/gcc.u" "$T/gcc.p"
+else
+	echo "bench: vfs.gcc: gcc not installed, not measured" >&2
+fi
