@@ -196,6 +196,7 @@ struct mon_thread {
 	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
 	char *pending_dents;	/* getdents64 of a merged directory: its guest path */
 	bool pending_sockname;	/* getsockname/getpeername: translate at exit */
+	char *mounts_file;	/* vfs.c: the last mounts file generated for it */
 	uint32_t pending_addrlen;	/* the buffer size the guest gave */
 	uint64_t slot_written_at;	/* the first string in the slot: where, */
 	uint64_t slot_written_gen;	/* in which mapping of the area, */

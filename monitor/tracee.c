@@ -54,6 +54,9 @@ void mon_tracee_fini(void)
 			mon_scratch_thread_gone(t);
 			free(t->pending_cwd);
 	free(t->pending_dents);
+	if (t->mounts_file)
+		unlink(t->mounts_file);
+	free(t->mounts_file);
 			if (t->proc)
 				process_put(t->proc);
 			free(t);
@@ -143,6 +146,9 @@ void mon_thread_remove(struct mon_thread *t)
 	mon_scratch_thread_gone(t);
 	free(t->pending_cwd);
 	free(t->pending_dents);
+	if (t->mounts_file)
+		unlink(t->mounts_file);
+	free(t->mounts_file);
 	if (t->proc)
 		process_put(t->proc);
 	free(t);

@@ -25,6 +25,8 @@
 #define IN_DONT_FOLLOW_FLAG 0x02000000
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
+static char **runtime_mounts;	/* guest points mounted by the guest (umvisor.bind) */
+static size_t nruntime;
 static char **merged_dirs;	/* real host dirs lacking a mount point's name */
 static size_t nmerged;
 static char *initial_cwd;		/* guest; -w or derived at setup */
@@ -418,6 +420,9 @@ int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, un
 
 /* ---- one call ---- */
 
+static bool proc_mounts_file(const char *host, bool *info);
+static int mounts_redirect(struct mon_thread *t, char **host, bool info);
+
 struct rewrite {
 	unsigned idx;
 	char *host;
@@ -592,6 +597,15 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		vc->exec_host = strdup(res->host);
 		vc->exec_canon = strdup(res->guest);
 	}
+	if ((id == id_open || id == id_openat || id == id_openat2) && res->host) {
+		bool info;
+		if (proc_mounts_file(res->host, &info)) {
+			if ((rc = mounts_redirect(t, &res->host, info)) < 0)
+				return rc;
+			res->host_len = strlen(res->host);
+			res->passthrough = false;
+		}
+	}
 	if (res->passthrough)
 		return 0;
 	if (!res->host)
@@ -758,6 +772,154 @@ out:
 	t->pending_dents = NULL;
 }
 
+
+/* ---- /proc/PID/mountinfo and mounts ----
+ * Read as the guest would see its mounts: host mount points mapped to
+ * guest paths (those the guest cannot see left out), and one line per
+ * bind. The answer is generated into a private file the open is
+ * redirected to (the previous one of the thread is unlinked: open
+ * descriptors keep it). */
+
+static bool proc_mounts_file(const char *host, bool *info)
+{
+	const char *s;
+	char *end;
+
+	if (strncmp(host, "/proc/", 6) != 0 || strtol(host + 6, &end, 10) <= 0 || *end != '/')
+		return false;
+	s = end + 1;
+	if (strncmp(s, "task/", 5) == 0) {
+		if (strtol(s + 5, &end, 10) <= 0 || *end != '/')
+			return false;
+		s = end + 1;
+	}
+	*info = strcmp(s, "mountinfo") == 0;
+	return *info || strcmp(s, "mounts") == 0;
+}
+
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			fprintf(f, "\\%03o", (unsigned char)*s);
+		else
+			fputc(*s, f);
+}
+
+/* One line of the host file, with its mount point (field MP) mapped. */
+static void mounts_line(FILE *out, char *line, int mp)
+{
+	char *fields[64], *save = NULL, *guest = NULL;
+	int n = 0;
+
+	for (char *tok = strtok_r(line, " ", &save); tok && n < 64; tok = strtok_r(NULL, " ", &save))
+		fields[n++] = tok;
+	if (n <= mp)
+		return;
+	unescape_octal(fields[mp]);
+	if (umv_mount_host_to_guest(mt, fields[mp], &guest) < 0)
+		return;	/* not in the guest's view */
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(' ', out);
+		if (i == mp)
+			put_escaped(out, guest);
+		else
+			fputs(fields[i], out);
+	}
+	fputc('\n', out);
+	free(guest);
+}
+
+static void bind_lines(FILE *out, bool info, char **points, size_t n, unsigned *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct umv_mount *m = umv_mount_lookup(mt, points[i], strlen(points[i]));
+
+		if (!m || !m->host || m->guest_len != strlen(points[i]) ||
+		    (strcmp(m->guest, "/") == 0 && strcmp(m->host, "/") == 0))
+			continue;	/* (the identity root is the host's own "/") */
+		if (info) {
+			fprintf(out, "%u 1 0:0 ", (*id)++);
+			put_escaped(out, m->host);
+			fputc(' ', out);
+			put_escaped(out, m->guest);
+			fputs(" rw - umvisor.bind ", out);
+			put_escaped(out, m->host);
+			fputs(" rw\n", out);
+		} else {
+			put_escaped(out, m->host);
+			fputc(' ', out);
+			put_escaped(out, m->guest);
+			fputs(" umvisor.bind rw 0 0\n", out);
+		}
+	}
+}
+
+/* Writes the guest's view of HOST (a mounts or mountinfo file) into a new
+ * private file; its path replaces *HOST. */
+static int mounts_redirect(struct mon_thread *t, char **host, bool info)
+{
+	static unsigned long serial;
+	FILE *in, *out;
+	char *path, *line = NULL;
+	size_t cap = 0;
+	unsigned id = 90000;
+	char *root_point = "/";
+
+	if (!private_dir || asprintf(&path, "%s/mounts-%d-%lu", private_dir, (int)t->tid, serial++) < 0)
+		return -ENOMEM;
+	if (!(in = fopen(*host, "re"))) {
+		int rc = -errno;
+		free(path);
+		return rc;
+	}
+	if (!(out = fopen(path, "we"))) {
+		int rc = -errno;
+		fclose(in);
+		free(path);
+		return rc;
+	}
+	while (getline(&line, &cap, in) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		mounts_line(out, line, info ? 4 : 1);
+	}
+	free(line);
+	fclose(in);
+	bind_lines(out, info, &root_point, 1, &id);
+	bind_lines(out, info, bind_points, nbinds, &id);
+	bind_lines(out, info, runtime_mounts, nruntime, &id);
+	if (fclose(out) != 0) {
+		unlink(path);
+		free(path);
+		return -EIO;
+	}
+	if (t->mounts_file) {
+		unlink(t->mounts_file);
+		free(t->mounts_file);
+	}
+	t->mounts_file = strdup(path);
+	free(*host);
+	*host = path;
+	return 0;
+}
+
 /* ---- runtime mounts, View-OS style ----
  * mount(SOURCE, TARGET, "umvisor.bind", ...) binds SOURCE (a path in the
  * guest's view) at TARGET (an existing directory, or a file for a file)
@@ -766,8 +928,6 @@ out:
  * paths rewritten as usual). No privilege is needed: the mount is in the
  * monitor's table, not the kernel's. */
 
-static char **runtime_mounts;
-static size_t nruntime;
 
 static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
 			 struct umv_path_result *res)

@@ -74,3 +74,15 @@ $TMPD/exists/newfile"
 [ "$out" = "$expect" ] || { printf 'expected:\n%s\ngot:\n%s\n' "$expect" "$out" >&2; fail "merged listing"; }
 [ ! -e "$TMPD/exists/newdir" ] || fail "the host directory was changed"
 echo "ok: merged listing"
+
+# /proc/self/mounts and mountinfo as the guest sees them: the bind is
+# listed at its guest path, nothing the guest cannot see is. (The identity
+# root is the host's own: its host mounts stay.)
+out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/n/tree:$GUESTDIR" -- sh -c "
+grep -c ' $GUESTDIR umvisor.bind ' /proc/self/mounts
+grep -c ' $GUESTDIR rw - umvisor.bind ' /proc/self/mountinfo
+grep -c ' $GUESTDIR ' /proc/mounts" 2>&1)
+[ "$out" = "1
+1
+1" ] || fail "mounts files: got '$out'"
+echo "ok: mounts and mountinfo"
