@@ -27,8 +27,8 @@ static_assert((int)UMV_ARCH_X86_64 == (int)SC_ARCH_X86_64 &&
 	      "enum umv_arch must match enum sc_arch");
 
 enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
-/* munmap, mremap, mmap, mmap2, shmat: watched for the scratch area. */
-static enum sc_id unmap_ids[5];
+/* munmap, mremap, mmap, mmap2, shmat, old_mmap: watched for the scratch area. */
+static enum sc_id unmap_ids[6];
 static int nunmap_ids;
 
 bool mon_is_unmap_call(enum sc_id id)

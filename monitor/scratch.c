@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -93,7 +94,7 @@ void mon_scratch_lost(struct mon_thread *t)
 	}
 }
 
-static enum sc_id id_munmap, id_mremap, id_mmap, id_mmap2, id_shmat;
+static enum sc_id id_munmap, id_mremap, id_mmap, id_mmap2, id_shmat, id_old_mmap;
 
 void mon_scratch_note_unmap(struct mon_thread *t, enum sc_id id, const uint64_t a[6])
 {
@@ -107,11 +108,20 @@ void mon_scratch_note_unmap(struct mon_thread *t, enum sc_id id, const uint64_t 
 	hi = mm->base + SCRATCH_SIZE;
 #define OVERLAPS(addr, len) ((addr) < hi && (addr) + (len) > lo)
 	if (id == id_munmap || id == id_mmap || id == id_mmap2)
-		hit = OVERLAPS(a[0], a[1]);	/* mmap comes here with MAP_FIXED only */
+		hit = (id == id_munmap || (a[3] & MAP_FIXED)) && OVERLAPS(a[0], a[1]);
 	else if (id == id_mremap)
 		hit = OVERLAPS(a[0], a[1]) || ((a[3] & MREMAP_FIXED) && OVERLAPS(a[4], a[2]));
-	else if (id == id_shmat)
-		hit = a[1] == 0 || OVERLAPS(a[1], (uint64_t)1 << 32);	/* size unknown here */
+	else if (id == id_old_mmap) {
+		/* i386 mmap(struct mmap_arg_struct *): six u32 in memory. */
+		uint32_t m[6];
+		int err = 0;
+		struct vma *vma = mon_thread_vma(t, &err);
+
+		hit = !vma || vma_read(vma, a[0], m, sizeof(m)) != (ssize_t)sizeof(m) ||
+		      ((m[3] & MAP_FIXED) && OVERLAPS((uint64_t)m[0], (uint64_t)m[1]));
+	} else if (id == id_shmat)
+		/* Only SHM_REMAP replaces a mapping; the size is unknown here. */
+		hit = (a[2] & SHM_REMAP) && OVERLAPS(a[1], (uint64_t)1 << 32);
 #undef OVERLAPS
 	if (hit) {
 		/* Lost once the call runs: map a new area when next needed. */
@@ -121,19 +131,21 @@ void mon_scratch_note_unmap(struct mon_thread *t, enum sc_id id, const uint64_t 
 	}
 }
 
-int mon_scratch_unmap_ids(enum sc_id ids[5])
+int mon_scratch_unmap_ids(enum sc_id ids[6])
 {
 	id_munmap = sc_id_from_name("munmap");
 	id_mremap = sc_id_from_name("mremap");
 	id_mmap = sc_id_from_name("mmap");
 	id_mmap2 = sc_id_from_name("mmap2");
 	id_shmat = sc_id_from_name("shmat");
+	id_old_mmap = sc_id_from_name("old_mmap");
 	ids[0] = id_munmap;
 	ids[1] = id_mremap;
 	ids[2] = id_mmap;
 	ids[3] = id_mmap2;
 	ids[4] = id_shmat;
-	return 5;
+	ids[5] = id_old_mmap;
+	return 6;
 }
 
 static int start_inject(struct mon_thread *t, uint32_t audit_arch, bool is_mmap)
