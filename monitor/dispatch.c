@@ -105,6 +105,11 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 		return false;
 	if (wanted && wanted[id])
 		return true;
+	/* i386 socketcall/ipc: the filter traps the multiplexer for any of
+	 * its calls wanted (bind, shmat...); which one it is shows after the
+	 * demux, where calls nobody wants are passed. */
+	if ((id == SC_ID_socketcall || id == SC_ID_ipc) && mon_modules_count() > 0)
+		return true;
 	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
 	 * guests installing their own seccomp filters. */
 	if (mon_is_unmap_call(id) || mon_vfs_extra_wants(id))

@@ -13,6 +13,7 @@
 /* Where things go in a thread's scratch slot. */
 #define SLOT_SOCKADDR (2 * PATH_MAX + HOW_MAX)
 #define SLOT_MSGHDR (SLOT_SOCKADDR + 128)
+#define SLOT_SOCKARGS (SLOT_MSGHDR + 64)	/* i386 socketcall argument block */
 
 /* vfs.c */
 const struct umv_mount_table *mon_vfs_table(void);

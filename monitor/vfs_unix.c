@@ -132,17 +132,48 @@ static int unix_name(struct umv_call *call, uint64_t addr, uint64_t len, bool cr
 	return 1;
 }
 
+/* The call with ARGS (decoded order) replacing its arguments: registers,
+ * or for i386 socketcall a new argument block in the slot. */
+static int apply_args(struct umv_call *call, const uint64_t args[6], unsigned changed)
+{
+	uint64_t slot;
+	uint32_t block[6];
+	int rc;
+
+	if (!call->sc.demuxed) {
+		for (unsigned i = 0; i < 6; i++)
+			if (changed & (1u << i)) {
+				call->regs[i] = args[i];
+				call->changed |= (uint8_t)(1u << i);
+			}
+		return UMV_REWRITE;
+	}
+	/* socketcall(call, u32 *args): the block is the guest's; ours goes in
+	 * the slot and the second register points at it. */
+	if ((rc = mon_scratch_slot(call->thread, call->sc.audit_arch, &slot)) < 0)
+		return rc == -EINPROGRESS ? rc : mon_vfs_emulate(call, rc);
+	for (unsigned i = 0; i < call->sc.nargs && i < 6; i++)
+		block[i] = (uint32_t)args[i];
+	if (umv_vm_write(call, slot + SLOT_SOCKARGS, block, call->sc.nargs * 4u) !=
+	    (ssize_t)(call->sc.nargs * 4u))
+		return mon_vfs_emulate(call, -EFAULT);
+	call->regs[1] = slot + SLOT_SOCKARGS;
+	call->changed |= 1u << 1;
+	return UMV_REWRITE;
+}
+
 int mon_vfs_socket(struct umv_call *call)
 {
 	/* The neutral ids are fixed by the tables (syscalls.h). */
 	bool is_sendmsg = call->sc.id == SC_ID_sendmsg, is_sendto = call->sc.id == SC_ID_sendto;
 	bool is_bind = call->sc.id == SC_ID_bind;
-	uint64_t na, nl, slot;
+	uint64_t na, nl, slot, args[6];
 	unsigned ai, li;
 	int rc;
 
-	if (call->sc.demuxed || call->sc.demux_failed)
-		return UMV_PASS;	/* i386 socketcall: arguments in guest memory */
+	if (call->sc.demux_failed)
+		return UMV_PASS;	/* the kernel answers the bad block */
+	memcpy(args, call->sc.args, sizeof(args));
 	if (is_sendmsg) {
 		bool i386 = call->sc.arch == SC_ARCH_I386;
 		unsigned char mh[56];
@@ -150,7 +181,7 @@ int mon_vfs_socket(struct umv_call *call)
 		uint64_t name = 0;
 		uint32_t namelen = 0;
 
-		if (umv_vm_read(call, call->sc.args[1], mh, mhlen) != (ssize_t)mhlen)
+		if (umv_vm_read(call, args[1], mh, mhlen) != (ssize_t)mhlen)
 			return UMV_PASS;
 		if (i386) {
 			uint32_t p;
@@ -163,7 +194,8 @@ int mon_vfs_socket(struct umv_call *call)
 		}
 		rc = unix_name(call, name, namelen, false, &na, &nl);
 		if (rc <= 0)
-			return rc < 0 ? mon_vfs_emulate(call, rc) : UMV_PASS;
+			return rc < 0 && rc != -EINPROGRESS ? mon_vfs_emulate(call, rc) :
+			       rc < 0 ? rc : UMV_PASS;
 		if (i386) {
 			uint32_t p = (uint32_t)na, l = (uint32_t)nl;
 			memcpy(mh, &p, 4);
@@ -177,25 +209,24 @@ int mon_vfs_socket(struct umv_call *call)
 			return rc == -EINPROGRESS ? rc : mon_vfs_emulate(call, rc);
 		if (umv_vm_write(call, slot + SLOT_MSGHDR, mh, mhlen) != (ssize_t)mhlen)
 			return mon_vfs_emulate(call, -EFAULT);
-		call->regs[1] = slot + SLOT_MSGHDR;
-		call->changed |= 1u << 1;
-		return UMV_REWRITE;
+		args[1] = slot + SLOT_MSGHDR;
+		return apply_args(call, args, 1u << 1);
 	}
 	ai = is_sendto ? 4 : 1;
 	li = ai + 1;
-	rc = unix_name(call, call->sc.args[ai], (uint32_t)call->sc.args[li], is_bind, &na, &nl);
+	rc = unix_name(call, args[ai], (uint32_t)args[li], is_bind, &na, &nl);
 	if (rc == -EINPROGRESS)
 		return rc;
 	if (rc < 0)
 		return mon_vfs_emulate(call, rc);
 	if (rc == 0)
 		return UMV_PASS;
-	call->regs[ai] = na;
-	call->regs[li] = nl;
-	call->changed |= (uint8_t)((1u << ai) | (1u << li));
-	return UMV_REWRITE;
+	args[ai] = na;
+	args[li] = nl;
+	mon_log(MON_LOG_DEBUG, "vfs: %d %s: AF_UNIX name rewritten (%s)", (int)call->thread->tid,
+		call->sc.name, call->sc.demuxed ? "socketcall block" : "registers");
+	return apply_args(call, args, (1u << ai) | (1u << li));
 }
-
 
 /* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
  * its own. Read the buffer size at entry (the kernel overwrites it), fix
@@ -204,7 +235,7 @@ int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave)
 {
 	uint32_t len;
 
-	if (call->sc.demuxed || call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
+	if (call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
 	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
 		return UMV_PASS;
 	call->thread->pending_sockname = true;

@@ -28,6 +28,15 @@ PY
 export PYPROG=$TMPD/unix.py
 vfs_compare "AF_UNIX names" mktree_basic 'python3 "$PYPROG"'
 
+# The same from C, x86_64 and i386 (whose libc goes through socketcall:
+# the argument block is rewritten, not the registers).
+for prog in "$top_builddir/tests/vfs-unixsock" "$top_builddir/tests/vfs-unixsock32"; do
+	case $prog in *32) [ "$HAVE_M32" = yes ] || { echo "not run: i386 sockets (no gcc -m32)"; continue; } ;; esac
+	[ -x "$prog" ] || hard_error "$prog is not built"
+	export PROG=$prog
+	vfs_compare "AF_UNIX names from $(basename "$prog")" mktree_basic '"$PROG"'
+done
+
 cat >"$TMPD/exec.py" <<'PY'
 import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
