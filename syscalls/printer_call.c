@@ -126,6 +126,13 @@ static int shown_nargs(const struct sc_pctx *p)
 	}
 }
 
+/* Arguments strace folds into another one: _llseek's low offset word is
+ * printed with the high one. */
+static bool skipped(const struct sc_pctx *p, int i)
+{
+	return !p->opts->raw && p->call->id == SC_ID_llseek && i == 2;
+}
+
 /* Arguments the kernel fills in: printed by the exit half. */
 static bool is_output(const struct sc_pctx *p, int i)
 {
@@ -1212,6 +1219,8 @@ int sc_print_enter(struct sc_out *out, const struct sc_call *call,
 	for (i = 0; i < n; i++) {
 		if (is_output(&p, i))
 			break;
+		if (skipped(&p, i))
+			continue;
 		if (i)
 			sep(&p);
 		print_arg(&p, i);
@@ -1246,6 +1255,8 @@ int sc_print_exit(struct sc_out *out, const struct sc_call *call,
 	} else {
 		n = shown_nargs(&p);
 		for (int i = state->next_arg; i < n; i++) {
+			if (skipped(&p, i))
+				continue;
 			if (i > state->next_arg)
 				sep(&p);
 			print_arg(&p, i);

@@ -548,10 +548,11 @@ void sc_p_rusage(const struct sc_pctx *p, uint64_t addr)
 
 static void print_rlim(const struct sc_pctx *p, uint64_t v, bool is64)
 {
-	uint64_t inf = is64 || p->word == 8 ? UINT64_MAX : UINT32_MAX;
+	bool wide = is64 || p->word == 8;
 
-	if (v == inf)
-		sc_p_puts(p, is64 ? "RLIM64_INFINITY" : "RLIM_INFINITY");
+	/* strace names a 64-bit infinity RLIM64_INFINITY whatever the call */
+	if (v == (wide ? UINT64_MAX : UINT32_MAX))
+		sc_p_puts(p, wide ? "RLIM64_INFINITY" : "RLIM_INFINITY");
 	else if (v && v % 1024 == 0)
 		sc_out_printf(p->out, "%" PRIu64 "*1024", v / 1024);
 	else

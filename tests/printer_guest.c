@@ -11,7 +11,19 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/utsname.h>
+#include <netinet/tcp.h>
+#include <linux/futex.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -138,6 +150,19 @@ int main(void)
 		syscall(SYS_socketcall, SYS_CONNECT, (void *)4);
 		syscall(SYS_stat64, "/", buf);
 		syscall(SYS_fstat64, 0, buf);
+		syscall(SYS_stat, "/", buf);
+		syscall(SYS_lstat, "/nonexistent", buf);
+		unsigned long sargs[3] = { AF_UNIX, SOCK_DGRAM, 0 };
+
+		syscall(SYS_socketcall, SYS_SOCKET, sargs);
+		long long off;
+		int f = open("/proc/self/cmdline", O_RDONLY);
+
+		syscall(SYS__llseek, f, 0, 1, &off, SEEK_SET);
+		syscall(SYS_pread64, f, buf, 1, 2, 0);
+		syscall(SYS_fcntl64, f, F_GETFD);
+		syscall(SYS_mmap2, 0, 4096, PROT_READ, MAP_PRIVATE, f, 1);
+		syscall(SYS_ftruncate64, f, 0x12345678, 0x9);
 	}
 #endif
 	{
@@ -150,6 +175,105 @@ int main(void)
 		struct timespec ts = { 0, 1000 };
 
 		syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
+	}
+	{
+		struct pollfd pf[2] = { { pfd[0], POLLIN, 0 }, { pfd[1], POLLIN | POLLOUT, 0 } };
+
+		syscall(SYS_write, pfd[1], "x", 1);
+		poll(pf, 2, 0);
+	}
+	syscall(SYS_getcwd, buf, sizeof(buf));
+	syscall(SYS_readlink, "/proc/self/exe", buf, 5);
+	syscall(SYS_readlink, "/nonexistent", buf, 5);
+	{
+		struct rlimit rl;
+
+		syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
+		syscall(SYS_getrlimit, RLIMIT_STACK, &rl);
+	}
+	{
+		int e = epoll_create1(EPOLL_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u64 = 3 };
+
+		epoll_ctl(e, EPOLL_CTL_ADD, pfd[0], &ev);
+		epoll_wait(e, &ev, 1, 0);
+	}
+	eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
+	inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	{
+		sigset_t ss;
+
+		sigemptyset(&ss);
+		sigaddset(&ss, SIGINT);
+		sigaddset(&ss, SIGRTMIN + 3);
+		signalfd(-1, &ss, SFD_NONBLOCK);
+	}
+	memfd_create("umv", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	{
+		void *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *q = mremap(p, 8192, 16384, MREMAP_MAYMOVE);
+
+		msync(q, 4096, MS_SYNC | MS_INVALIDATE);
+		madvise(q, 4096, MADV_DONTNEED);
+	}
+	{
+		int one = 1, sk = socket(AF_INET, SOCK_STREAM, 0);
+		socklen_t ol = sizeof(one);
+
+		setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(sk, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		getsockopt(sk, SOL_SOCKET, SO_TYPE, &one, &ol);
+		shutdown(sk, SHUT_RDWR);
+		accept4(sk, NULL, NULL, SOCK_CLOEXEC);
+		listen(sk, 5);
+	}
+	flock(pfd[0], LOCK_EX | LOCK_NB);
+	syscall(SYS_renameat2, AT_FDCWD, "/nonexistent/a", AT_FDCWD, "/nonexistent/b", 1);
+	{
+		struct utsname u;
+
+		uname(&u);
+	}
+	syscall(SYS_chown, "/nonexistent", -1, -1);
+	syscall(SYS_close_range, 100, ~0U, 0);
+	{
+		static int word;
+
+		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	}
+	{
+		int dfd = open("/", O_RDONLY | O_DIRECTORY);
+		char dents[65536];
+
+		syscall(SYS_getdents64, dfd, dents, sizeof(dents));
+		syscall(SYS_getdents64, dfd, dents, sizeof(dents));
+		syscall(SYS_lseek, dfd, 0, SEEK_SET);
+#ifdef SYS_statx
+		{
+			char sx[256];
+
+			syscall(SYS_statx, dfd, "", AT_EMPTY_PATH, 0x7ff, sx);
+			syscall(SYS_statx, AT_FDCWD, "/nonexistent", AT_SYMLINK_NOFOLLOW, 0xfff, sx);
+		}
+#endif
+	}
+	syscall(SYS_brk, 0);
+	{
+		struct iovec iov = { "hi", 2 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		char rb[10];
+		struct iovec riov = { rb, sizeof(rb) };
+		struct msghdr rh = { .msg_iov = &riov, .msg_iovlen = 1 };
+
+		sendmsg(sv[0], &mh, MSG_NOSIGNAL);
+		recvmsg(sv[1], &rh, 0);
+	}
+	{
+		struct timespec ts = { 0, 1 };
+
+		syscall(SYS_nanosleep, &ts, NULL);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");

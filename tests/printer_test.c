@@ -662,3 +662,14 @@ Test(printer_more, loader_startup)
 	expect_line(X64, SC_ID_openat, A(-100, 0x1000, 02000000), 3,
 		    "openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC) = 3");
 }
+
+/* strace 6.1, i386: _llseek folds the two offset words into one */
+Test(printer_more, i386_llseek)
+{
+	int64_t off = 1;
+
+	fm_add(0xffd05000, &off, 8);
+	expect_line(I386, SC_ID_llseek, A(12, 0, 1, 0xffd05000, 0), 0, "_llseek(12, 1, [1], SEEK_SET) = 0");
+	expect_line(I386, SC_ID_llseek, A(0, 2, 4, 0, 3), -EFAULT,
+		    "_llseek(0, 8589934596, NULL, SEEK_DATA) = -1 EFAULT (Bad address)");
+}
