@@ -639,6 +639,9 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 	if (!st->dead && t && t->pending) {
 		/* exit, exit_group, or killed inside a call: no exit stop. */
 		if (st->json) {
+			size_t len = strlen(t->line);
+			if (len + 1 < LINE_SIZE)
+				memcpy(t->line + len, ")", 2);
 			json_syscall(st, t, false, 0, 0);
 		} else if (st->open_tid == tid) {
 			strcat(t->line, ")");
