@@ -220,6 +220,24 @@ static bool returns_fd(const char *name)
 	return false;
 }
 
+/* Which argument of NAME, besides the first of an fd-class call, is an fd. */
+static int other_fd_arg(const char *name)
+{
+	static const struct {
+		const char *name;
+		int idx;
+	} args[] = {
+		{ "mmap", 4 }, { "mmap2", 4 }, { "dup2", 1 }, { "dup3", 1 }, { "sendfile", 1 },
+		{ "sendfile64", 1 }, { "splice", 2 }, { "tee", 1 }, { "copy_file_range", 2 },
+		{ "renameat", 2 }, { "renameat2", 2 }, { "linkat", 2 }, { "symlinkat", 1 },
+		{ "epoll_ctl", 2 }, { "move_mount", 2 },
+	};
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(name, args[i].name) == 0)
+			return args[i].idx;
+	return -1;
+}
+
 static bool returns_pid(const char *name)
 {
 	static const char *const names[] = {
@@ -380,8 +398,7 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 			continue;
 		}
 		if (is_decimal(a)) {
-			bool fd_arg = fd_class && (i == 0 || ((strcmp(name, "dup2") == 0 ||
-							      strcmp(name, "dup3") == 0) && i == 1));
+			bool fd_arg = (fd_class && i == 0) || (int)i == other_fd_arg(name);
 			if (fd_arg && (l = idmap_find(fds, a))) {
 				str_puts(&call, l);
 				continue;
