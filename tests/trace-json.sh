@@ -20,6 +20,11 @@ grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\
 grep -q '"syscall":"exit_group".*"args":\["0"\],"ret":null' "$TMPD/files.jsonl" ||
 	fail "files: exit_group has no null result"
 
+# summary with JSON: the table goes to stderr, the file stays JSON Lines.
+"$UMVISOR" -m trace:out="$TMPD/sum.jsonl",format=json,summary -- "$GUEST" files >/dev/null 2>"$TMPD/sum.err"
+"$VALIDATE" "$TMPD/sum.jsonl" >/dev/null || fail "summary broke the JSON trace"
+grep -q 'total$' "$TMPD/sum.err" || fail "summary with JSON: no table on stderr"
+
 # The validator itself rejects what breaks the schema.
 for badline in '{"v":2,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
 	'{"v":1,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1}' \

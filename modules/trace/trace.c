@@ -758,7 +758,10 @@ static void trace_fini(struct umv_mod *mod)
 	if (st->summary && !st->dead) {
 		struct sbuf table = { 0 };
 		trace_summary_print(&st->sum, &table);
-		if (table.s)
+		/* A table is not a JSON record: it goes to stderr then. */
+		if (table.s && st->json)
+			fputs(table.s, stderr);
+		else if (table.s)
 			emit(st, table.s, table.len);
 		sbuf_free(&table);
 	}
