@@ -135,6 +135,15 @@ static bool is_int80(pid_t tid, uint64_t ip)
 	return word >= 0 && (word & 0xffff) == 0x80cd;
 }
 
+/* An i386 result as GET_SYSCALL_INFO reports it: errors sign-extended,
+ * other values (addresses above 2 GiB included) zero-extended. */
+static int64_t i386_rval(uint32_t eax)
+{
+	int32_t v = (int32_t)eax;
+
+	return v < 0 && v >= -4095 ? (int64_t)v : (int64_t)eax;
+}
+
 static int fetch_regset(pid_t tid, struct mon_regs *out)
 {
 	union {
@@ -154,7 +163,7 @@ static int fetch_regset(pid_t tid, struct mon_regs *out)
 		out->ip = u.r32.eip;
 		out->sp = u.r32.esp;
 		out->nr = u.r32.orig_eax;
-		out->rval = (int32_t)u.r32.eax;
+		out->rval = i386_rval(u.r32.eax);
 		out->args[0] = u.r32.ebx;
 		out->args[1] = u.r32.ecx;
 		out->args[2] = u.r32.edx;
@@ -172,7 +181,7 @@ static int fetch_regset(pid_t tid, struct mon_regs *out)
 		out->ip = u.r64.rip;
 		out->sp = u.r64.rsp;
 		out->nr = (uint32_t)u.r64.orig_rax;
-		out->rval = (int32_t)u.r64.rax;
+		out->rval = i386_rval((uint32_t)u.r64.rax);
 		out->args[0] = (uint32_t)u.r64.rbx;
 		out->args[1] = (uint32_t)u.r64.rcx;
 		out->args[2] = (uint32_t)u.r64.rdx;

@@ -167,9 +167,30 @@ void sc_p_open_flags(const struct sc_pctx *p, uint64_t flags)
 
 void sc_p_mode(const struct sc_pctx *p, uint64_t mode)
 {
-	const char *type = sc_xlat_lookup(&sc_xlat_file_types, mode & 0170000);
+	const char *type;
 
 	mode = (uint32_t)mode;
+	type = sc_xlat_lookup(&sc_xlat_file_types, mode & 0170000);
+	if (type) {
+		sc_p_puts(p, type);
+		sc_out_putc(p->out, '|');
+	} else if (mode & 0170000) {
+		sc_out_printf(p->out, "%#" PRIo64 "|", mode & 0170000);
+	}
+	for (size_t i = 0; i < sc_xlat_mode_bits.n; i++)
+		if (mode & sc_xlat_mode_bits.e[i].val) {
+			sc_p_puts(p, sc_xlat_mode_bits.e[i].name);
+			sc_out_putc(p->out, '|');
+		}
+	sc_p_octal(p, mode & 0777);
+}
+
+void sc_p_mode_arg(const struct sc_pctx *p, uint64_t mode)
+{
+	const char *type;
+
+	mode = (uint32_t)mode;
+	type = sc_xlat_lookup(&sc_xlat_file_types, mode & 0170000);
 	if (type) {
 		sc_p_puts(p, type);
 		sc_out_putc(p->out, '|');

@@ -59,7 +59,7 @@ struct nstat {
 	int64_t tim[3][2];	/* atime, mtime, ctime: sec, nsec */
 };
 
-static void print_makedev(const struct sc_pctx *p, uint64_t dev)
+void sc_p_makedev(const struct sc_pctx *p, uint64_t dev)
 {
 	/* the kernel's new_encode_dev() */
 	uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~(uint64_t)0xfff);
@@ -78,7 +78,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		sc_p_mode(p, st->mode);
 		if (dev) {
 			sc_p_puts(p, ", st_rdev=");
-			print_makedev(p, st->rdev);
+			sc_p_makedev(p, st->rdev);
 		} else {
 			sc_out_printf(p->out, ", st_size=%" PRId64, st->size);
 		}
@@ -86,7 +86,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		return;
 	}
 	sc_p_puts(p, "{st_dev=");
-	print_makedev(p, st->dev);
+	sc_p_makedev(p, st->dev);
 	sc_out_printf(p->out, ", st_ino=%" PRIu64 ", st_mode=", st->ino);
 	sc_p_mode(p, st->mode);
 	sc_out_printf(p->out, ", st_nlink=%" PRIu64 ", st_uid=%" PRIu64 ", st_gid=%" PRIu64
@@ -94,7 +94,7 @@ static void print_nstat(const struct sc_pctx *p, const struct nstat *st)
 		      st->nlink, st->uid, st->gid, st->blksize, st->blocks);
 	if (dev) {
 		sc_p_puts(p, ", st_rdev=");
-		print_makedev(p, st->rdev);
+		sc_p_makedev(p, st->rdev);
 	} else {
 		sc_out_printf(p->out, ", st_size=%" PRId64, st->size);
 	}
@@ -845,4 +845,424 @@ void sc_p_utsname(const struct sc_pctx *p, uint64_t addr)
 		sc_print_quoted(p->out, f, nul ? (size_t)(nul - f) : 65);
 	}
 	sc_p_puts(p, shown == 6 ? "}" : ", ...}");
+}
+
+void sc_p_sysinfo(const struct sc_pctx *p, uint64_t addr)
+{
+	/* struct sysinfo: longs, a u16 procs, longs, a u32 mem_unit */
+	unsigned char b[112];
+	size_t w = p->word, procs_at = 10 * w, high_at = procs_at + w;
+
+	if (sc_pmem_read(p, addr, b, 14 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{uptime=%" PRId64 ", loads=[%" PRIu64 ", %" PRIu64 ", %" PRIu64 "]"
+		      ", totalram=%" PRIu64 ", freeram=%" PRIu64 ", sharedram=%" PRIu64
+		      ", bufferram=%" PRIu64 ", totalswap=%" PRIu64 ", freeswap=%" PRIu64
+		      ", procs=%u, totalhigh=%" PRIu64 ", freehigh=%" PRIu64 ", mem_unit=%u}",
+		      getsword(p, b, 0), getword(p, b, w), getword(p, b, 2 * w), getword(p, b, 3 * w),
+		      getword(p, b, 4 * w), getword(p, b, 5 * w), getword(p, b, 6 * w),
+		      getword(p, b, 7 * w), getword(p, b, 8 * w), getword(p, b, 9 * w),
+		      get16(b, procs_at), getword(p, b, high_at), getword(p, b, high_at + w),
+		      get32(b, high_at + 2 * w));
+}
+
+void sc_p_gid_array(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool gid16)
+{
+	unsigned lim = array_limit(p);
+	size_t esz = gid16 ? 2 : 4;
+	unsigned char e[4];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (n > 0 && sc_pmem_read(p, addr, e, esz) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + i * esz, e, esz) < 0) {
+				sc_p_addr(p, addr + i * esz);
+				break;
+			}
+		}
+		sc_out_printf(p->out, "%u", gid16 ? get16(e, 0) : get32(e, 0));
+	}
+	sc_out_putc(p->out, ']');
+}
+
+/* struct statfs: words of the arch (x86_64, aarch64: 64-bit; i386: 32-bit);
+ * i386's struct statfs64 (statfs64/fstatfs64) has 64-bit counts, packed */
+void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64)
+{
+	unsigned char b[88];
+	uint64_t v[11];		/* type bsize blocks bfree bavail files ffree fsid0 fsid1 namelen frsize */
+	uint64_t flags;
+	const char *magic;
+
+	if (p->word == 8) {
+		if (sc_pmem_read(p, addr, b, 88) < 0)
+			goto raw;
+		for (int i = 0; i < 7; i++)
+			v[i] = get64(b, 8 * i);
+		v[7] = get32(b, 56), v[8] = get32(b, 60);
+		v[9] = get64(b, 64), v[10] = get64(b, 72);
+		flags = get64(b, 80);
+	} else if (is64) {
+		if (sc_pmem_read(p, addr, b, 68) < 0)
+			goto raw;
+		v[0] = get32(b, 0), v[1] = get32(b, 4);
+		for (int i = 0; i < 5; i++)
+			v[2 + i] = get64(b, 8 + 8 * i);
+		v[7] = get32(b, 48), v[8] = get32(b, 52);
+		v[9] = get32(b, 56), v[10] = get32(b, 60);
+		flags = get32(b, 64);
+	} else {
+		if (sc_pmem_read(p, addr, b, 48) < 0)
+			goto raw;
+		for (int i = 0; i < 7; i++)
+			v[i] = get32(b, 4 * i);
+		v[7] = get32(b, 28), v[8] = get32(b, 32);
+		v[9] = get32(b, 36), v[10] = get32(b, 40);
+		flags = get32(b, 44);
+	}
+	magic = sc_xlat_lookup(&sc_xlat_fs_magic, v[0]);
+	sc_p_puts(p, "{f_type=");
+	if (magic)
+		sc_p_puts(p, magic);
+	else
+		sc_p_hex(p, v[0]);
+	sc_out_printf(p->out, ", f_bsize=%" PRIu64 ", f_blocks=%" PRIu64 ", f_bfree=%" PRIu64
+		      ", f_bavail=%" PRIu64 ", f_files=%" PRIu64 ", f_ffree=%" PRIu64
+		      ", f_fsid={val=[%#" PRIx64 ", %#" PRIx64 "]}, f_namelen=%" PRIu64
+		      ", f_frsize=%" PRIu64 ", f_flags=",
+		      v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+	sc_p_flags(p, &sc_xlat_statfs_flags, flags);
+	sc_p_puts(p, "}");
+	return;
+raw:
+	sc_p_addr(p, addr);
+}
+
+/* a CPU set of BYTES bytes: the numbers of the set bits, [0 1] */
+void sc_p_cpuset(const struct sc_pctx *p, uint64_t addr, uint64_t bytes)
+{
+	unsigned char b[1024];
+	size_t n = bytes > sizeof(b) ? sizeof(b) : (size_t)bytes;
+	bool first = true;
+
+	if (addr == 0 || sc_pmem_read(p, addr, b, n) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (size_t i = 0; i < n * 8; i++) {
+		if (!(b[i / 8] >> (i % 8) & 1))
+			continue;
+		sc_out_printf(p->out, first ? "%zu" : " %zu", i);
+		first = false;
+	}
+	if (bytes > n)
+		sc_p_puts(p, first ? "..." : " ...");
+	sc_out_putc(p->out, ']');
+}
+
+/* stack_t: ss_sp, int ss_flags, size_t ss_size (words of the arch) */
+void sc_p_stack_t(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[24];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 3 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_p_puts(p, "{ss_sp=");
+	sc_p_addr(p, getword(p, b, 0));
+	sc_p_puts(p, ", ss_flags=");
+	sc_p_flags(p, &sc_xlat_sigaltstack_flags, get32(b, w));
+	sc_out_printf(p->out, ", ss_size=%" PRIu64 "}", getword(p, b, 2 * w));
+}
+
+/* struct itimerspec: two timespecs of the call's width */
+void sc_p_itimerspec(const struct sc_pctx *p, uint64_t addr)
+{
+	bool t32 = p->word == 4 && !strstr(p->call->name, "time64");
+	uint64_t half = t32 ? 8 : 16;
+	unsigned char b[32];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 2 * half) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_p_puts(p, "{it_interval=");
+	sc_p_timespec(p, addr);
+	sc_p_puts(p, ", it_value=");
+	sc_p_timespec(p, addr + half);
+	sc_p_puts(p, "}");
+}
+
+/* struct itimerval: two timevals of longs */
+void sc_p_itimerval(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[32];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 4 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{it_interval={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}"
+		      ", it_value={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}}",
+		      getsword(p, b, 0), getsword(p, b, w), getsword(p, b, 2 * w), getsword(p, b, 3 * w));
+}
+
+/* struct sigevent: sigev_value (a word), int signo, int notify, then a
+ * union (thread id, or function and attributes) */
+void sc_p_sigevent(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[32];
+	size_t w = p->word;
+	uint32_t notify;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, w + 8 + 2 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	notify = get32(b, w + 4);
+	sc_p_puts(p, "{");
+	if (notify != 0 && notify != 1) {	/* the value matters to threads */
+		uint64_t val = getword(p, b, 0);
+
+		sc_out_printf(p->out, "sigev_value={sival_int=%d, sival_ptr=", (int32_t)val);
+		sc_p_addr(p, val);
+		sc_p_puts(p, "}, ");
+	}
+	sc_p_puts(p, "sigev_signo=");
+	/* strace names the signal only where one is sent */
+	if (notify == 0 || notify == 4)
+		sc_p_signal(p, (int32_t)get32(b, w));
+	else
+		sc_p_int(p, (int32_t)get32(b, w));
+	sc_p_puts(p, ", sigev_notify=");
+	sc_p_xval(p, &sc_xlat_sigev_notify, notify, false);
+	if (notify == 4)
+		sc_out_printf(p->out, ", sigev_notify_thread_id=%d", (int32_t)get32(b, w + 8));
+	else if (notify == 2) {
+		sc_p_puts(p, ", sigev_notify_function=");
+		sc_p_addr(p, getword(p, b, w + 8));
+		sc_p_puts(p, ", sigev_notify_attributes=");
+		sc_p_addr(p, getword(p, b, 2 * w + 8));
+	}
+	sc_p_puts(p, "}");
+}
+
+#define FDSET_MAX_BYTES 8192u	/* 65536 descriptors */
+
+bool sc_p_fdset(const struct sc_pctx *p, uint64_t addr, int64_t nfds)
+{
+	unsigned char b[FDSET_MAX_BYTES];
+	size_t bits = nfds < 0 ? 0 : nfds > FDSET_MAX_BYTES * 8 ? FDSET_MAX_BYTES * 8 : (size_t)nfds;
+	/* the kernel reads whole longs */
+	size_t bytes = (bits + 8 * p->word - 1) / (8 * p->word) * p->word;
+	unsigned lim = array_limit(p), shown = 0;
+	bool first = true;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return true;
+	}
+	if (sc_pmem_read(p, addr, b, bytes) < 0) {
+		sc_p_addr(p, addr);
+		return false;
+	}
+	sc_out_putc(p->out, '[');
+	for (size_t i = 0; i < bits; i++) {
+		if (!(b[i / 8] >> (i % 8) & 1))
+			continue;
+		if (shown++ >= lim) {
+			sc_p_puts(p, " ...");
+			break;
+		}
+		sc_out_printf(p->out, first ? "%zu" : " %zu", i);
+		first = false;
+	}
+	sc_out_putc(p->out, ']');
+	return true;
+}
+
+void sc_p_timeval(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[16];
+	size_t w = p->word;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, 2 * w) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}", getsword(p, b, 0), getsword(p, b, w));
+}
+
+/* struct termios as the kernel's TCGETS fills it: four u32 flag words, then
+ * c_line and c_cc; abbreviated like strace (flags only) */
+void sc_p_termios(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[36];
+	uint32_t iflag, oflag, cflag, lflag;
+	static const char *const nl[] = { "NL0", "NL1" }, *const cr[] = { "CR0", "CR1", "CR2", "CR3" };
+	/* strace 6.1 says XTABS for TAB3 (the same value) */
+	static const char *const tab[] = { "TAB0", "TAB1", "TAB2", "XTABS" };
+	static const char *const csize[] = { "CS5", "CS6", "CS7", "CS8" };
+	const char *baud;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	iflag = get32(b, 0), oflag = get32(b, 4), cflag = get32(b, 8), lflag = get32(b, 12);
+	/* strace 6.1 prints an empty flag word as nothing: "c_iflag=, " */
+	sc_p_puts(p, "{c_iflag=");
+	if (iflag)
+		sc_p_flags(p, &sc_xlat_term_iflags, iflag);
+	/* the delay fields are values, printed first */
+	sc_out_printf(p->out, ", c_oflag=%s|%s|%s|%s|%s|%s", nl[(oflag >> 8) & 1], cr[(oflag >> 9) & 3],
+		      tab[(oflag >> 11) & 3], (oflag & 020000) ? "BS1" : "BS0",
+		      (oflag & 040000) ? "VT1" : "VT0", (oflag & 0100000) ? "FF1" : "FF0");
+	sc_p_flags_rest(p, &sc_xlat_term_oflags, oflag & 0377);
+	if (oflag & ~(uint32_t)0177777)
+		sc_out_printf(p->out, "|%#x", oflag & ~(uint32_t)0177777);
+	sc_p_puts(p, ", c_cflag=");
+	baud = sc_xlat_lookup(&sc_xlat_baud_rates, cflag & 010017);
+	if (baud)
+		sc_p_puts(p, baud);
+	else
+		sc_p_hex(p, cflag & 010017);
+	sc_out_printf(p->out, "|%s", csize[(cflag >> 4) & 3]);
+	sc_p_flags_rest(p, &sc_xlat_term_cflags, cflag & ~(uint32_t)010077 & ~(uint32_t)(010017u << 16));
+	if ((cflag >> 16) & 010017) {	/* a separate input speed */
+		baud = sc_xlat_lookup(&sc_xlat_baud_rates, (cflag >> 16) & 010017);
+		sc_out_printf(p->out, "|%s<<IBSHIFT", baud ? baud : "?");
+	}
+	sc_p_puts(p, ", c_lflag=");
+	if (lflag)
+		sc_p_flags(p, &sc_xlat_term_lflags, lflag);
+	sc_p_puts(p, ", ...}");
+}
+
+void sc_p_winsize(const struct sc_pctx *p, uint64_t addr)
+{
+	uint16_t w[4];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, w, sizeof(w)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1], w[2], w[3]);
+}
+
+/* struct sembuf: u16 sem_num, s16 sem_op, s16 sem_flg */
+void sc_p_sembufs(const struct sc_pctx *p, uint64_t addr, uint64_t n)
+{
+	unsigned lim = array_limit(p);
+	unsigned char e[6];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, e, sizeof(e)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + 6 * i, e, sizeof(e)) < 0) {
+				sc_p_addr(p, addr + 6 * i);
+				break;
+			}
+		}
+		sc_out_printf(p->out, "{sem_num=%u, sem_op=%d, sem_flg=", get16(e, 0), (int16_t)get16(e, 2));
+		sc_p_flags(p, &sc_xlat_sem_flags, get16(e, 4));
+		sc_out_putc(p->out, '}');
+	}
+	sc_out_putc(p->out, ']');
+}
+
+/* struct msgbuf: long mtype, then LEN bytes of text */
+void sc_p_msgbuf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	uint64_t type;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_word(p, addr, &type) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{mtype=%" PRId64 ", mtext=",
+		      p->word == 4 ? (int64_t)(int32_t)type : (int64_t)type);
+	sc_p_buf(p, addr + p->word, len);
+	sc_out_putc(p->out, '}');
+}
+
+/* struct user_desc (x86 set_thread_area): three u32, then bit fields */
+void sc_p_user_desc(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[16];
+	uint32_t bits;
+
+	if (addr == 0 || sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	bits = get32(b, 12);
+	sc_out_printf(p->out, "{entry_number=%d, base_addr=%#x, limit=%#08x, seg_32bit=%u, contents=%u"
+		      ", read_exec_only=%u, limit_in_pages=%u, seg_not_present=%u, useable=%u}",
+		      (int32_t)get32(b, 0), get32(b, 4), get32(b, 8), bits & 1, (bits >> 1) & 3,
+		      (bits >> 3) & 1, (bits >> 4) & 1, (bits >> 5) & 1, (bits >> 6) & 1);
 }

@@ -179,6 +179,84 @@ static const struct sc_xlat_entry signalfd_flags_entries[] = {
 static const struct sc_xlat_entry epoll_events_entries[] = {
 #include "syscalls/xlat/epoll_events.def"
 };
+static const struct sc_xlat_entry fadvise_advice_entries[] = {
+#include "syscalls/xlat/fadvise_advice.def"
+};
+static const struct sc_xlat_entry mode_bits_entries[] = {
+#include "syscalls/xlat/mode_bits.def"
+};
+static const struct sc_xlat_entry fs_magic_entries[] = {
+#include "syscalls/xlat/fs_magic.def"
+};
+static const struct sc_xlat_entry statfs_flags_entries[] = {
+#include "syscalls/xlat/statfs_flags.def"
+};
+static const struct sc_xlat_entry capabilities_entries[] = {
+#include "syscalls/xlat/capabilities.def"
+};
+static const struct sc_xlat_entry ip_opts_entries[] = {
+#include "syscalls/xlat/ip_opts.def"
+};
+static const struct sc_xlat_entry ipv6_opts_entries[] = {
+#include "syscalls/xlat/ipv6_opts.def"
+};
+static const struct sc_xlat_entry sigaltstack_flags_entries[] = {
+#include "syscalls/xlat/sigaltstack_flags.def"
+};
+static const struct sc_xlat_entry priority_which_entries[] = {
+#include "syscalls/xlat/priority_which.def"
+};
+static const struct sc_xlat_entry itimer_which_entries[] = {
+#include "syscalls/xlat/itimer_which.def"
+};
+static const struct sc_xlat_entry sigev_notify_entries[] = {
+#include "syscalls/xlat/sigev_notify.def"
+};
+static const struct sc_xlat_entry timer_flags_entries[] = {
+#include "syscalls/xlat/timer_flags.def"
+};
+static const struct sc_xlat_entry term_iflags_entries[] = {
+#include "syscalls/xlat/term_iflags.def"
+};
+static const struct sc_xlat_entry term_oflags_entries[] = {
+#include "syscalls/xlat/term_oflags.def"
+};
+static const struct sc_xlat_entry term_cflags_entries[] = {
+#include "syscalls/xlat/term_cflags.def"
+};
+static const struct sc_xlat_entry term_lflags_entries[] = {
+#include "syscalls/xlat/term_lflags.def"
+};
+static const struct sc_xlat_entry baud_rates_entries[] = {
+#include "syscalls/xlat/baud_rates.def"
+};
+static const struct sc_xlat_entry ipc_flags_entries[] = {
+#include "syscalls/xlat/ipc_flags.def"
+};
+static const struct sc_xlat_entry shmat_flags_entries[] = {
+#include "syscalls/xlat/shmat_flags.def"
+};
+static const struct sc_xlat_entry sem_flags_entries[] = {
+#include "syscalls/xlat/sem_flags.def"
+};
+static const struct sc_xlat_entry msgrcv_flags_entries[] = {
+#include "syscalls/xlat/msgrcv_flags.def"
+};
+static const struct sc_xlat_entry ipc_cmds_entries[] = {
+#include "syscalls/xlat/ipc_cmds.def"
+};
+static const struct sc_xlat_entry shmctl_cmds_entries[] = {
+#include "syscalls/xlat/shmctl_cmds.def"
+};
+static const struct sc_xlat_entry semctl_cmds_entries[] = {
+#include "syscalls/xlat/semctl_cmds.def"
+};
+static const struct sc_xlat_entry msgctl_cmds_entries[] = {
+#include "syscalls/xlat/msgctl_cmds.def"
+};
+static const struct sc_xlat_entry netlink_opts_entries[] = {
+#include "syscalls/xlat/netlink_opts.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

@@ -14,6 +14,14 @@ wait_state() {
 		sleep 0.1
 	done
 }
+# wait_file FILE: up to 10 s
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
 child_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }'; }
 
 for opts in "" "-m count:out=/dev/null"; do
@@ -30,18 +38,21 @@ for opts in "" "-m count:out=/dev/null"; do
 	wait $mon; expect_eq "forwarded SIGTERM ($opts)" 143 $?
 
 	# A guest handling SIGUSR1 gets the forwarded signal and exits 0.
-	"$UMVISOR" $opts -- sh -c 'trap "echo usr1; exit 0" USR1; while :; do sleep 0.05; done' >"$TMPD/out" &
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c 'trap "echo usr1; exit 0" USR1; : >"$1"; while :; do sleep 0.05; done' \
+		sh "$TMPD/ready" >"$TMPD/out" &
 	mon=$!
-	sleep 0.4
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	kill -USR1 $mon
 	wait $mon; expect_eq "forwarded SIGUSR1 ($opts)" 0 $?
 	expect_eq "handler ran ($opts)" usr1 "$(cat "$TMPD/out")"
 
 	# Job control: the guest is stopped -> the monitor stops; SIGCONT to the
 	# monitor resumes both.
-	"$UMVISOR" $opts -- sh -c 'sleep 0.5; echo done' >"$TMPD/out" &
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c ': >"$1"; sleep 0.5; echo done' sh "$TMPD/ready" >"$TMPD/out" &
 	mon=$!
-	sleep 0.2
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	guest=$(child_of $mon)
 	[ -n "$guest" ] || fail "no guest under $mon"
 	kill -STOP "$guest"
@@ -50,4 +61,41 @@ for opts in "" "-m count:out=/dev/null"; do
 	wait $mon; expect_eq "resumed job ($opts)" 0 $?
 	expect_eq "resumed output ($opts)" done "$(cat "$TMPD/out")"
 done
+
+# A job of a shell with job control: signals to the job's process group
+# (kill %1, kill -INT -PGID) reach the guest once, signals to the monitor's
+# pid are forwarded: the monitor steps out of the job's group. To make a
+# duplicate visible every time, the monitor is held stopped while the
+# group's SIGINT reaches the guest (which takes it with sigwaitinfo, needing
+# no monitor), and let go after; only getppid is trapped, so the guest runs
+# on meanwhile.
+if command -v bash >/dev/null 2>&1; then
+	for side in native umvisor; do
+		run=""
+		[ $side = umvisor ] && run="$UMVISOR -m emulate-getppid --"
+		rm -f "$TMPD/ready"*
+		UMV_RUN=$run GUEST=$GUEST READY=$TMPD/ready SIDE=$side bash -c '
+			wait_for() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+			set -m
+			$UMV_RUN "$GUEST" sigcount "$READY" &
+			job=$!
+			wait_for "$READY"
+			for n in 1 2 3; do
+				[ $SIDE = umvisor ] && kill -STOP $job
+				kill -INT -$job
+				wait_for "$READY.$n"
+				[ $SIDE = umvisor ] && kill -CONT $job
+				sleep 0.2
+			done
+			kill -INT $job
+			wait_for "$READY.4"
+			kill -TERM $job
+			wait $job; echo "status $?"' 2>&1 | grep -v -e "^\[" -e "^\$" >"$TMPD/$side.jobsig"
+	done
+	expect_eq "signals to a job's group" "$(cat "$TMPD/native.jobsig")" "$(cat "$TMPD/umvisor.jobsig")"
+	expect_eq "signals to a job's group (native)" "ints=4
+status 0" "$(cat "$TMPD/native.jobsig")"
+else
+	echo "note: no bash, job-group signals not tested" >&2
+fi
 exit 0

@@ -329,3 +329,30 @@ Test(dispatch, call_accessors)
 	if (p.vma)
 		vma_close(p.vma);
 }
+
+Test(probe, features_by_use)
+{
+	const struct mon_features *f = mon_probe();
+
+	/* Cached: the same answer without a second child. */
+	cr_assert_eq(mon_probe(), f);
+	if (!f->seccomp_trace)
+		cr_skip_test("this kernel cannot stop a tracee at a seccomp TRACE rule");
+	/* Linux 5.3+ (every kernel with the seccomp op) has GET_SYSCALL_INFO. */
+	cr_assert(f->get_syscall_info);
+	cr_assert(!f->set_syscall_info || f->get_syscall_info);
+}
+
+Test(probe, overrides_force_fallbacks)
+{
+	const struct mon_features *f;
+
+	setenv("UMVISOR_FORCE_NO_SECCOMP", "1", 1);
+	setenv("UMVISOR_FORCE_NO_GET_SYSCALL_INFO", "1", 1);
+	setenv("UMVISOR_FORCE_NO_PROCESS_VM", "1", 1);
+	f = mon_probe();
+	cr_assert_not(f->seccomp_trace);
+	cr_assert_not(f->get_syscall_info);
+	cr_assert_not(f->set_syscall_info);	/* never without GET */
+	cr_assert_not(f->process_vm);
+}

@@ -18,7 +18,15 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <sys/select.h>
+#include <sys/time.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <netinet/tcp.h>
@@ -35,6 +43,8 @@
 #ifdef __i386__
 #include <linux/net.h>
 #endif
+
+#define CAP_MAC_OVERRIDE_NR 32
 
 static void marker(const char *what)
 {
@@ -274,6 +284,115 @@ int main(void)
 		struct timespec ts = { 0, 1 };
 
 		syscall(SYS_nanosleep, &ts, NULL);
+	}
+	{
+		/* child pids differ between runs: the harness replaces them */
+		int status;
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(3);
+		wait4(c, &status, 0, NULL);
+		c = fork();
+		if (c == 0) {
+			raise(SIGKILL);
+			_exit(0);
+		}
+		wait4(c, &status, 0, NULL);
+	}
+	{
+		struct statfs sf;
+		gid_t groups[64];
+		int pf = open("/proc", O_RDONLY | O_DIRECTORY);
+
+		statfs("/proc", &sf);
+		fstatfs(pf, &sf);
+		prctl(PR_SET_NAME, "umv-guest");
+		prctl(PR_GET_NAME, buf);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		prctl(PR_GET_DUMPABLE);
+		syscall(SYS_getgroups, 0, NULL);
+		syscall(SYS_getgroups, 64, groups);
+		posix_fadvise(pf, 0, 0, POSIX_FADV_SEQUENTIAL);
+		stat("/tmp", &st);
+		syscall(SYS_chmod, "/nonexistent", 04755);
+		syscall(SYS_mknodat, AT_FDCWD, "/nonexistent/fifo", S_IFIFO | 0644, 0);
+	}
+	{
+		static char altstack[65536];
+		stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+		stack_t old;
+		cpu_set_t cpus;
+		int n = 1, sk = socket(AF_INET, SOCK_DGRAM, 0);
+		struct timespec ts = { 0, 1 }, rem;
+
+		sigaltstack(&ss, NULL);
+		sigaltstack(NULL, &old);
+		syscall(SYS_sched_getaffinity, 0, sizeof(cpus), &cpus);
+		syscall(SYS_write, pfd[1], "xyz", 3);
+		ioctl(pfd[0], FIONREAD, &n);
+		ioctl(pfd[0], FIONBIO, &n);
+		setsockopt(sk, SOL_IP, IP_RECVERR, &n, sizeof(n));
+		prctl(PR_CAPBSET_READ, CAP_MAC_OVERRIDE_NR);
+		syscall(SYS_nanosleep, &ts, &rem);
+	}
+	{
+		/* timers, all disarmed: the values read back are zeros */
+		struct sigevent sev = { .sigev_notify = SIGEV_NONE, .sigev_signo = SIGALRM };
+		struct itimerspec its = { { 0, 0 }, { 0, 0 } }, old;
+		struct itimerval itv = { { 0, 0 }, { 0, 0 } }, oitv;
+		int tid = -1, tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+
+		syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &tid);
+		syscall(SYS_timer_settime, tid, 0, &its, &old);
+		syscall(SYS_timer_gettime, tid, &old);
+		syscall(SYS_timer_delete, tid);
+		timerfd_settime(tfd, 0, &its, &old);
+		timerfd_gettime(tfd, &old);
+		setitimer(ITIMER_REAL, &itv, &oitv);
+		getitimer(ITIMER_VIRTUAL, &oitv);
+		getpriority(PRIO_PROCESS, 0);
+	}
+	{
+		/* zero timeouts: the time left is always 0 */
+		fd_set r, w, e;
+		struct timeval tv = { 0, 0 };
+		struct timespec ts = { 0, 0 };
+		sigset_t ss;
+		struct { void *p; size_t l; } sm = { &ss, 8 };
+
+		FD_ZERO(&r);
+		FD_ZERO(&w);
+		FD_ZERO(&e);
+		FD_SET(pfd[0], &r);
+		FD_SET(pfd[1], &w);
+		syscall(SYS_write, pfd[1], "s", 1);
+		syscall(SYS_select, pfd[1] + 1, &r, &w, NULL, &tv);
+		FD_ZERO(&r);
+		syscall(SYS_select, 1, NULL, NULL, &e, &tv);
+		sigemptyset(&ss);
+		sigaddset(&ss, SIGINT);
+		FD_SET(pfd[0], &r);
+		syscall(SYS_pselect6, pfd[0] + 1, &r, NULL, NULL, &ts, &sm);
+		syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, NULL);
+	}
+	{
+		/* a pty without its /dev/pts/N name, which changes between runs */
+		struct termios t;
+		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY), z = 0, sl;
+
+		ioctl(m, TIOCSPTLCK, &z);
+		sl = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+		ioctl(sl, TCGETS, &t);
+		ioctl(sl, TCSETSW, &t);
+		ioctl(sl, TIOCSWINSZ, &ws);
+		ioctl(sl, TIOCGWINSZ, &ws);
+		t.c_iflag = 0;
+		t.c_lflag = 0;
+		t.c_oflag |= TAB3 | NL1;
+		t.c_cflag = (t.c_cflag & ~CBAUD) | B115200;
+		ioctl(sl, TCSETSF, &t);
 	}
 	syscall(0x1f4, 1, 2, 3, 0, 0, 0);
 	marker("END");

@@ -673,3 +673,247 @@ Test(printer_more, i386_llseek)
 	expect_line(I386, SC_ID_llseek, A(0, 2, 4, 0, 3), -EFAULT,
 		    "_llseek(0, 8589934596, NULL, SEEK_DATA) = -1 EFAULT (Bad address)");
 }
+
+/* strace 6.1, x86_64 and i386 (tests/printer_guest) */
+Test(printer_more, statfs_proc)
+{
+	uint64_t sf[15] = { 0x9fa0, 4096, 0, 0, 0, 0, 0, 0x15, 255, 4096, 0x1020 };
+
+	fm_str(0x1000, "/proc");
+	fm_add(0x7ffd00006000, sf, sizeof(sf));
+	expect_line(X64, SC_ID_statfs, A(0x1000, 0x7ffd00006000), 0,
+		    "statfs(\"/proc\", {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0");
+	/* i386 struct statfs64: 32-bit type and bsize, 64-bit counts */
+	unsigned char b[84] = { 0 };
+	uint32_t w;
+
+	w = 0x9fa0, memcpy(b, &w, 4);
+	w = 4096, memcpy(b + 4, &w, 4);
+	w = 0x15, memcpy(b + 48, &w, 4);
+	w = 255, memcpy(b + 56, &w, 4);
+	w = 4096, memcpy(b + 60, &w, 4);
+	w = 0x1020, memcpy(b + 64, &w, 4);
+	fm_add(0xffd06000, b, sizeof(b));
+	expect_line(I386, SC_ID_statfs64, A(0x1000, 84, 0xffd06000), 0,
+		    "statfs64(\"/proc\", 84, {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0");
+}
+
+Test(printer_more, prctl_getgroups_mknod_modes)
+{
+	fm_str(0x1000, "umv-guest");
+	expect_line(X64, SC_ID_prctl, A(15, 0x1000), 0, "prctl(PR_SET_NAME, \"umv-guest\") = 0");
+	expect_line(X64, SC_ID_prctl, A(16, 0x1000), 0, "prctl(PR_GET_NAME, \"umv-guest\") = 0");
+	expect_line(X64, SC_ID_prctl, A(1, 15), 0, "prctl(PR_SET_PDEATHSIG, SIGTERM) = 0");
+	expect_line(X64, SC_ID_prctl, A(3), 1, "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+	expect_line(X64, SC_ID_getgroups, A(0, 0), 0, "getgroups(0, NULL) = 0");
+	/* synthetic: two groups */
+	uint32_t g[2] = { 0, 27 };
+
+	fm_add(0x7ffd00007000, g, sizeof(g));
+	expect_line(X64, SC_ID_getgroups, A(64, 0x7ffd00007000), 2, "getgroups(64, [0, 27]) = 2");
+	fm_str(0x1100, "/nonexistent/fifo");
+	expect_line(X64, SC_ID_mknodat, A(-100, 0x1100, 010644, 0), -ENOENT,
+		    "mknodat(AT_FDCWD, \"/nonexistent/fifo\", S_IFIFO|0644) = -1 ENOENT (No such file or directory)");
+	/* synthetic: a character device shows its number */
+	expect_line(X64, SC_ID_mknod, A(0x1100, 020600, 0x103), 0,
+		    "mknod(\"/nonexistent/fifo\", S_IFCHR|0600, makedev(0x1, 0x3)) = 0");
+	fm_str(0x1200, "/nonexistent");
+	expect_line(X64, SC_ID_chmod, A(0x1200, 04755), -ENOENT,
+		    "chmod(\"/nonexistent\", 04755) = -1 ENOENT (No such file or directory)");
+	put_stat_x86_64(0x3000, 041777, 12288, 0);
+	fm_str(0x1300, "/tmp");
+	expect_line(X64, SC_ID_newfstatat, A(-100, 0x1300, 0x3000, 0), 0,
+		    "newfstatat(AT_FDCWD, \"/tmp\", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=12288, ...}, 0) = 0");
+}
+
+/* strace 6.1, x86_64 (tests/printer_guest and a test program) */
+Test(printer_more, select_and_pselect6)
+{
+	uint64_t rset = 1u << 3, wset = 1u << 4, tv[2] = { 1, 0 }, left[2] = { 0, 999996 };
+
+	fm_add(0x7ffd00001000, &rset, 8);
+	fm_add(0x7ffd00001100, &wset, 8);
+	fm_add(0x7ffd00001200, tv, sizeof(tv));
+	{
+		struct sc_call call;
+		struct sc_print_state st;
+		struct sc_out out;
+		struct sc_result res = { .rval = 2 };
+
+		cr_assert_eq(sc_decode(X64, nr_of(X64, SC_ID_select),
+				       A(5, 0x7ffd00001000, 0x7ffd00001100, 0, 0x7ffd00001200), &fm_reader, &call), 0);
+		cr_assert_eq(sc_out_init(&out, 0), 0);
+		cr_assert_eq(sc_print_enter(&out, &call, &fm_reader, NULL, &st), 0);
+		fm_add(0x7ffd00001200, left, sizeof(left));	/* the kernel updates the timeout */
+		cr_assert_eq(sc_print_exit(&out, &call, &fm_reader, NULL, &st, &res), 0);
+		cr_expect_str_eq(sc_out_str(&out),
+				 "select(5, [3], [4], NULL, {tv_sec=1, tv_usec=0}) = 2 (in [3], out [4], left {tv_sec=0, tv_usec=999996})");
+		sc_out_fini(&out);
+	}
+	uint64_t empty = 0, zero[2] = { 0, 0 };
+
+	fm_add(0x7ffd00002000, &empty, 8);
+	fm_add(0x7ffd00002100, zero, sizeof(zero));
+	expect_line(X64, SC_ID_select, A(1, 0, 0, 0x7ffd00002000, 0x7ffd00002100), 0,
+		    "select(1, NULL, NULL, [], {tv_sec=0, tv_usec=0}) = 0 (Timeout)");
+	uint64_t sigint = 1u << 1, sm[2] = { 0x7ffd00003000, 8 }, ts[2] = { 0, 5 };
+
+	fm_add(0x7ffd00003000, &sigint, 8);
+	fm_add(0x7ffd00003100, sm, sizeof(sm));
+	fm_add(0x7ffd00003200, ts, sizeof(ts));
+	fm_add(0x7ffd00003300, &rset, 8);
+	expect_line(X64, SC_ID_pselect6, A(4, 0x7ffd00003300, 0, 0, 0x7ffd00003200, 0x7ffd00003100), 1,
+		    "pselect6(4, [3], NULL, NULL, {tv_sec=0, tv_nsec=5}, {sigmask=[INT], sigsetsize=8}) = 1 (in [3], left {tv_sec=0, tv_nsec=5})");
+}
+
+Test(printer_more, sigaltstack_cpuset_timers_fionread)
+{
+	uint64_t ss[3] = { 0x55555555a1e0, 0, 65536 };
+
+	fm_add(0x7ffd00001000, ss, sizeof(ss));
+	expect_line(X64, SC_ID_sigaltstack, A(0x7ffd00001000, 0), 0,
+		    "sigaltstack({ss_sp=0x55555555a1e0, ss_flags=0, ss_size=65536}, NULL) = 0");
+	expect_line(X64, SC_ID_sigaltstack, A(0, 0x7ffd00001000), 0,
+		    "sigaltstack(NULL, {ss_sp=0x55555555a1e0, ss_flags=0, ss_size=65536}) = 0");
+	uint64_t cpus = 3;
+
+	fm_add(0x7ffd00002000, &cpus, 8);
+	expect_line(X64, SC_ID_sched_getaffinity, A(0, 128, 0x7ffd00002000), 8,
+		    "sched_getaffinity(0, 128, [0 1]) = 8");
+	int32_t ev[8] = { 0, 0, 14, 1 };	/* sigev_value (8 bytes), signo, notify=SIGEV_NONE */
+	int32_t tid = 0;
+
+	fm_add(0x7ffd00003000, ev, sizeof(ev));
+	fm_add(0x7ffd00003100, &tid, 4);
+	expect_line(X64, SC_ID_timer_create, A(1, 0x7ffd00003000, 0x7ffd00003100), 0,
+		    "timer_create(CLOCK_MONOTONIC, {sigev_signo=14, sigev_notify=SIGEV_NONE}, [0]) = 0");
+	ev[3] = 0;	/* SIGEV_SIGNAL: the signal is named */
+	fm_add(0x7ffd00003000, ev, sizeof(ev));
+	expect_line(X64, SC_ID_timer_create, A(0, 0x7ffd00003000, 0x7ffd00003100), 0,
+		    "timer_create(CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, [0]) = 0");
+	int64_t its[4] = { 0, 0, 1, 0 };
+
+	fm_add(0x7ffd00004000, its, sizeof(its));
+	expect_line(X64, SC_ID_timer_settime, A(0, 0, 0x7ffd00004000, 0), 0,
+		    "timer_settime(0, 0, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=1, tv_nsec=0}}, NULL) = 0");
+	int32_t n = 27;
+
+	fm_add(0x7ffd00005000, &n, 4);
+	expect_line(X64, SC_ID_ioctl, A(3, 0x541b, 0x7ffd00005000), 0, "ioctl(3, FIONREAD, [27]) = 0");
+	expect_line(X64, SC_ID_getpriority, A(0, 0), 20, "getpriority(PRIO_PROCESS, 0) = 20");
+	/* a sleep that was not interrupted: the remainder stays an address */
+	int64_t ts[2] = { 0, 1 };
+
+	fm_add(0x7ffd00006000, ts, sizeof(ts));
+	expect_line(X64, SC_ID_nanosleep, A(0x7ffd00006000, 0x7ffd00006100), 0,
+		    "nanosleep({tv_sec=0, tv_nsec=1}, 0x7ffd00006100) = 0");
+	fm_add(0x7ffd00006100, ts, sizeof(ts));
+	expect_line(X64, SC_ID_nanosleep, A(0x7ffd00006000, 0x7ffd00006100), -EINTR,
+		    "nanosleep({tv_sec=0, tv_nsec=1}, {tv_sec=0, tv_nsec=1}) = -1 EINTR (Interrupted system call)");
+}
+
+/* strace 6.1, x86_64: pthread_create and join */
+Test(printer_more, clone3_and_futex_ops)
+{
+	uint64_t ca[11] = { 0x3d0f00, 0, 0x7f738d23d990, 0x7f738d23d990, 0, 0x7f738ca3d000, 0x7fff80,
+			    0x7f738d23d6c0 };
+	int32_t tid = 6036;
+
+	fm_add(0x7ffd00001000, ca, sizeof(ca));
+	fm_add(0x7f738d23d990, &tid, 4);
+	expect_line(X64, SC_ID_clone3, A(0x7ffd00001000, 88), 6036,
+		    "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f738d23d990, parent_tid=0x7f738d23d990, exit_signal=0, stack=0x7f738ca3d000, stack_size=0x7fff80, tls=0x7f738d23d6c0} => {parent_tid=[6036]}, 88) = 6036");
+	expect_line(X64, SC_ID_futex, A(0x7f738d23d990, 9 | 256, 13541, 0, 0, 0xffffffff), 0,
+		    "futex(0x7f738d23d990, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 13541, NULL, FUTEX_BITSET_MATCH_ANY) = 0");
+	expect_line(X64, SC_ID_futex, A(0x555555559154, 1 | 128, 1, 0x1234, 0x5678, 9), 0,
+		    "futex(0x555555559154, FUTEX_WAKE_PRIVATE, 1) = 0");
+	expect_line(X64, SC_ID_futex, A(0x555555559154, 0 | 128, 1, 0, 0, 0), -EAGAIN,
+		    "futex(0x555555559154, FUTEX_WAIT_PRIVATE, 1, NULL) = -1 EAGAIN (Resource temporarily unavailable)");
+}
+
+/* strace 6.1, x86_64: a pty's default termios and a raw one */
+Test(printer_more, termios)
+{
+	uint32_t t[9] = { 0400 | 02000, 01 | 04, 017 | 060 | 0200, 01 | 02 | 010 | 020 | 040 | 0100000 | 01000 | 04000 };
+
+	fm_add(0x7ffd00001000, t, sizeof(t));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5401, 0x7ffd00001000), 0,
+		    "ioctl(4, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0");
+	uint32_t raw[9] = { 0, 0400 | 014000 | 04, 010002 | 060 | 0200, 0 };
+
+	fm_add(0x7ffd00002000, raw, sizeof(raw));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5402, 0x7ffd00002000), 0,
+		    "ioctl(4, SNDCTL_TMR_START or TCSETS, {c_iflag=, c_oflag=NL1|CR0|XTABS|BS0|VT0|FF0|ONLCR, c_cflag=B115200|CS8|CREAD, c_lflag=, ...}) = 0");
+	uint16_t ws[4] = { 24, 80, 0, 0 };
+
+	fm_add(0x7ffd00003000, ws, sizeof(ws));
+	expect_line(X64, SC_ID_ioctl, A(4, 0x5413, 0x7ffd00003000), 0,
+		    "ioctl(4, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0");
+	expect_line(X64, SC_ID_ioctl, A(3, 0x5441, 0x102), 4, "ioctl(3, TIOCGPTPEER, 0x102) = 4");
+}
+
+/* strace 6.1, x86_64 and i386: System V IPC (the i386 ones through ipc()) */
+Test(printer_more, sysv_ipc)
+{
+	expect_line(X64, SC_ID_shmget, A(0, 4096, 01000 | 0600), 0, "shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) = 0");
+	expect_line(X64, SC_ID_shmat, A(0, 0, 010000), 0x7f541b132000, "shmat(0, NULL, SHM_RDONLY) = 0x7f541b132000");
+	expect_line(X64, SC_ID_shmdt, A(0x7f541b132000), 0, "shmdt(0x7f541b132000) = 0");
+	expect_line(X64, SC_ID_shmctl, A(0, 0, 0), 0, "shmctl(0, IPC_RMID, NULL) = 0");
+	expect_line(X64, SC_ID_semget, A(0, 1, 01000 | 02000 | 0600), 0,
+		    "semget(IPC_PRIVATE, 1, IPC_CREAT|IPC_EXCL|0600) = 0");
+	uint16_t sb[3] = { 0, 1, 04000 };
+
+	fm_add(0x7ffd00001000, sb, sizeof(sb));
+	expect_line(X64, SC_ID_semtimedop, A(0, 0x7ffd00001000, 1, 0), 0,
+		    "semtimedop(0, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}], 1, NULL) = 0");
+	expect_line(X64, SC_ID_semctl, A(0, 0, 0, 0), 0, "semctl(0, 0, IPC_RMID, NULL) = 0");
+	expect_line(X64, SC_ID_msgget, A(0x1234, 01000 | 0644), 0, "msgget(0x1234, IPC_CREAT|0644) = 0");
+	struct { int64_t type; char text[4]; } m = { 1, "abc" };
+
+	fm_add(0x7ffd00002000, &m, sizeof(m));
+	expect_line(X64, SC_ID_msgsnd, A(0, 0x7ffd00002000, 4, 0), 0, "msgsnd(0, {mtype=1, mtext=\"abc\\0\"}, 4, 0) = 0");
+	expect_line(X64, SC_ID_msgrcv, A(0, 0x7ffd00002000, 4, 0, 04000), 4,
+		    "msgrcv(0, {mtype=1, mtext=\"abc\\0\"}, 4, 0, IPC_NOWAIT) = 4");
+	expect_line(I386, SC_ID_msgctl, A(1, 0x100, 0), 0, "msgctl(1, IPC_64|IPC_RMID, NULL) = 0");
+	/* ipc(SHMAT, id, flags, &result, addr): the address comes back
+	 * through the third argument */
+	uint32_t at = 0xf7fbe000, semun = 0;
+
+	fm_add(0xffd01000, &at, 4);
+	expect_line_nr(I386, 117, A(21, 1, 010000, 0xffd01000, 0), 0, "shmat(1, NULL, SHM_RDONLY) = 0xf7fbe000");
+	fm_add(0xffd02000, &semun, 4);
+	expect_line_nr(I386, 117, A(3, 1, 0, 0x100, 0xffd02000), 0, "semctl(1, 0, IPC_64|IPC_RMID, [NULL]) = 0");
+}
+
+/* strace 6.1, i386: glibc's TLS set-up */
+Test(printer_more, i386_set_thread_area)
+{
+	uint32_t ud[4] = { 0xffffffff, 0xf7fc0580, 0xfffff, 1 | 1 << 4 | 1 << 6 };
+	struct sc_call call;
+	struct sc_print_state st;
+	struct sc_out out;
+	struct sc_result res = { .rval = 0 };
+
+	fm_add(0xffffd510, ud, sizeof(ud));
+	cr_assert_eq(sc_decode(I386, nr_of(I386, SC_ID_set_thread_area), A(0xffffd510), &fm_reader, &call), 0);
+	cr_assert_eq(sc_out_init(&out, 0), 0);
+	cr_assert_eq(sc_print_enter(&out, &call, &fm_reader, NULL, &st), 0);
+	ud[0] = 12;	/* the kernel picked an entry */
+	fm_add(0xffffd510, ud, sizeof(ud));
+	cr_assert_eq(sc_print_exit(&out, &call, &fm_reader, NULL, &st, &res), 0);
+	cr_expect_str_eq(sc_out_str(&out),
+			 "set_thread_area({entry_number=-1, base_addr=0xf7fc0580, limit=0x0fffff, seg_32bit=1, contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=12)");
+	sc_out_fini(&out);
+}
+
+/* strace 6.1, x86_64: ip link show lo */
+Test(printer_more, netlink_socket_options)
+{
+	int32_t one = 1;
+
+	fm_add(0x7ffd00001000, &one, 4);
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 11, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, [1], 4) = 0");
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 12, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_GET_STRICT_CHK, [1], 4) = 0");
+}
