@@ -316,6 +316,27 @@ static char *normalise_text(struct run *r, const struct options *o, const char *
 			i = j;
 			continue;
 		}
+		if (s[i] >= '1' && s[i] <= '9' && (i == 0 || !(is_hex(s[i - 1]) || s[i - 1] == 'x' ||
+							       s[i - 1] == '_' || s[i - 1] == '.'))) {
+			/* A traced pid or tid inside a struct ("parent_tid=[1827]"). */
+			size_t j = i;
+			char num[32];
+			const char *l;
+			while (s[j] >= '0' && s[j] <= '9')
+				j++;
+			if (j - i >= 3 && j - i < sizeof(num) && !is_hex(s[j]) && s[j] != 'x') {
+				memcpy(num, s + i, j - i);
+				num[j - i] = '\0';
+				if ((l = idmap_find(&r->pids, num))) {
+					str_puts(&out, l);
+					i = j;
+					continue;
+				}
+			}
+			str_add(&out, s + i, j - i);
+			i = j;
+			continue;
+		}
 		{
 			bool tmp = false;
 			for (size_t k = 0; k < o->ntmp && !tmp; k++) {
