@@ -11,12 +11,23 @@ VALIDATE="$top_builddir/tests/trace_validate"
 # Usage: normalise_text FILE [all]   (all: the whole run, loader included)
 normalise_text() {
 	awk -v all="${2:-}" '
+	# tids are named in creation order: the first process, then each
+	# fork/clone result as it appears (first lines depend on timing)
 	FNR == NR {
 		if (match($0, /^[0-9]+ /)) {
 			t = substr($0, 1, RLENGTH - 1)
-			if (!(t in id)) id[t] = "T" (++n)
+			if (n == 0) id[t] = "T" (++n)
+			if (!(t in later)) later[t] = ++m
+		}
+		if ($0 ~ /(clone|clone3|fork|vfork)(\(| resumed>)/ && match($0, /= [0-9]+$/)) {
+			c = substr($0, RSTART + 2)
+			if (!(c in id)) id[c] = "T" (++n)
 		}
 		next
+	}
+	FNR == 1 {
+		# threads never seen created (should not happen) by first line
+		for (k = 1; k <= m; k++) for (t in later) if (later[t] == k && !(t in id)) id[t] = "T" (++n)
 	}
 	all != "" { on = 1 }
 	/access\("\/umvisor-trace-start"/ { on = 1 }
@@ -36,8 +47,8 @@ normalise_text() {
 		gsub(/\/\* [0-9]+ vars \*\//, "/* N vars */", line)
 		gsub(/getppid\(\) += [0-9]+/, "getppid() = PPID", line)
 		gsub(/getrandom\("[^"]*"/, "getrandom(BUF", line)
+		gsub(/getrandom resumed>"[^"]*"/, "getrandom resumed>BUF", line)
 		gsub(/\) +=/, ") =", line)
-		gsub(/ +<unfinished/, " <unfinished", line)
 		print line
 	}' "$1" "$1"
 }

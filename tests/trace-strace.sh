@@ -10,9 +10,12 @@ command -v strace >/dev/null 2>&1 || skip "strace is not installed"
 strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here (ptrace refused?)"
 FLOOR=${TRACE_STRACE_FLOOR:-95}
 
+# A shell pipeline: several processes, pipes, SIGCHLD.
+printf 'ls /usr | wc -l\n' >"$TMPD/pipeline.sh"
 total=0
 same=0
-for run in "files" "fork" "threads" "kill" "ls:/bin/ls -l /" "cat:/bin/cat /etc/hostname"; do
+for run in "files" "fork" "threads" "kill" "ls:/bin/ls -l /" "cat:/bin/cat /etc/hostname" \
+	"tar:tar -cf $TMPD/doc.tar /usr/share/doc/strace" "sh:/bin/sh $TMPD/pipeline.sh"; do
 	name=${run%%:*}
 	case $run in *:*) cmd=${run#*:} ;; *) cmd="$GUEST $run" ;; esac
 	# The same environment for both: strace passes its own to the program.
