@@ -200,8 +200,10 @@ static void on_signal_delivery(struct mon_thread *t, int sig)
 		resume_or_log(t, 0);
 		return;
 	}
-	if (t->rewrite.valid)
+	if (t->rewrite.valid) {
 		t->rewrite.interrupted = true;
+		t->rewrite.returning = false;
+	}
 	mon_stats_event(MON_EV_SIGNAL);
 	if (mon_modules_want_signals()) {
 		siginfo_t si;

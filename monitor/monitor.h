@@ -152,6 +152,7 @@ enum mon_thread_state {
 struct mon_rewrite {
 	bool valid;
 	bool interrupted;	/* a signal stop was seen since */
+	bool returning;		/* and the handler's rt_sigreturn since */
 	uint32_t audit_arch;
 	uint64_t nr;
 	uint64_t args[6];	/* as we left them */

@@ -178,6 +178,13 @@ static int write_args(struct mon_thread *t, const struct mon_regs *r, const stru
 	return 0;
 }
 
+static bool is_sigreturn(const struct mon_regs *r)
+{
+	const char *name = sc_nr_name(sc_arch_from_audit(r->audit_arch), r->nr);
+
+	return name && (strcmp(name, "rt_sigreturn") == 0 || strcmp(name, "sigreturn") == 0);
+}
+
 static bool is_restart_of_rewrite(const struct mon_thread *t, const struct mon_regs *r)
 {
 	const struct mon_rewrite *w = &t->rewrite;
@@ -268,12 +275,20 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		/* The kernel restarts the call with the registers as we left
 		 * them: already translated. */
 		t->rewrite.interrupted = false;
+		t->rewrite.returning = false;
 		observe_mask = observe_restart(t, r);
 		if (t->rewrite.post_mask || observe_mask)
 			want_exit_stop(t, r, t->rewrite.args, t->rewrite.post_mask, observe_mask);
 		return mon_resume(t, 0);
 	}
-	t->rewrite.valid = false;
+	/* Calls a signal handler makes between the interruption and the
+	 * restart (trapped when a module wants them, e.g. trace) must not
+	 * forget the rewrite; the first call after the handler's sigreturn
+	 * that is not the restart means there was none (EINTR). */
+	if (!t->rewrite.interrupted || t->rewrite.returning)
+		t->rewrite.valid = false;
+	else if (is_sigreturn(r))
+		t->rewrite.returning = true;
 
 	memset(&call, 0, sizeof(call));
 	call.thread = t;
@@ -318,6 +333,7 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 	if (call.changed && v == UMV_REWRITE) {
 		t->rewrite.valid = true;
 		t->rewrite.interrupted = false;
+		t->rewrite.returning = false;
 		t->rewrite.audit_arch = r->audit_arch;
 		t->rewrite.nr = r->nr;
 		memcpy(t->rewrite.args, call.regs, sizeof(t->rewrite.args));
