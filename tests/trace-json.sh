@@ -57,4 +57,36 @@ grep -q '"syscall":"read",.*"outcome":"rewritten","module":"rewrite-test"' "$TMP
 	fail "rewrite: read not recorded as rewritten by rewrite-test"
 grep -q '"syscall":"close",.*"outcome":"passed","module":null' "$TMPD/rw.jsonl" ||
 	fail "rewrite: a passed call does not say passed"
+# The monitor's own emulation is reported as by "umvisor".
+MG="$top_builddir/tests/monitor-guest"
+"$UMVISOR" -m trace:out="$TMPD/ptrace.jsonl",format=json -- "$MG" ptrace >/dev/null 2>&1
+"$VALIDATE" "$TMPD/ptrace.jsonl" >/dev/null || fail "ptrace: invalid JSON"
+grep -q '"syscall":"ptrace",.*"errno":"EPERM",.*"outcome":"emulated","module":"umvisor"' "$TMPD/ptrace.jsonl" ||
+	fail "ptrace refused by the monitor is not recorded as emulated by umvisor"
+
+# A rewritten read interrupted by a signal and restarted by the kernel: the
+# interrupted attempt ends in ERESTARTSYS, the restart is recorded again as
+# rewritten (the chain is not asked twice), then the real result.
+"$UMVISOR" -m rewrite-test:fd=10 -m trace:out="$TMPD/restart.jsonl",format=json -- "$MG" restart-read \
+	>"$TMPD/restart.out" 2>&1 || fail "restart-read failed: $(cat "$TMPD/restart.out")"
+"$VALIDATE" "$TMPD/restart.jsonl" >/dev/null || fail "restart-read: invalid JSON"
+grep '"syscall":"read","classes":\["fd"\],"args":\["10"' "$TMPD/restart.jsonl" >"$TMPD/reads"
+grep -q '"errno":"ERESTARTSYS".*"outcome":"rewritten","module":"rewrite-test"' "$TMPD/reads" ||
+	fail "restart-read: no interrupted read: $(cat "$TMPD/reads")"
+grep -q '"ret":4,"errno":null.*"outcome":"rewritten","module":"rewrite-test"' "$TMPD/reads" ||
+	fail "restart-read: the restarted read (count halved to 4) is not recorded: $(cat "$TMPD/reads")"
+grep -q '"type":"signal",.*"signal":"SIGALRM"' "$TMPD/restart.jsonl" || fail "restart-read: no SIGALRM record"
+
+# A 32-bit guest: its calls carry arch i386 and its own syscall names.
+if [ "${HAVE_M32:-no}" = yes ] && [ -x "$top_builddir/tests/monitor-guest32" ]; then
+	"$UMVISOR" -m trace:out="$TMPD/m32.jsonl",format=json -- "$top_builddir/tests/monitor-guest32" enoent >/dev/null 2>&1
+	"$VALIDATE" "$TMPD/m32.jsonl" >/dev/null || fail "i386: invalid JSON"
+	grep -q '"arch":"i386","syscall":"openat",.*"\\"/nonexistent/umvisor-test\\"".*"errno":"ENOENT"' "$TMPD/m32.jsonl" ||
+		grep -q '"arch":"i386","syscall":"open",.*"\\"/nonexistent/umvisor-test\\"".*"errno":"ENOENT"' "$TMPD/m32.jsonl" ||
+		fail "i386: the failed open is not recorded with arch i386"
+	grep -q '"arch":"x86_64"' "$TMPD/m32.jsonl" && ! grep -q '"arch":"i386","syscall":"exit_group"' "$TMPD/m32.jsonl" &&
+		fail "i386: the guest's calls are not all i386"
+else
+	echo "note: no -m32 guest (HAVE_M32=${HAVE_M32:-no}): the i386 case is not run"
+fi
 exit 0
