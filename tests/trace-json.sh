@@ -57,6 +57,20 @@ grep -q '"syscall":"read",.*"outcome":"rewritten","module":"rewrite-test"' "$TMP
 	fail "rewrite: read not recorded as rewritten by rewrite-test"
 grep -q '"syscall":"close",.*"outcome":"passed","module":null' "$TMPD/rw.jsonl" ||
 	fail "rewrite: a passed call does not say passed"
+# Many processes at once (a shell starting 8 jobs, each a pipeline) and
+# threads: every line valid, one exit record per thread, every process's
+# calls attributed to it.
+printf 'for i in 1 2 3 4 5 6 7 8; do ls /usr | wc -l >/dev/null & done; wait\n' >"$TMPD/jobs.sh"
+"$UMVISOR" -m trace:out="$TMPD/jobs.jsonl",format=json -- /bin/sh "$TMPD/jobs.sh" >/dev/null 2>&1 ||
+	fail "jobs: umvisor failed"
+"$VALIDATE" "$TMPD/jobs.jsonl" >/dev/null || fail "jobs: invalid JSON"
+tids=$(sed -n 's/.*"type":"thread",.*"tid":\([0-9]*\),.*/\1/p' "$TMPD/jobs.jsonl" | sort -u | wc -l)
+exits=$(grep -c '"type":"exit"' "$TMPD/jobs.jsonl")
+[ "$tids" -ge 17 ] || fail "jobs: only $tids threads announced (want 1 + 8 x 2 at least)"
+[ "$exits" -eq "$tids" ] || fail "jobs: $exits exit records for $tids threads"
+[ "$(grep -c '"syscall":"execve",.*"args":\["\\"/usr/bin/wc\\""' "$TMPD/jobs.jsonl")" -eq 8 ] ||
+	[ "$(grep -c '"syscall":"execve",.*"wc\\"' "$TMPD/jobs.jsonl")" -eq 8 ] || fail "jobs: not 8 execs of wc"
+
 # The monitor's own emulation is reported as by "umvisor".
 MG="$top_builddir/tests/monitor-guest"
 "$UMVISOR" -m trace:out="$TMPD/ptrace.jsonl",format=json -- "$MG" ptrace >/dev/null 2>&1

@@ -644,7 +644,9 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 				memcpy(t->line + len, ")", 2);
 			json_syscall(st, t, false, 0, 0);
 		} else if (st->open_tid == tid) {
-			strcat(t->line, ")");
+			size_t len = strlen(t->line);
+			if (len + 1 < LINE_SIZE)
+				memcpy(t->line + len, ")", 2);
 			add_result_text(t->line, LINE_SIZE, "= ?");
 			emit_str(st, t->line + t->entry_len);
 			emit(st, "\n", 1);
