@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int files(void)
@@ -30,17 +31,30 @@ static int files(void)
 
 static int fork_child(void)
 {
+	sigset_t chld, old;
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
+
+	/* SIGCHLD held until wait4 is done: its line comes after wait4's
+	 * whatever the scheduling (the child may exit before the wait). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	pid = fork();
 
 	if (pid < 0)
 		return 1;
 	if (pid == 0) {
+		/* Late enough that the parent is blocked in wait4 (the
+		 * <unfinished ...> case), in practice always. */
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
 		(void)getppid();
+		nanosleep(&ts, NULL);
 		_exit(3);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 3)
 		return 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
 
