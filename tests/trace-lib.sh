@@ -46,6 +46,7 @@ normalise_text() {
 		gsub(/0x[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]+/, "0xADDR", line)
 		gsub(/\/\* [0-9]+ vars \*\//, "/* N vars */", line)
 		gsub(/getppid\(\) += [0-9]+/, "getppid() = PPID", line)
+		gsub(/getppid resumed>\) += [0-9]+/, "getppid resumed>) = PPID", line)
 		gsub(/getrandom\("[^"]*"/, "getrandom(BUF", line)
 		gsub(/getrandom resumed>"[^"]*"/, "getrandom resumed>BUF", line)
 		gsub(/\) +=/, ") =", line)
@@ -54,8 +55,9 @@ normalise_text() {
 }
 
 # Per-thread logical calls: "X <unfinished ...>" joined with the same
-# thread's "<... NAME resumed>Y", lines grouped by thread (stable), so the
-# interleaving of threads does not matter. Reads a normalised trace.
+# thread's "<... NAME resumed>Y", lines grouped by thread (stable) in
+# creation order, so the interleaving of threads does not matter. Reads a
+# normalised trace.
 join_threads() {
 	awk '
 	{
@@ -67,8 +69,11 @@ join_threads() {
 			sub(/^<\.\.\. [a-z0-9_]+ resumed>/, "", rest)
 			rest = open[t] rest; delete open[t]
 		}
-		if (!(t in seen)) { seen[t] = 1; order[++n] = t }
-		lines[t] = lines[t] t " " rest "\n"
+		if (t !~ /^T[0-9]+$/) { other = other $0 "\n"; next }
+		k = substr(t, 2) + 0
+		if (k > max) max = k
+		lines[k] = lines[k] t " " rest "\n"
 	}
-	END { for (i = 1; i <= n; i++) printf "%s", lines[order[i]] }'
+	# threads in creation order (T1, T2...), not in order of first line
+	END { printf "%s", other; for (i = 1; i <= max; i++) printf "%s", lines[i] }'
 }

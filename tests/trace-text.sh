@@ -42,7 +42,7 @@ grep -q '^openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC) = 3$' "$TMPD/stderr.
 grep -q '^+++ exited with 0 +++$' "$TMPD/stderr.txt" || fail "-t: no exit line"
 # ... and with "[pid N] " once several run.
 "$UMVISOR" -t -- "$GUEST" fork >/dev/null 2>"$TMPD/stderr-fork.txt" || fail "-t fork: umvisor failed"
-grep -q '^\[pid  *[0-9]*\] getppid() *= [0-9]*$' "$TMPD/stderr-fork.txt" || fail "-t fork: no [pid N] prefix"
+grep -q '^\[pid  *[0-9]*\] getppid(' "$TMPD/stderr-fork.txt" || fail "-t fork: no [pid N] prefix"
 
 # filter= names and classes, accumulated; everything else is not traced.
 "$UMVISOR" -m trace:out="$TMPD/filter.txt",filter=read,filter=close -- "$GUEST" files >/dev/null ||
