@@ -4,7 +4,12 @@
 # interleaved, same CPU placement (run-all.sh pins this script and all its
 # children), median wall time of each. Lower ratio is better; target <= 1.0.
 set -u
-: "${UMVISOR:?UMVISOR is not set (run through make bench)}"
+# `make bench` runs this from the build directory without the test
+# environment: default to the binaries built there.
+UMVISOR=${UMVISOR:-$(pwd)/umvisor}
+UMVISOR_MODULE_PATH=${UMVISOR_MODULE_PATH:-$(pwd)/.libs}
+export UMVISOR_MODULE_PATH
+[ -x "$UMVISOR" ] || { echo "bench: trace.workload: $UMVISOR is not built" >&2; exit 1; }
 ROUNDS=${TRACE_BENCH_ROUNDS:-5}
 SRC=${TRACE_BENCH_TREE:-/usr/share/doc}
 command -v strace >/dev/null 2>&1 || { echo "bench: trace.workload: SKIP (strace not installed)" >&2; exit 0; }
