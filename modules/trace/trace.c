@@ -52,7 +52,8 @@ struct trace_thread {
 	struct timespec t0;	/* CLOCK_MONOTONIC at entry */
 	struct timespec wall0;	/* CLOCK_REALTIME at entry */
 	size_t entry_len;	/* text of the open line already written */
-	char *line;		/* LINE_SIZE bytes */
+	char *line;		/* the module's one LINE_SIZE scratch line */
+	char *entry;		/* copy of the entry text while pending */
 	struct trace_thread *next;
 };
 
@@ -70,6 +71,7 @@ struct trace_state {
 	struct trace_writer *w;
 	bool dead;		/* output failed: no more tracing */
 	bool prefix_always;	/* strace -f -o FILE: every line starts with the tid */
+	char *line;		/* scratch for one line (the monitor is single-threaded) */
 	struct trace_thread *buckets[NBUCKETS];
 	size_t nthreads;
 	pid_t open_tid;		/* thread whose line is written up to its entry half */
@@ -231,13 +233,13 @@ static struct trace_thread *thread_get(struct trace_state *st, pid_t pid, pid_t 
 	if (t)
 		return t;
 	t = calloc(1, sizeof(*t));
-	if (!t || !(t->line = malloc(LINE_SIZE))) {
-		free(t);
+	if (!t) {
 		umv_log(st->mod, UMV_LOG_ERROR, "out of memory: thread %d not traced", (int)tid);
 		return NULL;
 	}
 	t->tid = tid;
 	t->pid = pid;
+	t->line = st->line;
 	t->next = st->buckets[(unsigned)tid % NBUCKETS];
 	st->buckets[(unsigned)tid % NBUCKETS] = t;
 	st->nthreads++;
@@ -252,7 +254,7 @@ static void thread_drop(struct trace_state *st, pid_t tid)
 		if ((*pp)->tid == tid) {
 			struct trace_thread *t = *pp;
 			*pp = t->next;
-			free(t->line);
+			free(t->entry);
 			free(t);
 			st->nthreads--;
 			return;
@@ -545,8 +547,25 @@ static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 		emit(st, t->line, t->entry_len);
 		st->open_tid = t->tid;
 	}
+	/* Kept per thread: other threads' calls use the scratch line meanwhile. */
+	free(t->entry);
+	t->entry = strdup(t->line);
+	if (!t->entry) {
+		umv_log(mod, UMV_LOG_ERROR, "out of memory: %s of %d not traced to its end", t->name,
+			(int)t->tid);
+		return 0;
+	}
 	t->pending = true;
 	return 1;
+}
+
+/* The pending call's entry text back in the scratch line; the copy is
+ * no longer needed after this. */
+static void restore_entry(struct trace_thread *t)
+{
+	snprintf(t->line, LINE_SIZE, "%s", t->entry ? t->entry : "");
+	free(t->entry);
+	t->entry = NULL;
 }
 
 static double since(const struct timespec *t0)
@@ -570,6 +589,7 @@ static void trace_observe_exit(struct umv_mod *mod, struct umv_call *call, int64
 	d = since(&t->t0);
 	if (st->summary)
 		trace_summary_add(&st->sum, t->name, result, d);
+	restore_entry(t);
 	if (st->dead)
 		return;
 	format_opts(st, &fo);
@@ -636,6 +656,8 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 	char line[256], signame[32];
 	size_t n;
 
+	if (t && t->pending)
+		restore_entry(t);
 	if (!st->dead && t && t->pending) {
 		/* exit, exit_group, or killed inside a call: no exit stop. */
 		if (st->json) {
@@ -702,6 +724,7 @@ static void free_state(struct trace_state *st)
 		free(st->paths[i]);
 	free(st->paths);
 	free(st->out_path);
+	free(st->line);
 	sbuf_free(&st->rec);
 	trace_summary_free(&st->sum);
 	free(st);
@@ -716,6 +739,12 @@ static int trace_init(struct umv_mod *mod, const char *options)
 	if (!st)
 		return -ENOMEM;
 	st->mod = mod;
+	st->line = malloc(LINE_SIZE);
+	if (!st->line) {
+		free(st);
+		return -ENOMEM;
+	}
+	st->line[0] = '\0';
 	st->use_uring = !(env && strcmp(env, "1") == 0);
 	st->strsize = 32;
 	rc = parse_options(st, options);
