@@ -33,6 +33,26 @@ normalise_text "$TMPD/auto.txt" >"$TMPD/auto.norm"
 cmp -s "$TMPD/auto.norm" "$TMPD/env.norm" || fail "io_uring and write(2) traces differ"
 cmp -s "$TMPD/auto.norm" "$TMPD/opt.norm" || fail "writer=sync trace differs"
 
+# A live trace (flush=line, the default on a terminal, a pipe or stderr):
+# lines reach the target while the guest still runs, the entry half of
+# the blocking call included.
+for writer in auto sync; do
+	"$UMVISOR" -m trace:out="$TMPD/live-$writer.txt",writer=$writer,flush=line -- /bin/sh -c 'sleep 2' &
+	live=$!
+	sleep 1
+	grep -q 'clock_nanosleep\|nanosleep' "$TMPD/live-$writer.txt" 2>/dev/null ||
+		{ kill $live; fail "live trace ($writer): nothing written while the guest runs"; }
+	wait $live || fail "live trace ($writer): umvisor failed"
+done
+
+# The default on a pipe is per line too.
+{ "$UMVISOR" -t -o /dev/stdout -- /bin/sh -c 'sleep 2' 2>/dev/null & } | {
+	sleep 1
+	timeout 1 head -1 >"$TMPD/pipe-live.txt" 2>/dev/null
+}
+grep -q 'execve(' "$TMPD/pipe-live.txt" || fail "live trace on a pipe: nothing while the guest runs"
+wait
+
 # A closed pipe: head takes one line and goes; the guest finishes.
 { "$UMVISOR" -t -o /dev/stdout -- "$GUEST" many $N 2>"$TMPD/pipe.err"; echo $? >"$TMPD/pipe.rc"; } |
 	head -1 >"$TMPD/pipe.first"

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +64,7 @@ struct trace_state {
 	bool summary;
 	bool use_uring;
 	bool stop_on_error;
+	int flush_lines;	/* -1 auto (lines on a tty, pipe or stderr), 0 batch, 1 lines */
 	unsigned strsize;
 	char **paths;
 	size_t npaths;
@@ -186,13 +188,17 @@ static int parse_one(struct trace_state *st, char *opt, bool *in_filter)
 		st->use_uring = strcmp(v, "auto") == 0;
 		return 0;
 	}
+	if (strcmp(opt, "flush") == 0 && (strcmp(v, "line") == 0 || strcmp(v, "batch") == 0)) {
+		st->flush_lines = strcmp(v, "line") == 0;
+		return 0;
+	}
 	if (strcmp(opt, "on-error") == 0 &&
 	    (strcmp(v, "continue") == 0 || strcmp(v, "stop") == 0)) {
 		st->stop_on_error = strcmp(v, "stop") == 0;
 		return 0;
 	}
 	umv_log(st->mod, UMV_LOG_ERROR,
-		"bad option '%s=%s' (out=FILE, format=text|json, filter=LIST, path=PREFIX, summary, strsize=N, writer=auto|sync, on-error=continue|stop)",
+		"bad option '%s=%s' (out=FILE, format=text|json, filter=LIST, path=PREFIX, summary, strsize=N, writer=auto|sync, flush=line|batch, on-error=continue|stop)",
 		opt, v);
 	return -EINVAL;
 }
@@ -295,6 +301,19 @@ static void emit(struct trace_state *st, const char *s, size_t n)
 		output_failed(st, rc);
 }
 
+/* After each complete line: a live trace appears within
+ * TRACE_WRITER_LATENCY_MS. */
+static void emitted_line(struct trace_state *st)
+{
+	int rc;
+
+	if (st->dead)
+		return;
+	rc = trace_writer_tick(st->w);
+	if (rc < 0)
+		output_failed(st, rc);
+}
+
 static void emit_str(struct trace_state *st, const char *s)
 {
 	emit(st, s, strlen(s));
@@ -365,6 +384,7 @@ static void json_end(struct trace_state *st)
 		return;
 	}
 	emit(st, st->rec.s, st->rec.len);
+	emitted_line(st);
 }
 
 static const char *verdict_name(enum umv_verdict v)
@@ -546,6 +566,7 @@ static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 		t->entry_len = strlen(t->line);
 		emit(st, t->line, t->entry_len);
 		st->open_tid = t->tid;
+		emitted_line(st);
 	}
 	/* Kept per thread: other threads' calls use the scratch line meanwhile. */
 	free(t->entry);
@@ -602,6 +623,7 @@ static void trace_observe_exit(struct umv_mod *mod, struct umv_call *call, int64
 		umv_call_format_exit(call, &fo, &t->fst, result, t->line, LINE_SIZE);
 		emit_str(st, t->line + t->entry_len);
 		emit(st, "\n", 1);
+		emitted_line(st);
 		st->open_tid = 0;
 		return;
 	}
@@ -612,6 +634,7 @@ static void trace_observe_exit(struct umv_mod *mod, struct umv_call *call, int64
 	umv_call_format_exit(call, &fo, &t->fst, result, t->line, LINE_SIZE);
 	emit_str(st, t->line);
 	emit(st, "\n", 1);
+	emitted_line(st);
 }
 
 static void trace_signal(struct umv_mod *mod, pid_t pid, pid_t tid, const siginfo_t *info)
@@ -636,6 +659,7 @@ static void trace_signal(struct umv_mod *mod, pid_t pid, pid_t tid, const siginf
 	n = put_prefix(st, line, sizeof(line), tid);
 	snprintf(line + n, sizeof(line) - n, "--- %s %s ---\n", signame, text);
 	emit_str(st, line);
+	emitted_line(st);
 }
 
 static void trace_thread_start(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t parent_tid)
@@ -672,6 +696,7 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 			add_result_text(t->line, LINE_SIZE, "= ?");
 			emit_str(st, t->line + t->entry_len);
 			emit(st, "\n", 1);
+			emitted_line(st);
 			st->open_tid = 0;
 		} else {
 			close_open_line(st);
@@ -681,6 +706,7 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 			add_result_text(t->line, LINE_SIZE, "= ?");
 			emit_str(st, t->line);
 			emit(st, "\n", 1);
+			emitted_line(st);
 		}
 		if (st->summary)
 			trace_summary_add(&st->sum, t->name, 0, since(&t->t0));
@@ -710,6 +736,7 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 				snprintf(line + n, sizeof(line) - n, "+++ exited with %d +++\n",
 					 WEXITSTATUS(wstatus));
 			emit_str(st, line);
+			emitted_line(st);
 		}
 	}
 	thread_drop(st, tid);
@@ -747,6 +774,7 @@ static int trace_init(struct umv_mod *mod, const char *options)
 	st->line[0] = '\0';
 	st->use_uring = !(env && strcmp(env, "1") == 0);
 	st->strsize = 32;
+	st->flush_lines = -1;
 	rc = parse_options(st, options);
 	if (rc < 0) {
 		free_state(st);
@@ -773,6 +801,15 @@ static int trace_init(struct umv_mod *mod, const char *options)
 		free_state(st);
 		return -ENOMEM;
 	}
+	if (st->flush_lines < 0) {
+		/* Someone is watching a terminal or a pipe: every line at once,
+		 * as strace does; a file gets batches. */
+		struct stat sb;
+		st->flush_lines = fd == STDERR_FILENO || isatty(fd) ||
+				  (fstat(fd, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)));
+	}
+	if (st->flush_lines)
+		trace_writer_set_latency(st->w, 0);
 	umv_log(mod, UMV_LOG_INFO, "writer: %s", trace_writer_uses_uring(st->w) ? "io_uring" : "write(2)");
 	umv_mod_set_data(mod, st);
 	return 0;

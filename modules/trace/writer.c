@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <liburing.h>
 
@@ -26,6 +27,8 @@ struct trace_writer {
 	bool in_flight;
 	struct trace_buf bufs[NBUFS];
 	unsigned head;		/* oldest buffer not fully written */
+	struct timespec last;	/* last hand-off to the target */
+	unsigned latency_ms;
 	unsigned count;		/* buffers holding data, the last one filling */
 };
 
@@ -152,6 +155,7 @@ struct trace_writer *trace_writer_open(int fd, bool use_uring)
 		return NULL;
 	w->fd = fd;
 	w->count = 1;
+	w->latency_ms = TRACE_WRITER_LATENCY_MS;
 	w->uring_ok = use_uring && uring_probe(w);
 	return w;
 }
@@ -196,6 +200,40 @@ int trace_writer_append(struct trace_writer *w, const char *s, size_t n)
 		write_sync_head(w);
 	}
 	return w->error;
+}
+
+static bool due(struct trace_writer *w)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)(now.tv_sec - w->last.tv_sec) * 1000 + (now.tv_nsec - w->last.tv_nsec) / 1000000;
+	if (ms < (long)w->latency_ms)
+		return false;
+	w->last = now;
+	return true;
+}
+
+void trace_writer_set_latency(struct trace_writer *w, unsigned ms)
+{
+	w->latency_ms = ms;
+}
+
+int trace_writer_tick(struct trace_writer *w)
+{
+	struct trace_buf *b = &w->bufs[w->head];
+
+	if (w->error || b->done >= b->len || !due(w))
+		return w->error;
+	if (w->uring_ok) {
+		/* Bytes appended later go past the submitted range: the kernel
+		 * reads only [done, len) as it was at submission. */
+		reap(w, false);
+		submit_head(w, true);
+		return w->error;
+	}
+	return write_sync_head(w);
 }
 
 int trace_writer_flush(struct trace_writer *w)

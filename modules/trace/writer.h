@@ -16,6 +16,14 @@ struct trace_writer;
 struct trace_writer *trace_writer_open(int fd, bool use_uring);
 /* Appends; returns 0 or the sticky -errno. */
 int trace_writer_append(struct trace_writer *w, const char *s, size_t n);
+/* Hands what is buffered to the target if the last hand-off is older than
+ * TRACE_WRITER_LATENCY_MS, so a live trace shows up without waiting for a
+ * full buffer; with io_uring this never waits. Returns 0 or -errno. */
+#define TRACE_WRITER_LATENCY_MS 50
+int trace_writer_tick(struct trace_writer *w);
+/* Latency of trace_writer_tick in ms (default TRACE_WRITER_LATENCY_MS;
+ * 0: every tick hands off, as line-buffered output). */
+void trace_writer_set_latency(struct trace_writer *w, unsigned ms);
 /* Flushes everything (waits for io_uring). Returns 0 or -errno. */
 int trace_writer_flush(struct trace_writer *w);
 int trace_writer_error(const struct trace_writer *w);
