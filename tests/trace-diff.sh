@@ -31,7 +31,7 @@ A="$TMPD/files-1.jsonl"
 grep -q '"pid":[0-9]*' "$A" && ! cmp -s "$A" "$TMPD/files-2.jsonl" || hard_error "runs are byte-identical: the test proves nothing"
 
 # 1. A call that succeeded fails now: new error, first divergence in context.
-sed 's#\("args":\["AT_FDCWD","\\"/dev/null\\"","O_RDONLY|O_CLOEXEC"\],"ret":\)3,"errno":null#\1-13,"errno":"EACCES"#' \
+sed 's#\("args":\["AT_FDCWD","\\"/dev/null\\"","O_RDONLY|O_CLOEXEC"\],"nin":3,"ret":\)3,"errno":null#\1-13,"errno":"EACCES"#' \
 	"$A" >"$TMPD/err.jsonl"
 cmp -s "$A" "$TMPD/err.jsonl" && hard_error "injection 1 changed nothing"
 expect 1 "$A" "$TMPD/err.jsonl"
@@ -41,6 +41,22 @@ report_has '  + openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC) = -1 EACCES'
 report_has '    access("/umvisor-trace-start", F_OK) = -1 ENOENT'
 report_has 'new errors:'
 report_has 'openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC): succeeded before, now fails with EACCES'
+
+# 1b. A failing call prints its output arguments differently (an address
+# instead of the struct): it is still the same call, matched on its inputs.
+awk 'BEGIN { done = 0 }
+	!done && /"syscall":"newfstatat"/ && /"ret":0,"errno":null/ {
+		sub(/"\{st_mode=[^"]*\}"/, "\"0x7ffd12345678\"")
+		sub(/"ret":0,"errno":null/, "\"ret\":-2,\"errno\":\"ENOENT\"")
+		gsub(/\\"ret\\"/, "ret"); done = 1
+	}
+	{ print }' "$A" | sed 's/\\"ret\\":-2,\\"errno\\":\\"ENOENT\\"/"ret":-2,"errno":"ENOENT"/' >"$TMPD/stat.jsonl"
+grep -q '"0x7ffd12345678"' "$TMPD/stat.jsonl" || hard_error "injection 1b changed nothing"
+expect 1 "$A" "$TMPD/stat.jsonl"
+report_has 'new errors:'
+report_has ', ...): succeeded before, now fails with ENOENT'
+grep -q '  newfstatat(fd[0-9]*, "", \.\.\.): succeeded before' "$TMPD/out" ||
+	{ cat "$TMPD/out"; fail "the failing newfstatat is not matched on its inputs"; }
 
 # 2. A call removed: counted per syscall name.
 reads=$(grep -c '"syscall":"read"' "$A")

@@ -15,9 +15,9 @@ grep -q '"type":"exit","time":[0-9.]*,"pid":[0-9]*,"tid":[0-9]*,"status":"killed
 grep -q '"type":"signal".*"signal":"SIGCHLD","siginfo":"{si_signo=SIGCHLD, si_code=CLD_EXITED' \
 	"$TMPD/fork.jsonl" || fail "fork: no SIGCHLD record"
 grep -q '"type":"thread"' "$TMPD/threads.jsonl" || fail "threads: no thread record"
-grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\\"","O_RDONLY"\],"ret":-2,"errno":"ENOENT"' \
+grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\\"","O_RDONLY"\],"nin":3,"ret":-2,"errno":"ENOENT"' \
 	"$TMPD/files.jsonl" || fail "files: the failed openat is not recorded with its args and errno"
-grep -q '"syscall":"exit_group".*"args":\["0"\],"ret":null' "$TMPD/files.jsonl" ||
+grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null' "$TMPD/files.jsonl" ||
 	fail "files: exit_group has no null result"
 
 # summary with JSON: the table goes to stderr, the file stays JSON Lines.

@@ -61,6 +61,17 @@ Test(record, cut_or_garbled_text_has_no_span)
 	cr_assert_eq(split("f(\"unterminated", a, 8), (size_t)-1);
 }
 
+Test(record, entry_halves_count_their_complete_arguments)
+{
+	cr_assert_eq(record_entry_args("getpid("), 0);
+	cr_assert_eq(record_entry_args("read(3, "), 1);
+	cr_assert_eq(record_entry_args("openat(AT_FDCWD, \"/a, b\", O_RDONLY"), 3);
+	cr_assert_eq(record_entry_args("newfstatat(AT_FDCWD, \"x\", "), 2);
+	cr_assert_eq(record_entry_args("clone3({flags=A|B, stack=0x1}, 88"), 2);
+	cr_assert_eq(record_entry_args("f({a=1, "), 0);	/* cut inside a struct */
+	cr_assert_eq(record_entry_args("no parenthesis"), 0);
+}
+
 Test(record, json_strings_escape_everything_unsafe)
 {
 	struct sbuf b = { 0 };

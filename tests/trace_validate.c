@@ -62,7 +62,7 @@ static void only_keys(const struct jobj *o, const char *const *keys)
 static void check_syscall(const struct jobj *o)
 {
 	static const char *const keys[] = { "v", "seq", "type", "time", "pid", "tid", "arch",
-					    "syscall", "classes", "args", "ret", "errno",
+					    "syscall", "classes", "args", "nin", "ret", "errno",
 					    "duration", "outcome", "module", "text", NULL };
 	static const char *const arches[] = { "x86_64", "i386", "aarch64", "unknown", NULL };
 	static const char *const outcomes[] = { "passed", "rewritten", "emulated", NULL };
@@ -81,7 +81,12 @@ static void check_syscall(const struct jobj *o)
 		for (size_t i = 0; i < v->nitems; i++)
 			if (!one_of(v->items[i], classes))
 				bad("unknown class", v->items[i]);
-	need(o, "args", JV_ARRAY);
+	if ((v = need(o, "args", JV_ARRAY))) {
+		const struct jv *nin = need(o, "nin", JV_NUM);
+		if (nin && (!is_int(nin->text) || nin->text[0] == '-' ||
+			    (size_t)atol(nin->text) > v->nitems))
+			bad("nin must be 0..number of args", nin->text);
+	}
 	need(o, "text", JV_STR);
 	if (!ret || (ret->type != JV_NUM && ret->type != JV_NULL) || (ret->type == JV_NUM && !is_int(ret->text)))
 		bad("ret must be an integer or null", NULL);

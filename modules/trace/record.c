@@ -175,3 +175,36 @@ bool record_next_arg(const char *text, size_t end, size_t *pos, size_t *a, size_
 		(*pos)++;
 	return true;
 }
+
+unsigned record_entry_args(const char *entry)
+{
+	const char *open = strchr(entry, '(');
+	size_t len = strlen(entry), i, last;
+	unsigned n = 0;
+	int depth = 0;
+
+	if (!open)
+		return 0;
+	last = (size_t)(open - entry) + 1;
+	for (i = last; i < len; i++) {
+		char c = entry[i];
+		if (c == '"') {
+			i = skip_quoted(entry, i, len) - 1;
+			continue;
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+			depth--;
+		else if (c == ',' && depth == 0) {
+			n++;
+			last = i + 1;
+		}
+	}
+	/* a last argument after the final comma, complete unless cut */
+	while (last < len && entry[last] == ' ')
+		last++;
+	if (last < len && depth == 0)
+		n++;
+	return n;
+}

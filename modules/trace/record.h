@@ -29,4 +29,8 @@ bool record_arg_span(const char *text, size_t *start, size_t *end);
  * past the following ", ". Returns false at the end. */
 bool record_next_arg(const char *text, size_t end, size_t *pos, size_t *a, size_t *b);
 
+/* How many arguments an entry half ("read(3, " or "openat(AT_FDCWD,
+ * \"/x\", O_RDONLY") holds complete: the call's input arguments. */
+unsigned record_entry_args(const char *entry);
+
 #endif

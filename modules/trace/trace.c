@@ -53,6 +53,7 @@ struct trace_thread {
 	struct timespec t0;	/* CLOCK_MONOTONIC at entry */
 	struct timespec wall0;	/* CLOCK_REALTIME at entry */
 	size_t entry_len;	/* text of the open line already written */
+	unsigned nin;		/* arguments complete in the entry half */
 	char *line;		/* the module's one LINE_SIZE scratch line */
 	char *entry;		/* copy of the entry text while pending */
 	struct trace_thread *next;
@@ -434,7 +435,7 @@ static void json_syscall(struct trace_state *st, struct trace_thread *t, bool ha
 			first = false;
 		}
 	}
-	sbuf_puts(&st->rec, "]");
+	sbuf_printf(&st->rec, "],\"nin\":%u", t->nin);
 	if (have_result) {
 		sbuf_printf(&st->rec, ",\"ret\":%lld", (long long)result);
 		en = result < 0 && result >= -4095 ? umv_errno_name(result) : NULL;
@@ -559,6 +560,7 @@ static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 	if (st->json) {
 		t->line[0] = '\0';
 		umv_call_format_enter(call, &fo, &t->fst, t->line, LINE_SIZE);
+		t->nin = record_entry_args(t->line);
 	} else {
 		close_open_line(st);
 		put_prefix(st, t->line, LINE_SIZE, t->tid);

@@ -396,7 +396,10 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 	const char *module = jobj_str(j, "module");
 	const struct jv *classes = jobj_get(j, "classes");
 	bool fd_class = false;
-	struct str call = { 0 }, key = { 0 };
+	struct str call = { 0 }, key = { 0 }, in = { 0 };
+	const char *nin_text = jobj_str(j, "nin");
+	size_t nin = nin_text && is_decimal(nin_text) && nin_text[0] != '-' ?
+			     (size_t)strtoul(nin_text, NULL, 10) : (size_t)-1;
 	struct idmap *fds = fdmap_for(r, plabel);
 
 	(void)t;
@@ -412,6 +415,10 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 		char *norm = NULL;
 		const char *l;
 
+		/* the inputs so far: what identifies the call across runs
+		 * (outputs print differently when the call fails) */
+		if (i == nin)
+			str_add(&in, call.s, call.len);
 		if (i)
 			str_puts(&call, ", ");
 		if (strcmp(name, "getrandom") == 0 && i == 0) {
@@ -435,6 +442,12 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 		str_puts(&call, norm);
 		free(norm);
 	}
+	if (in.s) {
+		str_puts(&in, in.s[in.len - 1] == '(' ? "...)" : ", ...)");
+	} else {
+		str_add(&in, call.s, call.len);
+		str_puts(&in, ")");
+	}
 	str_puts(&call, ")");
 	str_puts(&key, call.s);
 	if (strcmp(ret, "null") == 0) {
@@ -456,7 +469,8 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 	if (strcmp(outcome, "passed") != 0)
 		str_printf(&key, " [%s by %s]", outcome, module ? module : "?");
 	e->name = xstrdup(name);
-	e->call = str_take(&call);
+	e->call = str_take(&in);
+	free(call.s);
 	e->key = str_take(&key);
 	return 0;
 }
@@ -694,42 +708,70 @@ static void report_counts(const struct run *a, const struct run *b)
 	free(c);
 }
 
-/* A call (normalised, result aside) that succeeded in A and fails in B. */
+/* A call (normalised, result aside) that succeeded in A and fails in B.
+ * A's calls are sorted once so each of B's errors is a binary search. */
+struct call_ref {
+	const char *call, *err;
+};
+
+static int cmp_call_ref(const void *x, const void *y)
+{
+	return strcmp(((const struct call_ref *)x)->call, ((const struct call_ref *)y)->call);
+}
+
 static void report_new_errors(const struct run *a, const struct run *b)
 {
+	struct call_ref *refs = NULL, *seen = NULL;
+	size_t n = 0, nseen = 0;
 	bool header = false;
 
+	for (size_t t = 0; t < a->nth; t++)
+		for (size_t y = 0; y < a->th[t].n; y++)
+			if (a->th[t].ev[y].call) {
+				refs = xrealloc(refs, (n + 1) * sizeof(*refs));
+				refs[n++] = (struct call_ref){ a->th[t].ev[y].call, a->th[t].ev[y].err };
+			}
+	if (n)
+		qsort(refs, n, sizeof(*refs), cmp_call_ref);
 	for (size_t i = 0; i < b->nth; i++)
 		for (size_t k = 0; k < b->th[i].n; k++) {
 			const struct event *eb = &b->th[i].ev[k];
-			bool ok_in_a = false, err_in_a = false, seen = false;
+			struct call_ref key = { eb->call, eb->err }, *hit;
+			bool ok_in_a = false, err_in_a = false, dup = false;
+			size_t lo, hi;
 
 			if (!eb->call || !eb->err)
 				continue;
-			for (size_t x = 0; x < k && !seen; x++)	/* once per call */
-				seen = b->th[i].ev[x].call && b->th[i].ev[x].err &&
-				       strcmp(b->th[i].ev[x].call, eb->call) == 0 &&
-				       strcmp(b->th[i].ev[x].err, eb->err) == 0;
-			if (seen)
+			hit = n ? bsearch(&key, refs, n, sizeof(*refs), cmp_call_ref) : NULL;
+			if (!hit)
 				continue;
-			for (size_t t = 0; t < a->nth; t++)
-				for (size_t y = 0; y < a->th[t].n; y++) {
-					const struct event *ea = &a->th[t].ev[y];
-					if (!ea->call || strcmp(ea->call, eb->call) != 0)
-						continue;
-					if (!ea->err)
-						ok_in_a = true;
-					else if (strcmp(ea->err, eb->err) == 0)
-						err_in_a = true;
-				}
+			lo = hi = (size_t)(hit - refs);
+			while (lo > 0 && strcmp(refs[lo - 1].call, eb->call) == 0)
+				lo--;
+			while (hi + 1 < n && strcmp(refs[hi + 1].call, eb->call) == 0)
+				hi++;
+			for (size_t x = lo; x <= hi; x++) {
+				if (!refs[x].err)
+					ok_in_a = true;
+				else if (strcmp(refs[x].err, eb->err) == 0)
+					err_in_a = true;
+			}
 			if (!ok_in_a || err_in_a)
 				continue;
+			for (size_t x = 0; x < nseen && !dup; x++)	/* once per call and errno */
+				dup = strcmp(seen[x].call, eb->call) == 0 && strcmp(seen[x].err, eb->err) == 0;
+			if (dup)
+				continue;
+			seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+			seen[nseen++] = key;
 			if (!header)
 				printf("new errors:\n");
 			header = true;
 			printf("  %s: succeeded before, now fails with %s (%s:%ld)\n", eb->call, eb->err,
 			       b->file, eb->lineno);
 		}
+	free(refs);
+	free(seen);
 }
 
 static const char *exit_of(const struct thread *t)
