@@ -20,6 +20,8 @@ static bool defer_fork_events;
 static struct {
 	pid_t tid;
 	int status;
+	pid_t child;		/* the new thread the held-back event announces */
+	bool child_seen;	/* its first stop (or death) has been reported */
 } deferred[MAX_DEFERRED];
 static size_t ndeferred;
 static pid_t initial_pid;
@@ -305,7 +307,10 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		pid_t tid;
 
 		if (ndeferred > 0) {
-			tid = waitpid(-1, &status, __WALL | WNOHANG);
+			/* Hold the event until its new thread has stopped, so
+			 * the orphan path is taken however busy the machine. */
+			bool seen = deferred[ndeferred - 1].child_seen;
+			tid = waitpid(-1, &status, __WALL | (seen ? WNOHANG : 0));
 			if (tid == 0) {
 				/* Nothing else pending: handle a held-back event. */
 				ndeferred--;
@@ -325,6 +330,9 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 				break;	/* every guest process is gone, daemons too */
 			return -errno;
 		}
+		for (size_t i = 0; i < ndeferred; i++)
+			if (deferred[i].child == tid)
+				deferred[i].child_seen = true;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			on_death(tid, status);
 			continue;
@@ -342,8 +350,14 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		    ((unsigned)status >> 16 == PTRACE_EVENT_FORK ||
 		     (unsigned)status >> 16 == PTRACE_EVENT_VFORK ||
 		     (unsigned)status >> 16 == PTRACE_EVENT_CLONE)) {
+			unsigned long child = 0;
+
+			if (mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, tid, NULL, &child) < 0)
+				child = 0;
 			deferred[ndeferred].tid = tid;
 			deferred[ndeferred].status = status;
+			deferred[ndeferred].child = (pid_t)child;
+			deferred[ndeferred].child_seen = child == 0 || mon_thread_find((pid_t)child);
 			ndeferred++;
 			continue;
 		}
