@@ -188,7 +188,7 @@ int main(void)
 	const char *proot = find_proot();
 	int failed = 0;
 
-	char *pass_mod = (char *)env_or("UMV_BENCH_PASSTHROUGH_MODULE", "count:only=path,out=/dev/null");
+	char *pass_mod = (char *)env_or("UMV_BENCH_PASSTHROUGH_MODULE", "count:only=path:out=/dev/null");
 	char *pass_ours[] = { UMVISOR_BIN, "-m", pass_mod, "--", GUEST, "getppid", "2000000", NULL };
 	char *pass_native[] = { GUEST, "getppid", "2000000", NULL };
 	/* proot stops on getppid here (about 16 us a call): fewer iterations,
@@ -202,7 +202,7 @@ int main(void)
 	char *emu_raw[] = { RAWTRACER, EMULATED_PPID, GUEST, "getppid", "100000", NULL };
 	failed |= bench("engine.emulate", batches, emu_ours, "raw-ptrace", emu_raw, NULL) < 0;
 
-	char *fe_mod = (char *)env_or("UMV_BENCH_FORKEXEC_MODULE", "count:only=execve|openat,out=/dev/null");
+	char *fe_mod = (char *)env_or("UMV_BENCH_FORKEXEC_MODULE", "count:only=execve,openat:out=/dev/null");
 	char *fe_ours[] = { UMVISOR_BIN, "-m", fe_mod, "--", GUEST, "forkexec", "500", NULL };
 	char *fe_native[] = { GUEST, "forkexec", "500", NULL };
 	char *fe_proot[] = { (char *)proot, GUEST, "forkexec", "500", NULL };
