@@ -193,7 +193,7 @@ int main(void)
 	char *pass_native[] = { GUEST, "getppid", "2000000", NULL };
 	/* proot stops on getppid here (about 16 us a call): fewer iterations,
 	 * the figure is per call either way. */
-	char *pass_proot[] = { (char *)proot, GUEST, "getppid", "200000", NULL };
+	char *pass_proot[] = { (char *)proot, GUEST, "getppid", "100000", NULL };
 	failed |= bench("engine.passthrough", batches, pass_ours, "native", pass_native,
 			proot ? pass_proot : NULL) < 0;
 
