@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 enum sc_arch {
@@ -99,6 +100,8 @@ enum sc_kind {
 	SC_K_SIGACTION,
 	SC_K_WAIT_STATUS_OUT,
 	SC_K_RUSAGE_OUT,
+	SC_K_UID16,		/* i386 16-bit uid (chown16...): 0xffff means -1 */
+	SC_K_GID16,
 	SC_K_COUNT
 };
 
@@ -148,7 +151,10 @@ struct sc_call {
 	enum sc_kind kinds[6];
 	uint64_t raw[6];	/* registers as fetched */
 	bool demuxed;		/* args came from guest memory (socketcall/ipc) */
-	char namebuf[24];	/* storage for "syscall_0xNNN" */
+	bool demux_failed;	/* socketcall/ipc whose call number is known but
+				 * whose argument block could not be read (or MEM
+				 * was NULL): left decoded as the multiplexer */
+	char namebuf[32];	/* storage for "syscall_0xNNN" (any 64-bit nr) */
 };
 
 enum sc_arch sc_arch_from_audit(uint32_t audit_arch);
@@ -165,6 +171,11 @@ const char *sc_nr_name(enum sc_arch arch, uint64_t nr);	/* arch spelling, NULL i
 long sc_nr_max(enum sc_arch arch);
 enum sc_id sc_id_from_name(const char *name);	/* neutral or any arch spelling */
 const char *sc_id_name(enum sc_id id);
+
+/* Print "NR NAME" lines of ARCH's table in number order (NAME is the arch
+ * spelling). Returns the number of lines, or -EINVAL for an arch without a
+ * table (x32, unknown), -EIO if writing failed. */
+int sc_table_print(FILE *out, enum sc_arch arch);
 
 /* Decode a syscall as fetched (PTRACE_GET_SYSCALL_INFO gives all three).
  * MEM may be NULL: i386 socketcall/ipc then stay undemuxed. Never fails on
