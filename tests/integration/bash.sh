@@ -13,9 +13,10 @@ compare subshells bash -c '
 	echo "pipestatus: $(false | true | (exit 5); echo "${PIPESTATUS[*]}")"'
 
 compare jobs bash -c '
-	for i in 1 2 3 4 5 6; do (echo "job $i"; exit $i) >"$1/out.$i" & done
+	pids=
+	for i in 1 2 3 4 5 6; do (echo "job $i"; exit $i) >"$1/out.$i" & pids="$pids $!"; done
 	st=0
-	for pid in $(jobs -p); do wait "$pid"; st=$((st + $?)); done
+	for pid in $pids; do wait "$pid"; st=$((st + $?)); done
 	echo "sum of job statuses: $st"
 	cat "$1"/out.* | sort
 	sleep 0.1 & wait $!; echo "sleep job: $?"
