@@ -11,6 +11,17 @@
 #include <sys/wait.h>
 
 static struct mon_engine_cfg engine;
+
+/* UMVISOR_TEST_DEFER_FORK_EVENTS=1: hold fork/vfork/clone events back until
+ * nothing else is pending, so a new thread's first stop reliably comes
+ * before its parent's event (the orphan path, otherwise rare). */
+#define MAX_DEFERRED 64
+static bool defer_fork_events;
+static struct {
+	pid_t tid;
+	int status;
+} deferred[MAX_DEFERRED];
+static size_t ndeferred;
 static pid_t initial_pid;
 static int initial_status = -1;
 
@@ -102,13 +113,16 @@ static void on_event(struct mon_thread *t, int event)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
-		if (rc == 0)
+		if (rc == 0) {
+			mon_stats_event(MON_EV_NEW_THREAD);
 			announce_child(t, (pid_t)msg, event);
+		}
 		else if (rc != -ESRCH)
 			mon_log(MON_LOG_WARN, "fork event of %d: no child id: %s", (int)t->tid,
 				strerror((int)-rc));
 		break;
 	case PTRACE_EVENT_EXEC:
+		mon_stats_event(MON_EV_EXEC);
 		/* A multi-threaded exec: the execing thread took the leader's
 		 * tid; its former tid vanished without an exit report. */
 		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
@@ -157,6 +171,7 @@ static void on_group_stop_or_trap(struct mon_thread *t, int sig)
 		resume_or_log(t, 0);
 		return;
 	}
+	mon_stats_event(MON_EV_GROUP_STOP);
 	/* A group-stop: stay stopped without holding the thread in a
 	 * ptrace-stop, so SIGCONT from anyone resumes it. */
 	rc = mon_ptrace(MON_REQ_RESUME, PTRACE_LISTEN, t->tid, NULL, NULL);
@@ -183,6 +198,7 @@ static void on_signal_delivery(struct mon_thread *t, int sig)
 	}
 	if (t->rewrite.valid)
 		t->rewrite.interrupted = true;
+	mon_stats_event(MON_EV_SIGNAL);
 	if (sig == SIGCONT && t->proc && t->proc->group_stopped) {
 		t->proc->group_stopped = false;
 		if (t->proc->initial)
@@ -199,6 +215,7 @@ static void on_unknown_stop(pid_t tid, int status)
 		mon_log(MON_LOG_ERROR, "out of memory: cannot track thread %d", (int)tid);
 		return;
 	}
+	mon_stats_event(MON_EV_ORPHAN);
 	/* Its parent's fork event is still on the way: keep it stopped until
 	 * we know which process it belongs to. */
 	if (status >> 16 == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
@@ -263,9 +280,25 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 	}
 	t->launch_stop = launch_stop;
 
+	defer_fork_events = getenv("UMVISOR_TEST_DEFER_FORK_EVENTS") &&
+			    strcmp(getenv("UMVISOR_TEST_DEFER_FORK_EVENTS"), "1") == 0;
 	for (;;) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid;
+
+		if (ndeferred > 0) {
+			tid = waitpid(-1, &status, __WALL | WNOHANG);
+			if (tid == 0) {
+				/* Nothing else pending: handle a held-back event. */
+				ndeferred--;
+				t = mon_thread_find(deferred[ndeferred].tid);
+				if (t)
+					dispatch_stop(t, deferred[ndeferred].status);
+				continue;
+			}
+		} else {
+			tid = waitpid(-1, &status, __WALL);
+		}
 
 		if (tid < 0) {
 			if (errno == EINTR)
@@ -287,7 +320,18 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		}
 		if (t->state == MON_T_ORPHAN_STOPPED)
 			continue;	/* cannot happen: it is not resumed */
+		if (defer_fork_events && ndeferred < MAX_DEFERRED && WIFSTOPPED(status) &&
+		    ((unsigned)status >> 16 == PTRACE_EVENT_FORK ||
+		     (unsigned)status >> 16 == PTRACE_EVENT_VFORK ||
+		     (unsigned)status >> 16 == PTRACE_EVENT_CLONE)) {
+			deferred[ndeferred].tid = tid;
+			deferred[ndeferred].status = status;
+			ndeferred++;
+			continue;
+		}
 		dispatch_stop(t, status);
 	}
-	return initial_status;
+	/* Every tracee gone without the initial process's report: cannot
+	 * happen unless someone else reaped it. */
+	return initial_status >= 0 ? initial_status : -ECHILD;
 }

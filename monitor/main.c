@@ -52,6 +52,7 @@ static int run(struct mon_options *o)
 			mon_log(MON_LOG_INFO, "seccomp filters with ptrace stops unavailable: stopping at every syscall (PTRACE_SYSCALL, slow)");
 		} else if ((rc = mon_filter_build(&filter)) < 0) {
 			mon_log(MON_LOG_ERROR, "cannot build the seccomp filter: %s", strerror(-rc));
+			mon_modules_fini();
 			return -MON_EXIT_ERROR;
 		}
 		if (!cfg.use_info)
@@ -63,16 +64,17 @@ static int run(struct mon_options *o)
 	}
 	if (o->same_cpu && (rc = pin_same_cpu()) < 0) {
 		mon_log(MON_LOG_ERROR, "--same-cpu: %s", strerror(-rc));
-		return -MON_EXIT_ERROR;
+		goto fail;
 	}
 	launch.filter = filter;
 	launch.argv = o->argv;
 	launch.stop_before_exec = cfg.tracing_syscalls && !cfg.seccomp;
 	pid = mon_launch(&launch);
 	mon_filter_free(filter);
+	filter = NULL;
 	if (pid < 0) {
 		mon_log(MON_LOG_ERROR, "cannot start %s: %s", o->argv[0], strerror(-pid));
-		return -MON_EXIT_ERROR;
+		goto fail;
 	}
 	status = mon_loop_run(pid, &cfg, launch.stop_before_exec);
 	mon_modules_fini();
@@ -82,12 +84,16 @@ static int run(struct mon_options *o)
 	mon_tracee_fini();
 	if (status < 0) {
 		mon_log(MON_LOG_ERROR, "lost track of the guest: %s",
-			status == -1 ? "no exit status" : strerror(-status));
+			status == -ECHILD ? "no exit status for it" : strerror(-status));
 		return -MON_EXIT_ERROR;
 	}
 	return status;
 oom:
 	mon_log(MON_LOG_ERROR, "cannot set up the process table: %s", strerror(-rc));
+fail:
+	mon_filter_free(filter);
+	mon_modules_fini();
+	mon_tracee_fini();
 	return -MON_EXIT_ERROR;
 }
 

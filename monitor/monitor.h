@@ -79,6 +79,16 @@ void mon_stats_print(FILE *out);
 void mon_stats_free(void);
 /* For tests: the request counters as a whole. */
 uint64_t mon_stats_requests(enum mon_req_kind kind);
+/* Non-syscall stops, for --stats. */
+enum mon_event_kind {
+	MON_EV_NEW_THREAD = 0,	/* fork/vfork/clone events */
+	MON_EV_ORPHAN,		/* a new thread stopped before its parent's event */
+	MON_EV_EXEC,
+	MON_EV_SIGNAL,		/* signals injected */
+	MON_EV_GROUP_STOP,
+	MON_EV_COUNT
+};
+void mon_stats_event(enum mon_event_kind kind);
 /* Forget requests made before the guest started (the probe's). */
 void mon_stats_reset_requests(void);
 

@@ -116,9 +116,9 @@ static int run_probe(bool use_seccomp, struct mon_features *f)
 		probe_child(go[0], use_seccomp);
 	}
 	close(go[0]);
-	if (ptrace(PTRACE_SEIZE, pid, NULL,
-		   (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD |
-				  PTRACE_O_EXITKILL)) < 0) {
+	if (mon_ptrace(MON_REQ_OTHER, PTRACE_SEIZE, pid, NULL,
+		       (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD |
+				      PTRACE_O_EXITKILL)) < 0) {
 		close(go[1]);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -137,7 +137,7 @@ static int run_probe(bool use_seccomp, struct mon_features *f)
 	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP)
 		goto out_kill;
 	f->process_vm = read_magic(pid);
-	if (ptrace(use_seccomp ? PTRACE_CONT : PTRACE_SYSCALL, pid, NULL, NULL) < 0)
+	if (mon_ptrace(MON_REQ_RESUME, use_seccomp ? PTRACE_CONT : PTRACE_SYSCALL, pid, NULL, NULL) < 0)
 		goto out_kill;
 	if (waitpid(pid, &status, __WALL) != pid || !WIFSTOPPED(status))
 		goto out_kill;
@@ -151,7 +151,7 @@ static int run_probe(bool use_seccomp, struct mon_features *f)
 			goto out_kill;
 		if (regs.nr == __NR_getppid && regs.rval == -ENOSYS)
 			break;
-		if (ptrace(PTRACE_SYSCALL, pid, NULL, NULL) < 0 ||
+		if (mon_ptrace(MON_REQ_RESUME, PTRACE_SYSCALL, pid, NULL, NULL) < 0 ||
 		    waitpid(pid, &status, __WALL) != pid || !WIFSTOPPED(status))
 			goto out_kill;
 	}
@@ -167,14 +167,14 @@ static int run_probe(bool use_seccomp, struct mon_features *f)
 	if (mon_regs_set_nr(pid, mon_regs_host_audit_arch(), -1) < 0 ||
 	    mon_regs_set_result(pid, mon_regs_host_audit_arch(), PROBE_RESULT) < 0)
 		goto out_kill;
-	if (ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
+	if (mon_ptrace(MON_REQ_RESUME, PTRACE_CONT, pid, NULL, NULL) < 0)
 		goto out_kill;
 	for (;;) {
 		if (waitpid(pid, &status, __WALL) != pid)
 			goto out_kill;
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			break;
-		if (ptrace(use_seccomp ? PTRACE_CONT : PTRACE_SYSCALL, pid, NULL, NULL) < 0)
+		if (mon_ptrace(MON_REQ_RESUME, use_seccomp ? PTRACE_CONT : PTRACE_SYSCALL, pid, NULL, NULL) < 0)
 			goto out_kill;
 	}
 	verdict = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : -1;

@@ -122,6 +122,28 @@ static int fetch_info(pid_t tid, struct mon_regs *out)
 	return 0;
 }
 
+/* GETREGSET fallback only: the instruction before IP. One PEEKTEXT, counted
+ * as "other", paid only where GET_SYSCALL_INFO is missing. */
+static bool is_int80(pid_t tid, uint64_t ip)
+{
+	long word;
+
+	if (ip < 2 || mon_regs_in_vsyscall(ip))
+		return false;
+	word = mon_ptrace(MON_REQ_OTHER, PTRACE_PEEKTEXT, tid, (void *)(uintptr_t)(ip - 2), NULL);
+	/* A failed peek is -errno, never 0x80cd in its low bytes. */
+	return word >= 0 && (word & 0xffff) == 0x80cd;
+}
+
+/* An i386 result as GET_SYSCALL_INFO reports it: errors sign-extended,
+ * other values (addresses above 2 GiB included) zero-extended. */
+static int64_t i386_rval(uint32_t eax)
+{
+	int32_t v = (int32_t)eax;
+
+	return v < 0 && v >= -4095 ? (int64_t)v : (int64_t)eax;
+}
+
 static int fetch_regset(pid_t tid, struct mon_regs *out)
 {
 	union {
@@ -141,7 +163,7 @@ static int fetch_regset(pid_t tid, struct mon_regs *out)
 		out->ip = u.r32.eip;
 		out->sp = u.r32.esp;
 		out->nr = u.r32.orig_eax;
-		out->rval = (int32_t)u.r32.eax;
+		out->rval = i386_rval(u.r32.eax);
 		out->args[0] = u.r32.ebx;
 		out->args[1] = u.r32.ecx;
 		out->args[2] = u.r32.edx;
@@ -152,6 +174,22 @@ static int fetch_regset(pid_t tid, struct mon_regs *out)
 	}
 	if (iov.iov_len != sizeof(u.r64))
 		return -EIO;
+	if (is_int80(tid, u.r64.rip)) {
+		/* int $0x80 from a 64-bit process: an i386 call in a 64-bit
+		 * register file (GET_SYSCALL_INFO would say AUDIT_ARCH_I386). */
+		out->audit_arch = AUDIT_ARCH_I386;
+		out->ip = u.r64.rip;
+		out->sp = u.r64.rsp;
+		out->nr = (uint32_t)u.r64.orig_rax;
+		out->rval = i386_rval((uint32_t)u.r64.rax);
+		out->args[0] = (uint32_t)u.r64.rbx;
+		out->args[1] = (uint32_t)u.r64.rcx;
+		out->args[2] = (uint32_t)u.r64.rdx;
+		out->args[3] = (uint32_t)u.r64.rsi;
+		out->args[4] = (uint32_t)u.r64.rdi;
+		out->args[5] = (uint32_t)u.r64.rbp;
+		return 0;
+	}
 	/* x32 calls share the 64-bit register file; the number tells them
 	 * apart (bit 30) and the decoder reports them as x32. */
 	out->audit_arch = AUDIT_ARCH_X86_64;

@@ -32,6 +32,14 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 	pid_t g = (pid_t)guest_pid;
 
 	(void)uc;
+	if (g <= 0 && sig != SIGCONT) {
+		/* No guest yet (modules loading, probing): be killable as
+		 * any program is. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		errno = saved_errno;
+		return;
+	}
 	/* Terminal-generated signals (SI_KERNEL) reach the guest through the
 	 * process group already; only forward what a process sent to us. */
 	if (g > 0 && (si->si_code == SI_USER || si->si_code == SI_QUEUE ||

@@ -9,6 +9,12 @@
 #include <sys/ptrace.h>
 
 static uint64_t requests[MON_REQ_COUNT];
+static uint64_t events[MON_EV_COUNT];
+
+void mon_stats_event(enum mon_event_kind kind)
+{
+	events[kind]++;
+}
 
 struct stop_class {
 	uint64_t stops;
@@ -123,6 +129,10 @@ void mon_stats_print(FILE *out)
 		(unsigned long long)requests[MON_REQ_WRITE],
 		(unsigned long long)requests[MON_REQ_RESUME],
 		(unsigned long long)requests[MON_REQ_OTHER]);
+	fprintf(out, "umvisor: stats: events: new threads %llu (first stop before the parent's event %llu) execs %llu signals %llu group-stops %llu\n",
+		(unsigned long long)events[MON_EV_NEW_THREAD], (unsigned long long)events[MON_EV_ORPHAN],
+		(unsigned long long)events[MON_EV_EXEC], (unsigned long long)events[MON_EV_SIGNAL],
+		(unsigned long long)events[MON_EV_GROUP_STOP]);
 	if (nnames)
 		qsort(names, nnames, sizeof(*names), by_count);
 	for (size_t i = 0; i < nnames; i++)

@@ -38,6 +38,7 @@ for lib in /lib/x86_64-linux-gnu/libm.so.6 /usr/lib64/libm.so.6 /lib64/libm.so.6
 	one_line_125 "module '.*': .* has no umv_module_v1 descriptor" -m "$lib" -- true
 	break
 done
+one_line_125 "module 'bad-abi': ABI version 2 (size [0-9]*) is not ours (1)" -m bad-abi -- true
 one_line_125 "count: unknown option 'bogus'" -m count:bogus -- true
 one_line_125 "count: only=: 'nosuchcall' is neither a syscall nor a class" -m count:only=nosuchcall -- true
 one_line_125 "emulate-getppid: value=: not a number" -m emulate-getppid:value=x -- true

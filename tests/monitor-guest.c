@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80|vsyscall|enoent\n", stderr);
 	return 2;
 }
 
@@ -87,7 +88,7 @@ static int restart_read(void)
 	struct sigaction sa;
 	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
 	int p[2];
-	char buf[8];
+	char buf[9] = { 0 };
 	pid_t writer;
 	ssize_t n;
 
@@ -108,9 +109,12 @@ static int restart_read(void)
 	}
 	close(p[1]);
 	setitimer(ITIMER_REAL, &it, NULL);
-	n = read(10, buf, sizeof(buf));
+	n = read(10, buf, 8);
 	waitpid(writer, NULL, 0);
-	printf("read=%zd interrupted=%s\n", n, alarms > 0 ? "yes" : "no");
+	for (int i = 0; i < 8; i++)
+		if (buf[i] == 0)
+			buf[i] = '.';
+	printf("read=%zd interrupted=%s data=%s\n", n, alarms > 0 ? "yes" : "no", buf);
 	return 0;
 }
 
@@ -349,6 +353,49 @@ int main(int argc, char **argv)
 		return daemonize(argv[2]);
 	if (!strcmp(argv[1], "threads") && argc > 2)
 		return threads(atoi(argv[2]));
+	if (!strcmp(argv[1], "vsyscall")) {
+		/* The legacy vsyscall page's time() (x86_64): the kernel
+		 * emulates it through seccomp; skipping or renumbering it is
+		 * SIGSYS. i386 has no such page. */
+		time_t t = time(NULL);
+		long direct;
+#if defined(__x86_64__)
+		time_t (*vtime)(time_t *) = (time_t (*)(time_t *))0xffffffffff600400UL;
+		t = vtime(NULL);
+#endif
+		direct = syscall(SYS_time, NULL);
+		printf("vsyscall time %s, time syscall %s\n", t > 1000000000 ? "ok" : "wrong",
+		       direct > 1000000000 ? "real" : direct == 5 ? "5" : "other");
+		return 0;
+	}
+	if (!strcmp(argv[1], "beyond")) {
+		long rc = syscall(1000);
+		printf("syscall 1000: %s\n", rc < 0 ? strerror(errno) : "ran");
+		return 0;
+	}
+	if (!strcmp(argv[1], "int80")) {
+		/* An i386 getppid (64) from a 64-bit process: AUDIT_ARCH_I386. */
+		long rc = 64;
+#if defined(__x86_64__)
+		__asm__ volatile("int $0x80" : "+a"(rc) : : "memory");
+#else
+		rc = syscall(SYS_getppid);
+#endif
+		printf("int80 getppid=%s\n", rc == 4242 ? "4242" : rc == getppid() ? "real" : "other");
+		return 0;
+	}
+	if (!strcmp(argv[1], "enoent")) {
+		int fd = open("/nonexistent/umvisor-test", O_RDONLY);
+		printf("open: %s\n", fd < 0 ? strerror(errno) : "opened");
+		return 0;
+	}
+	if (!strcmp(argv[1], "uname")) {
+		struct utsname u;
+		if (uname(&u) < 0)
+			return 1;
+		printf("%s %s\n", u.sysname, u.nodename);
+		return 0;
+	}
 	if (!strcmp(argv[1], "own-filter"))
 		return own_filter();
 	if (!strcmp(argv[1], "leader-exit"))

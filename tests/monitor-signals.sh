@@ -14,6 +14,14 @@ wait_state() {
 		sleep 0.1
 	done
 }
+# wait_file FILE: up to 10 s
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
 child_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }'; }
 
 for opts in "" "-m count:out=/dev/null"; do
@@ -30,18 +38,21 @@ for opts in "" "-m count:out=/dev/null"; do
 	wait $mon; expect_eq "forwarded SIGTERM ($opts)" 143 $?
 
 	# A guest handling SIGUSR1 gets the forwarded signal and exits 0.
-	"$UMVISOR" $opts -- sh -c 'trap "echo usr1; exit 0" USR1; while :; do sleep 0.05; done' >"$TMPD/out" &
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c 'trap "echo usr1; exit 0" USR1; : >"$1"; while :; do sleep 0.05; done' \
+		sh "$TMPD/ready" >"$TMPD/out" &
 	mon=$!
-	sleep 0.4
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	kill -USR1 $mon
 	wait $mon; expect_eq "forwarded SIGUSR1 ($opts)" 0 $?
 	expect_eq "handler ran ($opts)" usr1 "$(cat "$TMPD/out")"
 
 	# Job control: the guest is stopped -> the monitor stops; SIGCONT to the
 	# monitor resumes both.
-	"$UMVISOR" $opts -- sh -c 'sleep 0.5; echo done' >"$TMPD/out" &
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c ': >"$1"; sleep 0.5; echo done' sh "$TMPD/ready" >"$TMPD/out" &
 	mon=$!
-	sleep 0.2
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	guest=$(child_of $mon)
 	[ -n "$guest" ] || fail "no guest under $mon"
 	kill -STOP "$guest"

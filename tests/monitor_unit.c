@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "monitor/dispatch.h"
+#include "vmaccess/vmaccess.h"
 
 static int parse(struct mon_options *o, char **argv)
 {
@@ -234,4 +235,124 @@ Test(sdk, ids_by_name)
 	cr_assert_eq(umv_sysid(NULL), -ENOENT);
 	cr_assert_null(umv_sysid_name(0));
 	cr_assert_null(umv_sysid_name(1 << 20));
+}
+
+static void fake_call(struct umv_call *call, struct mon_thread *t, struct mon_process *p,
+		      uint64_t nr)
+{
+	const uint64_t raw[6] = { 1, 2, 3, 4, 5, 6 };
+
+	memset(p, 0, sizeof(*p));
+	p->tgid = getpid();
+	memset(t, 0, sizeof(*t));
+	t->tid = getpid();
+	t->proc = p;
+	memset(call, 0, sizeof(*call));
+	call->thread = t;
+	cr_assert_eq(sc_decode(AUDIT_ARCH_X86_64, nr, raw, NULL, &call->sc), 0);
+	memcpy(call->regs, raw, sizeof(raw));
+	call->direct_args = true;
+}
+
+Test(dispatch, first_emulate_wins_post_collects)
+{
+	struct mon_module_spec count_first[] = {
+		{ .name = "count", .options = "errors:out=/dev/null" },
+		{ .name = "emulate-getppid", .options = "value=99" },
+	};
+	struct mon_module_spec emulate_first[] = {
+		{ .name = "emulate-getppid", .options = "value=99" },
+		{ .name = "count", .options = "errors:out=/dev/null" },
+	};
+	struct mon_thread t;
+	struct mon_process p;
+	struct umv_call call;
+	uint64_t post = 0;
+
+	if (!getenv("UMVISOR_MODULE_PATH"))
+		cr_skip_test("UMVISOR_MODULE_PATH unset (run through make check)");
+	cr_assert_eq(mon_modules_load(count_first, 2), 0);
+	fake_call(&call, &t, &p, __NR_getppid);
+	cr_assert_eq(mon_dispatch_enter(&call, &post), UMV_EMULATE);
+	cr_assert_eq(post, 1u);	/* count (module 0) asked for leave */
+	cr_assert(call.has_result);
+	cr_assert_eq(call.result, 99);
+	/* Outside enter() a module cannot change the call any more. */
+	cr_assert_eq(umv_call_set_result(&call, 1), -EPERM);
+	cr_assert_eq(umv_call_set_arg(&call, 0, 1), -EPERM);
+	/* A call only count wants passes, with its exit stop asked. */
+	fake_call(&call, &t, &p, __NR_getpid);
+	cr_assert_eq(mon_dispatch_enter(&call, &post), UMV_PASS);
+	cr_assert_eq(post, 1u);
+	mon_modules_fini();
+
+	cr_assert_eq(mon_modules_load(emulate_first, 2), 0);
+	fake_call(&call, &t, &p, __NR_getppid);
+	cr_assert_eq(mon_dispatch_enter(&call, &post), UMV_EMULATE);
+	cr_assert_eq(post, 0u);	/* count was never asked */
+	mon_modules_fini();
+}
+
+Test(dispatch, call_accessors)
+{
+	struct mon_thread t;
+	struct mon_process p;
+	struct umv_call call;
+
+	fake_call(&call, &t, &p, __NR_read);
+	cr_assert_str_eq(umv_call_name(&call), "read");
+	cr_assert_eq(umv_call_arch(&call), UMV_ARCH_X86_64);
+	cr_assert_eq(umv_call_sysid(&call), umv_sysid("read"));
+	cr_assert_eq(umv_call_arg(&call, 2), 3);
+	cr_assert_eq(umv_call_arg(&call, 6), 0);
+	cr_assert_eq(umv_call_pid(&call), getpid());
+	cr_assert_neq(umv_call_classes(&call) & UMV_CLASS_FD, 0);
+	call.phase = MON_PHASE_ENTER;
+	cr_assert_eq(umv_call_set_arg(&call, 6, 0), -EINVAL);
+	cr_assert_eq(umv_call_set_arg(&call, 2, 33), 0);
+	cr_assert_eq(call.changed, 1u << 2);
+	cr_assert_eq(umv_call_arg(&call, 2), 33);
+	cr_assert_eq(umv_call_set_arg(&call, 2, 3), 0);	/* back to the original */
+	cr_assert_eq(call.changed, 0);
+	/* Arguments that are not one register each cannot be set. */
+	call.direct_args = false;
+	cr_assert_eq(umv_call_set_arg(&call, 0, 1), -EINVAL);
+	/* Our own memory through the SDK (the "guest" is this process). */
+	{
+		static const char text[] = "hello";
+		char buf[16];
+		cr_assert_eq(umv_vm_read_str(&call, (uintptr_t)text, buf, sizeof(buf)), 5);
+		cr_assert_str_eq(buf, "hello");
+		cr_assert_eq(umv_vm_read_str(&call, (uintptr_t)text, buf, 3), -ENAMETOOLONG);
+		cr_assert_eq(umv_vm_read(&call, 0, buf, 4), -EFAULT);
+	}
+	if (p.vma)
+		vma_close(p.vma);
+}
+
+Test(probe, features_by_use)
+{
+	const struct mon_features *f = mon_probe();
+
+	/* Cached: the same answer without a second child. */
+	cr_assert_eq(mon_probe(), f);
+	if (!f->seccomp_trace)
+		cr_skip_test("this kernel cannot stop a tracee at a seccomp TRACE rule");
+	/* Linux 5.3+ (every kernel with the seccomp op) has GET_SYSCALL_INFO. */
+	cr_assert(f->get_syscall_info);
+	cr_assert(!f->set_syscall_info || f->get_syscall_info);
+}
+
+Test(probe, overrides_force_fallbacks)
+{
+	const struct mon_features *f;
+
+	setenv("UMVISOR_FORCE_NO_SECCOMP", "1", 1);
+	setenv("UMVISOR_FORCE_NO_GET_SYSCALL_INFO", "1", 1);
+	setenv("UMVISOR_FORCE_NO_PROCESS_VM", "1", 1);
+	f = mon_probe();
+	cr_assert_not(f->seccomp_trace);
+	cr_assert_not(f->get_syscall_info);
+	cr_assert_not(f->set_syscall_info);	/* never without GET */
+	cr_assert_not(f->process_vm);
 }

@@ -551,3 +551,80 @@ Test(filter_live, guest_filter_takes_precedence)
 	cr_assert_eq(stops[0].nr, (uint64_t)sc_nr_from_id(sc_arch_host(), SC_ID_getppid));
 	cr_assert_eq(stops[0].tag, 0x1234, "tag 0x%lx", stops[0].tag);
 }
+
+/* Every id wanted, some with conditions: subtrees longer than a conditional
+ * jump reaches (255), so the long-jump forms are exercised. */
+Test(filter_build, every_id_wanted_uses_long_jumps)
+{
+	struct sc_filter_rule rules[2 * SC_ID_COUNT];
+	struct sc_filter_spec spec = { .rules = rules };
+	struct sock_fprog *prog = NULL;
+	static const enum sc_arch arches[] = { SC_ARCH_X86_64, SC_ARCH_I386 };
+	bool long_jump = false;
+
+	if (sc_arch_host() != SC_ARCH_X86_64)
+		cr_skip_test("this check spells out the x86_64 host's filter (native + i386)");
+	for (unsigned id = 1; id < SC_ID_COUNT; id++) {
+		const struct sc_info *info = sc_info((enum sc_id)id);
+
+		if (info->nargs > 0 && id % 2) {	/* wanted only when arg 0 == 7 */
+			rules[spec.nrules++] = (struct sc_filter_rule){
+				.id = (enum sc_id)id, .cmp = SC_CMP_EQ, .arg = 0, .value = 7 };
+		} else {
+			rules[spec.nrules++] = (struct sc_filter_rule){ .id = (enum sc_id)id };
+		}
+	}
+	cr_assert_eq(sc_filter_build(&spec, &prog), 0);
+	for (size_t i = 0; i < prog->len; i++)
+		if (prog->filter[i].code == (BPF_JMP | BPF_JA) && prog->filter[i].k > 255)
+			long_jump = true;
+	cr_assert(long_jump, "no long jump in a %u-instruction program", prog->len);
+	for (size_t a = 0; a < 2; a++) {
+		for (uint32_t nr = 0; nr <= (uint32_t)sc_nr_max(arches[a]); nr++) {
+			enum sc_id id = sc_id_from_nr(arches[a], nr);
+			uint64_t seven[6] = { 7 }, eight[6] = { 8 };
+			uint32_t audit = sc_arch_audit(arches[a]);
+			bool conditional;
+
+			if (id == SC_ID_UNKNOWN) {
+				cr_assert_eq(verdict(prog, audit, nr, seven), SECCOMP_RET_ALLOW, "hole %u", nr);
+				continue;
+			}
+			conditional = sc_info(id)->nargs > 0 && id % 2;
+			cr_assert_eq(verdict(prog, audit, nr, seven), TRACE(SC_TAG_WANTED),
+				     "%s %s", sc_arch_name(arches[a]), sc_id_name(id));
+			/* socketcall/ipc also carry the demux conditions: skip them */
+			if (conditional && id != SC_ID_socketcall && id != SC_ID_ipc)
+				cr_assert_eq(verdict(prog, audit, nr, eight), SECCOMP_RET_ALLOW,
+					     "%s %s", sc_arch_name(arches[a]), sc_id_name(id));
+		}
+	}
+	sc_filter_free(prog);
+}
+
+Test(filter_live, user_notif_load_returns_a_listener)
+{
+	pid_t pid = fork();
+	int status;
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct sc_filter_rule rule = { .id = SC_ID_mknodat };
+		struct sc_filter_spec spec = { .rules = &rule, .nrules = 1, .action = SC_FILTER_USER_NOTIF };
+		struct sock_fprog *prog = NULL;
+		int fd;
+
+		if (sc_filter_build(&spec, &prog) != 0)
+			_exit(80);
+		fd = sc_filter_load(prog, SC_FILTER_USER_NOTIF);
+		sc_filter_free(prog);
+		if (fd < 0)
+			_exit(fd == -EINVAL || fd == -EBUSY ? 77 : 81);
+		_exit(fcntl(fd, F_GETFD) >= 0 ? 0 : 82);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		cr_skip_test("this kernel refuses SECCOMP_FILTER_FLAG_NEW_LISTENER");
+	cr_assert_eq(WEXITSTATUS(status), 0, "child exit %d", WEXITSTATUS(status));
+}

@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const enum sc_arch table_arches[] = { SC_ARCH_X86_64, SC_ARCH_I386, SC_ARCH_AARCH64 };
 
@@ -252,4 +255,34 @@ Test(table_print, number_order_and_spelling)
 	cr_assert(saw_chown32);
 	free(text);
 	cr_assert_eq(sc_table_print(stdout, SC_ARCH_X32), -EINVAL);
+}
+
+/* The running kernel against our native table: every number just above our
+ * highest must be ENOSYS here, or the kernel has syscalls our table lacks
+ * (they would reach the monitor as BEYOND_TABLE and be refused). Arguments
+ * are all invalid, and the calls run in a child. */
+Test(kernel, nothing_beyond_our_native_table)
+{
+	enum sc_arch host = sc_arch_host();
+	long max = sc_nr_max(host);
+	pid_t pid;
+	int status;
+
+	cr_assert_gt(max, 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		for (long nr = max + 1; nr <= max + 32; nr++) {
+			errno = 0;
+			if (syscall(nr, -1L, -1L, -1L, -1L, -1L, -1L) != -1 || errno != ENOSYS) {
+				fprintf(stderr, "kernel implements syscall %ld (errno %d), above our %s table\n",
+					nr, errno, sc_arch_name(host));
+				_exit(1);
+			}
+		}
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "this kernel has syscalls above %ld: extend syscalls/%s.def", max, sc_arch_name(host));
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,4 +445,60 @@ Test(api, proc_mem_survives_exec)
 	waitpid(pid, NULL, 0);
 	close(go[1]);
 	close(gone[0]);
+}
+
+static void *idle_thread(void *arg)
+{
+	int fd = *(int *)arg;
+	pid_t tid = gettid();
+	if (write(fd, &tid, sizeof(tid)) != (ssize_t)sizeof(tid))
+		_exit(99);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Runs in the child before it reports its layout. */
+static void idle_thread_start(void *arg)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, idle_thread, arg) != 0)
+		_exit(99);
+}
+
+/* The ptrace backend addresses one stopped thread, not the process: a
+ * non-leader thread we stopped works, the leader we did not stop does not. */
+Test(api, ptrace_backend_reads_through_a_stopped_thread)
+{
+	require_ptrace();
+	struct vt_child child;
+	int fds[2];
+	cr_assert_eq(pipe(fds), 0);
+	cr_assert_eq(vt_spawn_with(&child, 0, idle_thread_start, &fds[1]), 0);
+	pid_t tid;
+	cr_assert_eq(read(fds[0], &tid, sizeof(tid)), (ssize_t)sizeof(tid));
+	cr_assert_neq(tid, child.pid);
+	cr_assert_eq(ptrace(PTRACE_SEIZE, tid, 0, 0), 0);
+	cr_assert_eq(ptrace(PTRACE_INTERRUPT, tid, 0, 0), 0);
+	int status;
+	cr_assert_eq(waitpid(tid, &status, __WALL), tid);
+	cr_assert(WIFSTOPPED(status));
+	struct vma *vma;
+	cr_assert_eq(vma_open(&vma, child.pid, VMA_BACKEND_PTRACE), 0);
+	vma_set_stopped_tid(vma, tid);
+	unsigned char buf[40];
+	cr_expect_eq(vma_read(vma, child.lay.pattern + 3, buf, sizeof(buf)), 40);
+	cr_expect(vt_is_pattern(buf, 3, sizeof(buf)));
+	cr_expect_eq(vma_write(vma, child.lay.scratch + 1, "tid", 4), 4);
+	char s[8];
+	cr_expect_eq(vma_read_str(vma, child.lay.scratch + 1, s, sizeof(s)), 3);
+	vma_set_stopped_tid(vma, child.pid);
+	cr_expect_eq(vma_read(vma, child.lay.pattern, buf, 8), -ESRCH);
+	vma_close(vma);
+	/* We trace the thread, so we must reap it before the leader can be. */
+	kill(child.pid, SIGKILL);
+	waitpid(tid, &status, __WALL);
+	vt_kill(&child);
+	close(fds[0]);
+	close(fds[1]);
 }

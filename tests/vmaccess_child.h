@@ -120,12 +120,15 @@ static inline void vt_build_layout(struct vt_layout *lay)
 	};
 }
 
-/* Returns 0, or -1 with the child reaped. */
-static inline int vt_spawn(struct vt_child *c, int flags)
+/* Returns 0, or -1 with the child reaped. SETUP (if not NULL) runs in the
+ * child, with ARG, after the layout is built and before it is reported. */
+static inline int vt_spawn_with(struct vt_child *c, int flags,
+				void (*setup)(void *), void *arg)
 {
 	int fds[2];
 	if (pipe(fds) < 0)
 		return -1;
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -133,9 +136,14 @@ static inline int vt_spawn(struct vt_child *c, int flags)
 		return -1;
 	}
 	if (pid == 0) {
+		/* A failed assertion ends the test process early: do not linger. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+			_exit(99);
 		close(fds[0]);
 		struct vt_layout lay;
 		vt_build_layout(&lay);
+		if (setup)
+			setup(arg);
 		if ((flags & VT_TRACEME) && ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			_exit(99);
 		if ((flags & VT_UNDUMPABLE) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -172,6 +180,11 @@ fail:
 	waitpid(pid, &status, __WALL);
 	c->pid = 0;
 	return -1;
+}
+
+static inline int vt_spawn(struct vt_child *c, int flags)
+{
+	return vt_spawn_with(c, flags, NULL, NULL);
 }
 
 static inline void vt_kill(struct vt_child *c)

@@ -127,8 +127,13 @@ int main(int argc, char **argv)
 	struct vma *vma;
 	int r = vma_open(&vma, (pid_t)pid, backend);
 	if (r < 0) {
-		fprintf(stderr, "vmacat: cannot open pid %" PRIu64 " with backend %s: %s\n",
-			pid, vma_backend_name(backend), explain(r));
+		const char *env = getenv("UMVISOR_VMACCESS_BACKEND");
+		if (r == -EINVAL && backend == VMA_BACKEND_AUTO && env && *env)
+			fprintf(stderr, "vmacat: UMVISOR_VMACCESS_BACKEND='%s' is not "
+				"process_vm, proc_mem, ptrace or auto\n", env);
+		else
+			fprintf(stderr, "vmacat: cannot open pid %" PRIu64 " with backend %s: %s\n",
+				pid, vma_backend_name(backend), explain(r));
 		return 1;
 	}
 	bool attached = false;

@@ -2,10 +2,13 @@
  * wraps, measured interleaved in one run on a live child process.
  * Prints one line per case:
  *   bench: vmaccess.<case>: <ours> us vs <baseline> <theirs> us = <ratio>x
- * Each side's time is the median over ROUNDS batches of per-call times; the
- * two sides alternate which goes first in each round. */
+ * Each side's time is the median over ROUNDS short batches of per-call times; the
+ * two sides alternate which goes first in each round. The .proc_mem and
+ * .ptrace lines put the fallback backends next to their own raw calls. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -14,14 +17,15 @@
 #include "tests/vmaccess_child.h"
 #include "vmaccess/vmaccess.h"
 
-#define ROUNDS 31
-#define BATCH_NS 3000000.0	/* aim each batch at about 3 ms */
+#define ROUNDS 301
+#define BATCH_NS 250000.0	/* short batches: load bursts hit both sides alike */
 #define STR_SIZE 4096
 #define SCATTER_N 8
 #define SCATTER_LEN 256
 
 struct ctx {
 	struct vma *vma;
+	int mem_fd;		/* raw /proc/PID/mem, for the fallback baselines */
 	pid_t pid;
 	size_t page_size;
 	uint64_t addr;		/* what this case reads */
@@ -51,6 +55,22 @@ static int raw_read(struct ctx *c)
 {
 	struct iovec l = { c->buf, c->len }, r = { (void *)(uintptr_t)c->addr, c->len };
 	return process_vm_readv(c->pid, &l, 1, &r, 1, 0) == (ssize_t)c->len ? 0 : -1;
+}
+
+static int raw_pread(struct ctx *c)
+{
+	return pread(c->mem_fd, c->buf, c->len, (off_t)c->addr) == (ssize_t)c->len ? 0 : -1;
+}
+
+/* Word-aligned ADDR and LEN: the plain PEEKDATA loop. */
+static int raw_peek(struct ctx *c)
+{
+	for (size_t off = 0; off < c->len; off += sizeof(unsigned long)) {
+		if (syscall(SYS_ptrace, PTRACE_PEEKDATA, c->pid, (uintptr_t)(c->addr + off),
+			    c->buf + off) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int ours_scatter(struct ctx *c)
@@ -168,14 +188,46 @@ static int place_string(struct ctx *c, uint64_t addr, size_t len)
 	return n == (ssize_t)len + 1 ? 0 : -1;
 }
 
+/* The fallback backends, for scale: what a read costs when process_vm_*
+ * is unavailable. */
+static int compare_fallbacks(struct ctx *c, const struct vt_child *child)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)child->pid);
+	c->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct vma *mem = NULL, *trace = NULL;
+	int status = -1;
+	if (c->mem_fd < 0 || vma_open(&mem, child->pid, VMA_BACKEND_PROC_MEM) < 0 ||
+	    vma_open(&trace, child->pid, VMA_BACKEND_PTRACE) < 0) {
+		fprintf(stderr, "bench: vmaccess: cannot set up the fallback cases\n");
+		goto out;
+	}
+	vma_set_stopped_tid(trace, child->pid);
+	struct vma *saved = c->vma;
+	c->addr = child->lay.big;
+	c->len = 64;
+	c->vma = mem;
+	status = compare("read64.proc_mem", "pread", ours_read, raw_pread, c);
+	c->vma = trace;
+	status |= compare("read64.ptrace", "PTRACE_PEEKDATA", ours_read, raw_peek, c);
+	c->vma = saved;
+out:
+	vma_close(mem);
+	vma_close(trace);
+	if (c->mem_fd >= 0)
+		close(c->mem_fd);
+	return status;
+}
+
 int main(void)
 {
 	struct vt_child child;
-	if (vt_spawn(&child, 0) < 0) {
+	/* Stopped by us, so that the ptrace backend can be measured too. */
+	if (vt_spawn(&child, VT_SEIZE) < 0) {
 		fprintf(stderr, "bench: vmaccess: cannot spawn the target child\n");
 		return 99;
 	}
-	struct ctx c = { .pid = child.pid, .page_size = child.lay.page_size };
+	struct ctx c = { .pid = child.pid, .page_size = child.lay.page_size, .mem_fd = -1 };
 	c.buf = malloc(VT_BIG_LEN);
 	int r = c.buf ? vma_open(&c.vma, child.pid, VMA_BACKEND_AUTO) : -ENOMEM;
 	if (r < 0) {
@@ -216,6 +268,7 @@ int main(void)
 		}
 		status |= compare(strs[i].name, "process_vm_readv+memchr", ours_str, raw_str, &c);
 	}
+	status |= compare_fallbacks(&c, &child);
 	vma_close(c.vma);
 	free(c.buf);
 	vt_kill(&child);

@@ -2,7 +2,9 @@
  * test can see an argument rewrite, and that a read interrupted by a signal
  * and restarted by the kernel (with our registers) is not halved twice.
  * Option "post" also asks for the exit stop and adds 1000 to a positive
- * result there, to test leave(). */
+ * result there, to test leave(); "shift" also moves the buffer pointer one
+ * byte on, so two registers change (one PTRACE_SET_SYSCALL_INFO, or two
+ * POKEUSERs without it). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 struct rw_state {
 	long fd;
 	int post;
+	int shift;	/* also move the buffer one byte on: two registers */
 };
 
 static int rw_init(struct umv_mod *mod, const char *options)
@@ -36,6 +39,8 @@ static int rw_init(struct umv_mod *mod, const char *options)
 				rc = -EINVAL;
 		} else if (strcmp(g, "post") == 0) {
 			st->post = 1;
+		} else if (strcmp(g, "shift") == 0) {
+			st->shift = 1;
 		} else {
 			rc = -EINVAL;
 		}
@@ -44,7 +49,7 @@ static int rw_init(struct umv_mod *mod, const char *options)
 	if (rc == 0 && st->fd < 0)
 		rc = -EINVAL;
 	if (rc < 0) {
-		umv_log(mod, UMV_LOG_ERROR, "options: fd=N[,post]");
+		umv_log(mod, UMV_LOG_ERROR, "options: fd=N[,post][,shift]");
 		free(st);
 		return rc;
 	}
@@ -68,6 +73,8 @@ static enum umv_verdict rw_enter(struct umv_mod *mod, struct umv_call *call)
 	if ((long)umv_call_arg(call, 0) != st->fd)
 		return UMV_PASS;
 	if (umv_call_set_arg(call, 2, umv_call_arg(call, 2) / 2) < 0)
+		return UMV_PASS;
+	if (st->shift && umv_call_set_arg(call, 1, umv_call_arg(call, 1) + 1) < 0)
 		return UMV_PASS;
 	if (st->post)
 		umv_call_want_leave(call);
