@@ -89,12 +89,17 @@ else
 fi
 
 # Emulation: the getppid guest calls it 7 times; each is skipped and
-# answered (two writes on x86_64).
-run_stats emulate emulate-getppid:value=31337 "$(need_guest getppid)"
-check_budget emulate 2
-grep -qx 'getppid=31337' "$TMPD/emulate.out" || fail "emulate: guest printed '$(cat "$TMPD/emulate.out")'"
-grep -qx 'umvisor: stats: syscall getppid 7' "$TMPD/emulate.err" || {
-	grep '^umvisor: stats: syscall' "$TMPD/emulate.err" >&2
-	fail "emulate: expected exactly 7 getppid stops"
-}
-echo "ok: emulate: 7 getppid stops, answered"
+# answered (two writes on x86_64), on both arches.
+emulated=getppid
+[ "${HAVE_M32:-no}" = yes ] && emulated="$emulated getppid-m32 getppid-m32-static"
+for g in $emulated; do
+	run_stats "emulate-$g" emulate-getppid:value=31337 "$(need_guest "$g")"
+	check_budget "emulate-$g" 2
+	grep -qx 'getppid=31337' "$TMPD/emulate-$g.out" ||
+		fail "emulate-$g: guest printed '$(cat "$TMPD/emulate-$g.out")'"
+	grep -qx 'umvisor: stats: syscall getppid 7' "$TMPD/emulate-$g.err" || {
+		grep '^umvisor: stats: syscall' "$TMPD/emulate-$g.err" >&2
+		fail "emulate-$g: expected exactly 7 getppid stops"
+	}
+	echo "ok: emulate-$g: 7 getppid stops, each answered"
+done

@@ -24,8 +24,8 @@ guarded native gcc-dir sh -c 'cd "$1" && gcc -pipe -O2 -o hello hello.c && ./hel
 guarded umvisor gcc-dir sh -c 'cd "$1" && gcc -pipe -O2 -o hello hello.c && ./hello; echo "status $?"; sha256sum <hello' sh "$TMPD/umvisor"
 compare_recorded gcc-dir "gcc -pipe -O2 in a fresh directory, same binary"
 
-guarded native make sh -c 'make -s -j2 -C "$1" | sort; cat "$1"/*.out' sh "$TMPD/native"
-guarded umvisor make sh -c 'make -s -j2 -C "$1" | sort; cat "$1"/*.out' sh "$TMPD/umvisor"
+guarded native make sh -c 'env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s -j2 -C "$1" | sort; cat "$1"/*.out' sh "$TMPD/native"
+guarded umvisor make sh -c 'env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s -j2 -C "$1" | sort; cat "$1"/*.out' sh "$TMPD/umvisor"
 compare_recorded make "make -j2"
 
 compare tar-gzip sh -c 'tar -C /usr/share/doc -cf - --sort=name --mtime=@0 --owner=0 --group=0 coreutils dpkg 2>&1 | gzip -n -1 | sha256sum'
