@@ -12,6 +12,8 @@ if [ "${UMV_TEST_NATIVE:-0}" != 1 ] && [ -n "${UMVISOR:-}" ] && [ ! -e "$UMVISOR
 	exit 77
 fi
 . "$top_srcdir/tests/lib/harness.sh"
+# Also end a background run a failed test leaves behind (it may be stopped).
+trap '[ -n "${BG_PID:-}" ] && kill -KILL "$BG_PID" 2>/dev/null; rm -rf "$TMPD"' EXIT
 
 GUESTS=$top_builddir/tests/guests
 # Each command runs under this guard: a hang fails the test instead of

@@ -8,11 +8,14 @@
 #           on itself so that its shell sees the job stop; CONT to the job's
 #           process group (what the shell's fg does)
 #  job:     STOP and CONT to the whole process group (^Z / fg, kill -STOP -PGID)
+#  initial-pid: STOP and CONT to the initial program's pid alone (a user's
+#           kill, htop, a supervisor): natively it resumes; under the monitor
+#           it must too, even though the monitor mirrored the stop
 . "$top_srcdir/tests/integration/lib.sh"
 
 waiter='echo $$ >"$1"; read go <"$2"; echo "resumed: $go"; seq 1 3'
 
-for variant in child initial job; do
+for variant in child initial job initial-pid; do
 	for side in native umvisor; do
 		ready=$TMPD/$variant.$side.ready
 		go=$TMPD/$variant.$side.go
@@ -29,7 +32,7 @@ for variant in child initial job; do
 		''|*[!0-9]*) fail "$variant: $side guest sent '$pid', not a pid" ;;
 		esac
 		case $variant in
-		child)
+		child|initial-pid)
 			kill -STOP "$pid"
 			wait_state "$pid" '[Tt]'
 			kill -CONT "$pid" ;;
