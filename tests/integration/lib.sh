@@ -176,25 +176,59 @@ wait_state() {
 	done
 }
 
-# start_bg SIDE LABEL CMD...: starts CMD in the background, in a session of
-# its own (so a signal to its process group reaches nobody else), under the
+# start_bg SIDE LABEL CMD...: starts CMD in the background, under the
 # monitor when SIDE=umvisor, with SIGINT/SIGTERM/SIGHUP at their default
 # action (a non-interactive shell ignores SIGINT in background jobs).
 # Output goes to $TMPD/LABEL.SIDE.{out,err}; BG_PID is the pid of the monitor
-# (umvisor) or of CMD (native). A watchdog kills it after $GUARD s.
+# (umvisor) or of CMD (native), and the id of its process group: nobody else
+# is in it. A watchdog kills it after $GUARD s.
+# By default CMD leads a session of its own (setsid). With BG_JOB=1 it is a
+# job of a job-control shell instead (bash -m, itself in a new session), as
+# when a user starts it from an interactive shell: its own process group, not
+# a session leader, and the shell waits for it across stops.
 # BG_MODULE, if set, replaces the count module (the test then sets
 # NO_COUNT_CHECK=1: there is no count table to check).
 start_bg() {
 	_side=$1
 	_label=$2
 	shift 2
-	rm -f "$TMPD/$_label.$_side.hung"
+	rm -f "$TMPD/$_label.$_side.hung" "$TMPD/$_label.$_side.pid"
 	if [ "$_side" = umvisor ] && [ "${UMV_TEST_NATIVE:-0}" != 1 ]; then
 		set -- "$UMVISOR" -m "${BG_MODULE:-count:out=$TMPD/$_label.count}" -- "$@"
 	fi
-	setsid env --default-signal=INT,TERM,HUP "$@" \
-		</dev/null >"$TMPD/$_label.$_side.out" 2>"$TMPD/$_label.$_side.err" &
-	BG_PID=$!
+	if [ "${BG_JOB:-0}" = 1 ]; then
+		command -v bash >/dev/null || skip "bash is not installed (job-control shell)"
+		# The job shell's own notices ("[1]+ Stopped") go to .jobshell.
+		setsid bash -c '
+			set -m
+			out=$1 err=$2 pidfile=$3
+			shift 3
+			env --default-signal=INT,TERM,HUP "$@" </dev/null >"$out" 2>"$err" &
+			pid=$!
+			echo "$pid" >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile"
+			# wait also returns when the job stops: wait again until it is gone.
+			while :; do
+				wait "$pid"
+				st=$?
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.05
+			done
+			exit "$st"' bash "$TMPD/$_label.$_side.out" "$TMPD/$_label.$_side.err" \
+			"$TMPD/$_label.$_side.pid" "$@" </dev/null >"$TMPD/$_label.$_side.jobshell" 2>&1 &
+		BG_SHELL=$!
+		_n=0
+		until [ -s "$TMPD/$_label.$_side.pid" ]; do
+			_n=$((_n + 1))
+			[ "$_n" -le 1000 ] || fail "$_label: the job shell did not start $1 within 10 s"
+			sleep 0.01
+		done
+		BG_PID=$(cat "$TMPD/$_label.$_side.pid")
+	else
+		setsid env --default-signal=INT,TERM,HUP "$@" \
+			</dev/null >"$TMPD/$_label.$_side.out" 2>"$TMPD/$_label.$_side.err" &
+		BG_PID=$!
+		BG_SHELL=$BG_PID
+	fi
 	# tail --pid ends as soon as BG_PID does; otherwise the watchdog fires.
 	(
 		if ! timeout "$GUARD" tail -s 0.1 --pid="$BG_PID" -f /dev/null; then
@@ -208,7 +242,7 @@ start_bg() {
 # finish_bg SIDE LABEL: waits for the background run and records its status;
 # fails if the watchdog had to kill it.
 finish_bg() {
-	wait "$BG_PID"
+	wait "$BG_SHELL"
 	echo "$?" >"$TMPD/$2.$1.status"
 	wait "$BG_WATCHDOG"
 	if [ -e "$TMPD/$2.$1.hung" ]; then

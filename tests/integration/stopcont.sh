@@ -12,6 +12,9 @@
 #           kill, htop, a supervisor): natively it resumes; under the monitor
 #           it must too, even though the monitor mirrored the stop
 . "$top_srcdir/tests/integration/lib.sh"
+# Each run is a job of a job-control shell, as when a user starts it from an
+# interactive one: the shell sees the job stop and waits on across it.
+BG_JOB=1
 
 waiter='echo $$ >"$1"; read go <"$2"; echo "resumed: $go"; seq 1 3'
 
