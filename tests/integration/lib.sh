@@ -24,19 +24,6 @@ LC_ALL=C
 export LC_ALL
 unset COLUMNS LS_COLORS
 
-# exec_under LABEL CMD...: replaces the (sub)shell with CMD under the monitor
-# and the count module, its table written to $TMPD/LABEL.count (kept off
-# stderr so stderr stays comparable). Run as `(exec_under L cmd) &` so that
-# $! is the monitor's pid.
-exec_under() {
-	_label=$1
-	shift
-	if [ "${UMV_TEST_NATIVE:-0}" = 1 ]; then
-		exec "$@"
-	fi
-	exec "$UMVISOR" -m "count:out=$TMPD/$_label.count" -- "$@"
-}
-
 # guarded SIDE LABEL CMD...: runs CMD (natively or under the monitor) with
 # stdin from /dev/null and output in $TMPD/LABEL.SIDE.{out,err,status}.
 # A run that hits the guard fails the test at once.
@@ -244,6 +231,7 @@ start_bg() {
 finish_bg() {
 	wait "$BG_SHELL"
 	echo "$?" >"$TMPD/$2.$1.status"
+	BG_PID=
 	wait "$BG_WATCHDOG"
 	if [ -e "$TMPD/$2.$1.hung" ]; then
 		cat "$TMPD/$2.$1.err" >&2
