@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 [ "${HAVE_M32:-no}" = yes ] || skip "no -m32 toolchain at configure time (install gcc-multilib), i386 guests not built"
 
-for guest in fork200 vfork_exec clone3 thread_exec jobctl dumpable; do
+for guest in fork200 vfork_exec clone3 thread_exec jobctl dumpable sigstorm; do
 	for link in m32 m32-static; do
 		path=$(need_guest "$guest-$link")
 		# ELF class byte: 1 = 32-bit.
