@@ -25,7 +25,7 @@ one_line_125 "--engine: unknown engine 'kvm'" --engine=kvm -- true
 one_line_125 "bind: cannot bind /nonexistent-host at /x: No such file or directory" -b /nonexistent-host:/x -- true
 one_line_125 "bind: cannot bind /nonexistent-root at /: No such file or directory" -r /nonexistent-root -- true
 one_line_125 "bind: -w tmp: DIR must be an absolute guest path" -w tmp -- true
-one_line_125 "module 'fakeroot' not found (" -0 -- true
+one_line_125 "fakeroot: unknown option 'bogus' " -m fakeroot:bogus -- true
 one_line_125 "module 'trace' not found (" -t -- true
 one_line_125 "module 'trace' not found (" -o "$TMPD/t" -- true
 one_line_125 "module 'no-such-module' not found (" -m no-such-module -- true
