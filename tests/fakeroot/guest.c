@@ -1,0 +1,108 @@
+/* fakeroot test guest: raw identity and stat syscalls, printed one per
+ * line; built for x86_64 and, when gcc -m32 works, for i386 (getuid32,
+ * 16-bit getuid, chown32, stat64, fstatat64, statx). Usage: guest FILE
+ * (FILE is chowned to 123:456 first). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int fail(const char *what)
+{
+	perror(what);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct stat sb;
+	struct statx sx;
+	uid_t r, e, s;
+	int fd;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: guest FILE\n");
+		return 2;
+	}
+	printf("getuid %ld geteuid %ld getgid %ld\n", syscall(SYS_getuid), syscall(SYS_geteuid),
+	       syscall(SYS_getgid));
+#ifdef __i386__
+	/* the 16-bit calls of the old ABI */
+	printf("getuid16 %ld getgid16 %ld\n", syscall(24), syscall(47));
+	printf("getuid32 %ld\n", syscall(SYS_getuid32));
+	if (syscall(SYS_chown32, argv[1], 123, 456) != 0)
+		return fail("chown32");
+#else
+	if (syscall(SYS_chown, argv[1], 123, 456) != 0)
+		return fail("chown");
+#endif
+	if (getresuid(&r, &e, &s) != 0)
+		return fail("getresuid");
+	printf("getresuid %u %u %u\n", r, e, s);
+	if (syscall(SYS_setresuid, 5, 6, 7) != 0)
+		return fail("setresuid");
+	printf("after setresuid(5,6,7): getuid %ld geteuid %ld\n", syscall(SYS_getuid),
+	       syscall(SYS_geteuid));
+	if (syscall(SYS_setresuid, 0, 0, 0) != 0)
+		printf("setresuid back to 0 refused (saved id was 7): ok\n");
+	if (stat(argv[1], &sb) != 0)
+		return fail("stat");
+	printf("stat %u %u\n", (unsigned)sb.st_uid, (unsigned)sb.st_gid);
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0 || fstat(fd, &sb) != 0)
+		return fail("fstat");
+	printf("fstat %u %u\n", (unsigned)sb.st_uid, (unsigned)sb.st_gid);
+	if (fstatat(AT_FDCWD, argv[1], &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return fail("fstatat");
+	printf("fstatat %u %u\n", (unsigned)sb.st_uid, (unsigned)sb.st_gid);
+	if (statx(AT_FDCWD, argv[1], 0, STATX_BASIC_STATS, &sx) != 0)
+		return fail("statx");
+	printf("statx %u %u\n", sx.stx_uid, sx.stx_gid);
+	close(fd);
+	{
+		/* The raw calls glibc may no longer use, with the kernel's own
+		 * layouts: i386 struct stat64 (uid@24, gid@28) and struct stat
+		 * (16-bit uid@12, gid@14); x86_64 struct stat (uid@28, gid@32). */
+		unsigned char raw[160];
+		uint32_t u, g;
+		uint16_t u16, g16;
+
+#ifdef __i386__
+		if (syscall(SYS_stat64, argv[1], raw) != 0)
+			return fail("stat64");
+		memcpy(&u, raw + 24, 4);
+		memcpy(&g, raw + 28, 4);
+		printf("raw stat64 %u %u\n", u, g);
+		if (syscall(SYS_fstatat64, AT_FDCWD, argv[1], raw, 0) != 0)
+			return fail("fstatat64");
+		memcpy(&u, raw + 24, 4);
+		memcpy(&g, raw + 28, 4);
+		printf("raw fstatat64 %u %u\n", u, g);
+		if (syscall(SYS_stat, argv[1], raw) != 0)
+			return fail("stat");
+		memcpy(&u16, raw + 12, 2);
+		memcpy(&g16, raw + 14, 2);
+		printf("raw stat %u %u\n", u16, g16);
+#else
+		(void)u16;
+		(void)g16;
+		if (syscall(SYS_stat, argv[1], raw) != 0)
+			return fail("stat");
+		memcpy(&u, raw + 28, 4);
+		memcpy(&g, raw + 32, 4);
+		printf("raw stat %u %u\n", u, g);
+		if (syscall(SYS_newfstatat, AT_FDCWD, argv[1], raw, 0) != 0)
+			return fail("newfstatat");
+		memcpy(&u, raw + 28, 4);
+		memcpy(&g, raw + 32, 4);
+		printf("raw newfstatat %u %u\n", u, g);
+#endif
+	}
+	return 0;
+}
