@@ -317,7 +317,7 @@ static enum umv_verdict fr_enter(struct umv_mod *mod, struct umv_call *call)
 		save(st, false);
 	if (kind == FR_NONE)
 		return UMV_PASS;
-	if (kind < FR_STAT)
+	if (kind < FR_STAT && kind != FR_EXEC)
 		return fr_creds_enter(st, call, kind);
 	return fr_files_enter(st, call, kind);
 }
@@ -329,7 +329,7 @@ static void fr_leave(struct umv_mod *mod, struct umv_call *call, int64_t *result
 
 	if (kind == FR_CLONE)
 		fr_creds_leave(st, call, kind, result);
-	else if (kind >= FR_STAT)
+	else if (kind >= FR_STAT || kind == FR_EXEC)
 		fr_files_leave(st, call, kind, result);
 }
 

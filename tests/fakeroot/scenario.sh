@@ -38,6 +38,10 @@ chmod 700 d000; chmod 755 d555
 touch h1; chown 21:22 h1; ln h1 h2; rm h1
 touch gone; chown 31:32 gone; rm gone; touch gone2
 echo "id: $(id -u) $(id -g) $(id -G)"
+# exec of a set-uid/set-gid file changes the effective ids
+cp "$(command -v id)" myid
+chown 5:6 myid; chmod 6755 myid
+echo "setid exec: $(./myid -u) $(./myid -g) $(./myid -ru) $(./myid -rg)"
 find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r f; do
 	stat -c '%n %u %g %A %t %T' "$f"
 done
