@@ -43,6 +43,17 @@ else
 	echo "i386 guest not built (no gcc -m32): x86_64 only" >&2
 fi
 
+# Credentials per thread, inherited by new threads and processes.
+fr "$top_builddir/tests/fakeroot/threads" >"$TMPD/thr.out" 2>&1 ||
+	{ cat "$TMPD/thr.out" >&2; fail "threads guest under -0"; }
+cat >"$TMPD/thr.exp" <<EOT
+thread after setresuid(1,1,1): 1
+main thread still: 0
+new thread inherits: 7
+forked child inherits: 7
+EOT
+diff -u "$TMPD/thr.exp" "$TMPD/thr.out" >&2 || fail "per-thread credentials"
+
 BB=$(command -v busybox) || skip "busybox is not installed (raw-syscall guests passed)"
 file "$BB" 2>/dev/null | grep -q "statically linked" ||
 	echo "note: $BB may not be static" >&2
