@@ -461,11 +461,14 @@ static enum umv_verdict chmod_enter(struct fr_state *st, struct umv_call *call)
 	fr_view(st, sb.st_dev, sb.st_ino, &view_mode, &uid, &gid, &rdev);
 	if (c->fsuid != 0 && c->fsuid != uid)
 		return answer(call, -EPERM);
+	real = real_mode_for(sb.st_mode, mode);
+	if (real == mode && sb.st_uid == st->host_uid &&
+	    !fr_db_find(&st->db, sb.st_dev, sb.st_ino))
+		return UMV_PASS;	/* the kernel's result is the view */
 	if (!(e = entry_for(st, &sb)))
 		return answer(call, -ENOMEM);
 	fr_db_set_mode(&st->db, e, (e->mode & S_IFMT) | mode);
 	set_hint(st, e, host);
-	real = real_mode_for(sb.st_mode, mode);
 	if (sb.st_uid != st->host_uid || (sb.st_mode & 07777) == real)
 		return answer(call, 0);	/* not ours to change, or nothing to do */
 	if (umv_call_set_arg(call, mode_idx, real) < 0) {
