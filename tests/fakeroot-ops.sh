@@ -9,6 +9,18 @@ out=$(fr id) || fail "id under -0 failed"
 out=$(fr_opts -m fakeroot:uid=12:gid=34 -- id -u) || fail "id -u with uid=12"
 [ "$out" = 12 ] || fail "uid=12: id -u says $out"
 
+# With the path layer (-b), path arguments reach the module as host paths.
+b=$(user_dir bound)
+as_user touch "$b/f" || hard_error "touch"
+out=$(fr_opts -0 -b "$b:/mnt/fr" -- sh -c 'chown 5:6 /mnt/fr/f && mknod /mnt/fr/c c 1 7 && cd /mnt/fr && stat -c "%n %u %g %A %t %T" f c') ||
+	fail "-0 with -b failed: $out"
+exp="f 5 6 -rw-r--r-- 0 0
+c 0 0 crw-r--r-- 1 7"
+[ "$out" = "$exp" ] || fail "-0 with -b: got
+$out
+expected
+$exp"
+
 need_real_root
 SCEN="$top_srcdir/tests/fakeroot/scenario.sh"
 real=$(user_dir real)
