@@ -216,7 +216,7 @@ static int rekey(struct fr_db *db, struct fr_entry *e)
 		free(copy.path);
 		return -ENOMEM;
 	}
-	e->mode = copy.mode;
+	fr_db_set_mode(db, e, copy.mode);
 	e->uid = copy.uid;
 	e->gid = copy.gid;
 	e->rdev = copy.rdev;
