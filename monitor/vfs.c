@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@
 #define HOW_MAX 512		/* open_how sizes we copy into the slot */
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
+static char **merged_dirs;	/* real host dirs lacking a mount point's name */
+static size_t nmerged;
 static char *initial_cwd;		/* guest; -w or derived at setup */
 static char *private_dir;		/* host: synthetic directories live here */
 static char **bind_points;		/* guest mount points, for setup */
@@ -35,7 +38,9 @@ static size_t nbinds;
 static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, id_open,
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
-	id_utimensat_time64, id_execveat;
+	id_utimensat_time64, id_execveat, id_execve,
+	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
+	id_getsockname, id_getpeername;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
@@ -85,11 +90,25 @@ static int ids_init(void)
 	id_linkat = sc_id_from_name("linkat");
 	id_name_to_handle_at = sc_id_from_name("name_to_handle_at");
 	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	id_fanotify_mark = sc_id_from_name("fanotify_mark");
 	id_inotify_add_watch = sc_id_from_name("inotify_add_watch");
 	id_utimensat = sc_id_from_name("utimensat");
 	id_utimensat_time64 = sc_id_from_name("utimensat_time64");
 	id_execveat = sc_id_from_name("execveat");
+	id_execve = sc_id_from_name("execve");
+	id_bind = sc_id_from_name("bind");
+	id_connect = sc_id_from_name("connect");
+	id_sendto = sc_id_from_name("sendto");
+	id_sendmsg = sc_id_from_name("sendmsg");
+	id_mount = sc_id_from_name("mount");
+	id_umount = sc_id_from_name("umount");
+	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	return 0;
 }
 
@@ -101,8 +120,29 @@ bool mon_vfs_wants(enum sc_id id)
 		return false;
 	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup)
 		return true;
+	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
+	if (id == id_bind || id == id_connect || id == id_sendmsg || id == id_getsockname ||
+	    id == id_getpeername)
+		return true;
 	info = sc_info(id);
 	return info && (info->classes & SC_CL_PATH);
+}
+
+/* sendto only when it names an address (its 5th argument). */
+size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
+{
+	if (!mt || id_sendto == SC_ID_UNKNOWN)
+		return 0;
+	rules[0] = (struct sc_filter_rule){ .id = id_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
+	if (nmerged == 0 || id_getdents64 == SC_ID_UNKNOWN)
+		return 1;
+	rules[1] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
+	return 2;
+}
+
+bool mon_vfs_extra_wants(enum sc_id id)
+{
+	return mt && (id == id_sendto || (id == id_getdents64 && nmerged > 0));
 }
 
 /* ---- SDK: mounting (init only) ---- */
@@ -184,10 +224,22 @@ static const char *proc_cwd(const struct mon_process *p)
 
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
-	if (!mt || !parent || !parent->cwd || child == parent)
+	if (!mt || !parent || (!parent->cwd && !parent->root && !parent->exe) || child == parent)
 		return;
 	free(child->cwd);
-	child->cwd = strdup(parent->cwd);	/* NULL on ENOMEM: the initial cwd */
+	/* NULL (or ENOMEM) is the initial cwd */
+	child->cwd = parent->cwd ? strdup(parent->cwd) : NULL;
+	free(child->root);
+	child->root = parent->root ? strdup(parent->root) : NULL;
+	free(child->exe);
+	child->exe = parent->exe ? strdup(parent->exe) : NULL;
+}
+
+void mon_vfs_exec(struct mon_process *p)
+{
+	free(p->exe);
+	p->exe = p->exe_pending;
+	p->exe_pending = NULL;
 }
 
 /* readlink of a host path into a malloc'd string. */
@@ -250,6 +302,8 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		return (*out = strdup(proc_cwd(t->proc))) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (t && t->proc && strcmp(link, "root") == 0)
 		return (*out = strdup("/")) ? UMV_PROC_LINK_PATH : -ENOMEM;
+	if (t && t->proc && t->proc->exe && strcmp(link, "exe") == 0)
+		return (*out = strdup(t->proc->exe)) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, link) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	if ((rc = host_readlink(path, &host)) < 0)
@@ -296,6 +350,65 @@ static bool proc_magic(const char *host, pid_t *pid, const char **link)
 	return true;
 }
 
+
+/* Is PATH (canonical) ROOT or below it? */
+static bool under_root(const char *path, const char *root, size_t rl)
+{
+	return strncmp(path, root, rl) == 0 && (path[rl] == '/' || path[rl] == '\0');
+}
+
+/* A guest path as the process sees it after chroot: relative to its root
+ * (malloc'd); paths outside it are left whole (getcwd marks them). */
+static char *strip_root(const struct mon_process *p, const char *guest)
+{
+	size_t rl;
+
+	if (!p || !p->root)
+		return strdup(guest);
+	rl = strlen(p->root);
+	if (!under_root(guest, p->root, rl))
+		return strdup(guest);
+	return strdup(guest[rl] ? guest + rl : "/");
+}
+
+/* Resolves PATH for T from BASE (the guest directory of a dirfd; NULL =
+ * the cwd). After chroot, absolute paths, and relative ones from inside the
+ * root, are resolved from the root with RESOLVE_IN_ROOT semantics (.. and
+ * absolute symlinks stop there); from a cwd outside it, as natively, the
+ * root is never met on the way. */
+static int guest_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	struct umv_path_ctx ctx = { 0 };
+	const char *root = t->proc->root;
+	char *joined = NULL;
+	int rc;
+
+	ctx.cwd = proc_cwd(t->proc);
+	ctx.base = base;
+	ctx.self_pid = t->proc->tgid;
+	ctx.self_tid = t->tid;
+	ctx.resolve_proc_link = proc_link;
+	if (root) {
+		size_t rl = strlen(root);
+		const char *from = base ? base : ctx.cwd;
+
+		if (path[0] == '/') {
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		} else if (under_root(from, root, rl)) {
+			if (asprintf(&joined, "%s/%s", from + rl, path) < 0)
+				return -ENOMEM;
+			path = joined;
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		}
+	}
+	rc = umv_path_resolve(mt, &ctx, path, flags, res);
+	free(joined);
+	return rc;
+}
+
 /* ---- one call ---- */
 
 struct rewrite {
@@ -312,6 +425,9 @@ struct vfs_call {
 	uint64_t how_size;
 	uint8_t how[HOW_MAX];
 	bool readlink_emulated;
+	char *exec_host;	/* execve: the program's host path */
+	char *exec_canon;	/* and its canonical guest path */
+	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
 };
 
 static int emulate(struct umv_call *call, int64_t result)
@@ -408,7 +524,6 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	struct mon_thread *t = vc->t;
 	enum sc_id id = call->sc.id;
 	uint64_t addr = call->sc.args[i];
-	struct umv_path_ctx ctx = { 0 };
 	char buf[PATH_MAX], *base = NULL;
 	ssize_t n;
 	int flags, rc;
@@ -436,12 +551,24 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		if (rc < 0)
 			return rc;
 	}
-	ctx.cwd = proc_cwd(t->proc);
-	ctx.base = base;
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	rc = umv_path_resolve(mt, &ctx, buf, (unsigned)flags, res);
+	/* One name, not followed, in a directory with no mount below it (find,
+	 * fts, rm -r: fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)): the kernel's
+	 * one lookup in the real directory is the guest's. /proc is left to the
+	 * walk for its magic links. */
+	if (buf[0] != '/' && (flags & (UMV_PATH_NOFOLLOW | UMV_PATH_PARENT)) &&
+	    !(flags & ~(unsigned)(UMV_PATH_NOFOLLOW | UMV_PATH_PARENT | UMV_PATH_CREATE |
+				  UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)) &&
+	    !strchr(buf, '/') && strcmp(buf, ".") != 0 && strcmp(buf, "..") != 0 &&
+	    id != id_readlink && id != id_readlinkat && id != id_execve) {
+		const char *dir = base ? base : proc_cwd(t->proc);
+		size_t dlen = strlen(dir);
+
+		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+			free(base);
+			return 0;
+		}
+	}
+	rc = guest_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -452,6 +579,10 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			vc->readlink_emulated = true;
 			return 0;
 		}
+	}
+	if (id == id_execve && res->host && !vc->exec_host) {
+		vc->exec_host = strdup(res->host);
+		vc->exec_canon = strdup(res->guest);
 	}
 	if (res->passthrough)
 		return 0;
@@ -466,6 +597,837 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	res->host = NULL;
 	vc->nrw++;
 	return 1;
+}
+
+
+
+
+
+/* ---- listings of real directories missing a mount point's name ----
+ * -r ROOT without ROOT/proc, -b X:/tmp/new: the host directory exists but
+ * has no entry for the mount point. getdents64 on such a directory is
+ * trapped; when the kernel reports its end, the missing names are added
+ * (DT_DIR, or DT_UNKNOWN for a file bind) and the following call returns
+ * the end again. Found at start-up; getdents64 is trapped only if any. */
+
+struct dents_ctx {
+	char *host;		/* the directory's host path */
+	unsigned char *buf;
+	size_t cap, used;
+	uint64_t off;
+	bool full;
+};
+
+static int add_missing(void *arg, const char *name, size_t len, unsigned char type)
+{
+	struct dents_ctx *d = arg;
+	struct stat st;
+	char *path;
+	size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
+	uint64_t ino = 0xfffffff0ull - d->off;
+	int64_t off;
+	uint16_t rl = (uint16_t)reclen;
+
+	if (asprintf(&path, "%s/%.*s", d->host, (int)len, name) < 0)
+		return -ENOMEM;
+	if (lstat(path, &st) == 0) {
+		free(path);
+		return 0;	/* the host lists it already */
+	}
+	free(path);
+	if (d->used + reclen > d->cap) {
+		d->full = true;
+		return 0;
+	}
+	off = (int64_t)(0x7ffffff0 + ++d->off);
+	memset(d->buf + d->used, 0, reclen);
+	memcpy(d->buf + d->used, &ino, 8);
+	memcpy(d->buf + d->used + 8, &off, 8);
+	memcpy(d->buf + d->used + 16, &rl, 2);
+	d->buf[d->used + 18] = type;
+	memcpy(d->buf + d->used + 19, name, len);
+	d->used += reclen;
+	return 0;
+}
+
+static void find_merged(const char *point)
+{
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct umv_path_result res = { 0 };
+	const char *slash = strrchr(point, '/');
+	char *parent, **grown;
+	struct stat st;
+	char *child;
+
+	if (!slash || !(parent = strndup(point, slash == point ? 1 : (size_t)(slash - point))))
+		return;
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], parent) == 0) {
+			free(parent);
+			return;
+		}
+	if (umv_path_resolve(mt, &ctx, parent, UMV_PATH_DIRECTORY, &res) == 0 && res.host &&
+	    !res.synthetic && strncmp(res.host, private_dir, strlen(private_dir)) != 0 &&
+	    asprintf(&child, "%s/%s", strcmp(res.host, "/") ? res.host : "", slash + 1) >= 0) {
+		if (lstat(child, &st) < 0 && (grown = realloc(merged_dirs, (nmerged + 1) * sizeof(*grown)))) {
+			merged_dirs = grown;
+			merged_dirs[nmerged++] = parent;
+			parent = NULL;
+		}
+		free(child);
+	}
+	umv_path_result_free(&res);
+	free(parent);
+}
+
+static int *dents_mark(struct mon_process *p, int fd, bool create)
+{
+	int *free_slot = NULL;
+
+	for (size_t i = 0; i < sizeof(p->dents_done) / sizeof(p->dents_done[0]); i++) {
+		if (p->dents_done[i] == fd + 1)
+			return &p->dents_done[i];
+		if (!p->dents_done[i] && !free_slot)
+			free_slot = &p->dents_done[i];
+	}
+	return create ? free_slot : NULL;
+}
+
+static int enter_getdents(struct umv_call *call, bool *want_leave)
+{
+	struct mon_thread *t = call->thread;
+	char *guest = NULL;
+
+	if (fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest) != 0) {
+		free(guest);
+		return UMV_PASS;
+	}
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], guest) == 0) {
+			free(t->pending_dents);
+			t->pending_dents = guest;
+			*want_leave = true;
+			return UMV_PASS;
+		}
+	free(guest);
+	return UMV_PASS;
+}
+
+static void leave_getdents(struct umv_call *call, int64_t *result)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct dents_ctx d = { 0 };
+	int fd = (int)call->sc.args[0];
+	int *mark;
+
+	if (*result != 0 || !t->proc)
+		goto out;
+	if ((mark = dents_mark(t->proc, fd, false))) {
+		*mark = 0;	/* our names were given: now the end */
+		goto out;
+	}
+	if (umv_path_resolve(mt, &ctx, t->pending_dents, UMV_PATH_DIRECTORY, &res) < 0 || !res.host)
+		goto out;
+	d.host = res.host;
+	d.cap = call->sc.args[2] > 65536 ? 65536 : (size_t)call->sc.args[2];
+	if (!(d.buf = malloc(d.cap ? d.cap : 1)))
+		goto out;
+	umv_mount_children(mt, t->pending_dents, strlen(t->pending_dents), add_missing, &d);
+	if (d.used == 0 && d.full) {
+		*result = -EINVAL;	/* the kernel's answer to a buffer too small */
+	} else if (d.used > 0 &&
+		   umv_vm_write(call, call->sc.args[1], d.buf, d.used) == (ssize_t)d.used) {
+		*result = (int64_t)d.used;
+		if ((mark = dents_mark(t->proc, fd, true)))
+			*mark = fd + 1;
+	}
+	free(d.buf);
+out:
+	umv_path_result_free(&res);
+	free(t->pending_dents);
+	t->pending_dents = NULL;
+}
+
+/* ---- runtime mounts, View-OS style ----
+ * mount(SOURCE, TARGET, "umvisor.bind", ...) binds SOURCE (a path in the
+ * guest's view) at TARGET (an existing directory, or a file for a file)
+ * for every guest process; umount/umount2(TARGET) removes the newest such
+ * mount there. Other file system types go to the kernel untouched (their
+ * paths rewritten as usual). No privilege is needed: the mount is in the
+ * monitor's table, not the kernel's. */
+
+static char **runtime_mounts;
+static size_t nruntime;
+
+static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	return guest_resolve(t, NULL, path, flags, res);
+}
+
+static int runtime_mount(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result src = { 0 }, dst = { 0 };
+	char fstype[64], source[PATH_MAX], target[PATH_MAX], **grown, *copy;
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[2] ||
+	    umv_vm_read_str(call, call->sc.args[2], fstype, sizeof(fstype)) <= 0 ||
+	    strncmp(fstype, "umvisor.", 8) != 0)
+		return 1;	/* not ours: the kernel's mount */
+	if (strcmp(fstype + 8, "bind") != 0) {
+		mon_log(MON_LOG_WARN, "mount type %s: ENODEV (only umvisor.bind mounts at run time)",
+			fstype);
+		return emulate(call, -ENODEV);
+	}
+	if ((n = umv_vm_read_str(call, call->sc.args[0], source, sizeof(source))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return emulate(call, n);
+	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return emulate(call, n);
+	rc = resolve_guest(t, source, 0, &src);
+	if (rc == 0 && !src.host)
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = resolve_guest(t, target, 0, &dst);
+	if (rc == 0 && (S_ISDIR(src.type) != S_ISDIR(dst.type) || !src.type || !dst.type))
+		rc = S_ISDIR(dst.type) ? -ENOTDIR : -EINVAL;	/* as mount --bind says */
+	if (rc == 0)
+		rc = umv_mount_add(mt, dst.guest, UMV_MOUNT_REDIRECT, src.host, NULL,
+				   S_ISDIR(src.type) ? 0 : UMV_MOUNT_NONDIR);
+	if (rc == 0) {
+		grown = realloc(runtime_mounts, (nruntime + 1) * sizeof(*grown));
+		copy = strdup(dst.guest);
+		if (grown)
+			runtime_mounts = grown;
+		if (!grown || !copy) {
+			free(copy);
+			umv_mount_remove(mt, dst.guest);
+			rc = -ENOMEM;
+		} else {
+			runtime_mounts[nruntime++] = copy;
+			mon_log(MON_LOG_INFO, "mounted %s at %s (umvisor.bind)", src.host, dst.guest);
+		}
+	}
+	umv_path_result_free(&src);
+	umv_path_result_free(&dst);
+	return emulate(call, rc);
+}
+
+static int runtime_umount(struct umv_call *call)
+{
+	struct umv_path_result res = { 0 };
+	char target[PATH_MAX];
+	int rc;
+
+	if (nruntime == 0 || umv_vm_read_str(call, call->sc.args[0], target, sizeof(target)) <= 0)
+		return 1;
+	rc = resolve_guest(call->thread, target, UMV_PATH_NOFOLLOW, &res);
+	for (size_t i = nruntime; rc == 0 && i-- > 0;)
+		if (strcmp(runtime_mounts[i], res.guest) == 0) {
+			rc = umv_mount_remove(mt, res.guest);
+			free(runtime_mounts[i]);
+			memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
+				(nruntime - i - 1) * sizeof(*runtime_mounts));
+			nruntime--;
+			umv_path_result_free(&res);
+			return emulate(call, rc);
+		}
+	umv_path_result_free(&res);
+	return 1;	/* a kernel mount, or an error the kernel will give */
+}
+
+/* ---- AF_UNIX socket names ----
+ * A sun_path is a path the kernel resolves (bind creates it, connect and
+ * sendto follow it). It is rewritten like any path; a host path that does
+ * not fit the 108 bytes of sun_path is reached through
+ * /proc/MONITOR/fd/N/NAME (N an O_PATH descriptor of its directory the
+ * monitor keeps open) or, for connect/sendto, a symlink in the private
+ * directory. */
+
+#define SUN_PATH_MAX 108
+#define SLOT_SOCKADDR (2 * PATH_MAX + HOW_MAX)
+#define SLOT_MSGHDR (SLOT_SOCKADDR + 128)
+
+struct dir_fd {
+	char *host;
+	int fd;
+};
+static struct dir_fd *dir_fds;
+static size_t ndir_fds;
+static unsigned long short_links;
+
+static int short_name(const char *host, bool creating, char *out, size_t cap)
+{
+	const char *slash = strrchr(host, '/');
+	char *dir;
+	int fd = -1;
+
+	if (!creating) {
+		char *link;
+		if (!private_dir || asprintf(&link, "%s/s%lu", private_dir, short_links++) < 0)
+			return -ENOMEM;
+		if (strlen(link) >= cap || symlink(host, link) < 0) {
+			free(link);
+			return -ENAMETOOLONG;
+		}
+		snprintf(out, cap, "%s", link);
+		free(link);
+		return 0;
+	}
+	if (!slash || !(dir = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
+		return -ENOMEM;
+	for (size_t i = 0; i < ndir_fds; i++)
+		if (strcmp(dir_fds[i].host, dir) == 0)
+			fd = dir_fds[i].fd;
+	if (fd < 0) {
+		struct dir_fd *grown = realloc(dir_fds, (ndir_fds + 1) * sizeof(*grown));
+		if (!grown || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			int rc = grown ? -errno : -ENOMEM;
+			if (grown)
+				dir_fds = grown;
+			free(dir);
+			return rc;
+		}
+		dir_fds = grown;
+		dir_fds[ndir_fds].host = dir;
+		dir_fds[ndir_fds++].fd = fd;
+	} else {
+		free(dir);
+	}
+	if ((size_t)snprintf(out, cap, "/proc/%d/fd/%d/%s", (int)getpid(), fd, slash + 1) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Rewrites the sockaddr at ADDR (LEN bytes) if it is a filesystem AF_UNIX
+ * name. 0: untouched; 1: *NEW_ADDR and *NEW_LEN point into the slot; -errno. */
+static int unix_name(struct vfs_call *vc, uint64_t addr, uint64_t len, bool creating,
+		     uint64_t *new_addr, uint64_t *new_len)
+{
+	struct umv_call *call = vc->call;
+	struct mon_thread *t = vc->t;
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	struct umv_path_result res = { 0 };
+	char name[SUN_PATH_MAX + 1], fit[SUN_PATH_MAX];
+	const char *host;
+	uint16_t family;
+	size_t n;
+	uint64_t slot;
+	int rc;
+
+	if (!addr || len <= 2 || len > 2 + SUN_PATH_MAX)
+		return 0;	/* the kernel judges */
+	if (umv_vm_read(call, addr, sa, len) != (ssize_t)len)
+		return 0;	/* EFAULT from the kernel */
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0')
+		return 0;	/* not AF_UNIX, or an abstract name */
+	n = len - 2;
+	memcpy(name, sa + 2, n);
+	name[n] = '\0';	/* the kernel also accepts a name without its NUL */
+	rc = guest_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
+	if (rc < 0)
+		return rc;
+	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
+		umv_path_result_free(&res);
+		return 0;
+	}
+	if (!res.host) {
+		umv_path_result_free(&res);
+		return creating ? -EACCES : -ECONNREFUSED;
+	}
+	host = res.host;
+	if (res.host_len >= SUN_PATH_MAX) {
+		if ((rc = short_name(res.host, creating, fit, sizeof(fit))) < 0) {
+			umv_path_result_free(&res);
+			return rc;
+		}
+		host = fit;
+	}
+	n = strlen(host);
+	memset(sa + 2, 0, SUN_PATH_MAX);
+	memcpy(sa + 2, host, n);
+	umv_path_result_free(&res);
+	if ((rc = mon_scratch_slot(t, call->sc.audit_arch, &slot)) < 0)
+		return rc;
+	if (umv_vm_write(call, slot + SLOT_SOCKADDR, sa, 2 + n + 1) != (ssize_t)(2 + n + 1))
+		return -EFAULT;
+	*new_addr = slot + SLOT_SOCKADDR;
+	*new_len = 2 + n + 1;
+	return 1;
+}
+
+static int vfs_socket(struct vfs_call *vc)
+{
+	struct umv_call *call = vc->call;
+	enum sc_id id = call->sc.id;
+	uint64_t na, nl, slot;
+	unsigned ai, li;
+	int rc;
+
+	if (call->sc.demuxed || call->sc.demux_failed)
+		return UMV_PASS;	/* i386 socketcall: arguments in guest memory */
+	if (id == id_sendmsg) {
+		bool i386 = call->sc.arch == SC_ARCH_I386;
+		unsigned char mh[56];
+		size_t mhlen = i386 ? 28 : 56;
+		uint64_t name = 0;
+		uint32_t namelen = 0;
+
+		if (umv_vm_read(call, call->sc.args[1], mh, mhlen) != (ssize_t)mhlen)
+			return UMV_PASS;
+		if (i386) {
+			uint32_t p;
+			memcpy(&p, mh, 4);
+			name = p;
+			memcpy(&namelen, mh + 4, 4);
+		} else {
+			memcpy(&name, mh, 8);
+			memcpy(&namelen, mh + 8, 4);
+		}
+		rc = unix_name(vc, name, namelen, false, &na, &nl);
+		if (rc <= 0)
+			return rc < 0 ? emulate(call, rc) : UMV_PASS;
+		if (i386) {
+			uint32_t p = (uint32_t)na, l = (uint32_t)nl;
+			memcpy(mh, &p, 4);
+			memcpy(mh + 4, &l, 4);
+		} else {
+			uint32_t l = (uint32_t)nl;
+			memcpy(mh, &na, 8);
+			memcpy(mh + 8, &l, 4);
+		}
+		if ((rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot)) < 0)
+			return rc == -EINPROGRESS ? rc : emulate(call, rc);
+		if (umv_vm_write(call, slot + SLOT_MSGHDR, mh, mhlen) != (ssize_t)mhlen)
+			return emulate(call, -EFAULT);
+		call->regs[1] = slot + SLOT_MSGHDR;
+		call->changed |= 1u << 1;
+		return UMV_REWRITE;
+	}
+	ai = id == id_sendto ? 4 : 1;
+	li = ai + 1;
+	rc = unix_name(vc, call->sc.args[ai], (uint32_t)call->sc.args[li], id == id_bind, &na, &nl);
+	if (rc == -EINPROGRESS)
+		return rc;
+	if (rc < 0)
+		return emulate(call, rc);
+	if (rc == 0)
+		return UMV_PASS;
+	call->regs[ai] = na;
+	call->regs[li] = nl;
+	call->changed |= (uint8_t)((1u << ai) | (1u << li));
+	return UMV_REWRITE;
+}
+
+
+/* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
+ * its own. Read the buffer size at entry (the kernel overwrites it), fix
+ * the name at exit. */
+static int enter_sockname(struct umv_call *call, bool *want_leave)
+{
+	uint32_t len;
+
+	if (call->sc.demuxed || call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
+		return UMV_PASS;
+	call->thread->pending_sockname = true;
+	call->thread->pending_addrlen = len;
+	*want_leave = true;
+	return UMV_PASS;
+}
+
+static void leave_sockname(struct umv_call *call, int64_t *result)
+{
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	uint32_t len, given = call->thread->pending_addrlen;
+	char *guest = NULL, host[SUN_PATH_MAX + 1];
+	uint16_t family;
+	size_t n, glen;
+
+	call->thread->pending_sockname = false;
+	if (*result != 0 ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+	    len <= 2 || len > sizeof(sa) || given < 3)
+		return;
+	n = len < given ? len : given;
+	if (umv_vm_read(call, call->sc.args[1], sa, n) != (ssize_t)n)
+		return;
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0' || n < len)
+		return;	/* not a path name, or truncated: left as is */
+	memcpy(host, sa + 2, len - 2);
+	host[len - 2] = '\0';
+	if (host[0] != '/')
+		return;	/* relative names are the guest's own */
+	{
+		/* A name bound through one of our directory fds (a host path
+		 * longer than sun_path): the directory's path instead. */
+		char prefix[64], *full = NULL;
+		int plen = snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", (int)getpid());
+		int rc;
+
+		if (strncmp(host, prefix, (size_t)plen) == 0) {
+			char *end;
+			long fd = strtol(host + plen, &end, 10);
+			for (size_t i = 0; i < ndir_fds && !full; i++)
+				if (dir_fds[i].fd == fd && *end == '/' &&
+				    asprintf(&full, "%s%s", dir_fds[i].host, end) < 0)
+					full = NULL;
+		}
+		rc = umv_mount_host_to_guest(mt, full ? full : host, &guest);
+		free(full);
+		if (rc < 0)
+			return;
+	}
+	glen = strlen(guest);
+	if (glen < SUN_PATH_MAX && strcmp(guest, host) != 0) {
+		memset(sa + 2, 0, SUN_PATH_MAX);
+		memcpy(sa + 2, guest, glen);
+		len = (uint32_t)(2 + glen + 1);
+		n = len < given ? len : given;
+		if (umv_vm_write(call, call->sc.args[1], sa, n) == (ssize_t)n)
+			umv_vm_write(call, call->sc.args[2], &len, sizeof(len));
+	}
+	free(guest);
+}
+
+/* ---- exec: interpreters the kernel would open by host path ----
+ * The kernel opens a script's #! interpreter and an ELF's PT_INTERP itself,
+ * by the host path written in the file. When the guest's namespace maps
+ * such a path elsewhere (-r ROOT), the monitor reads the headers, resolves
+ * the interpreters in the guest's namespace and execs the result itself:
+ * the script's interpreter with the kernel's argv ([interp, optarg,
+ * script, args...]), a dynamic ELF through its guest ld.so
+ * ([ld.so, --argv0, argv0, program, args...]). */
+
+struct exec_item {
+	uint64_t ptr;		/* a guest string (argv as passed) ... */
+	char *str;		/* ... or one of ours */
+};
+
+struct exec_plan {
+	struct exec_item *items;
+	size_t n, cap;
+};
+
+static int plan_insert(struct exec_plan *pl, size_t at, uint64_t ptr, const char *str)
+{
+	char *copy = NULL;
+
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 64;
+		struct exec_item *grown = realloc(pl->items, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		pl->items = grown;
+		pl->cap = cap;
+	}
+	if (str && !(copy = strdup(str)))
+		return -ENOMEM;
+	memmove(&pl->items[at + 1], &pl->items[at], (pl->n - at) * sizeof(*pl->items));
+	pl->items[at].ptr = ptr;
+	pl->items[at].str = copy;
+	pl->n++;
+	return 0;
+}
+
+static void plan_free(struct exec_plan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->items[i].str);
+	free(pl->items);
+}
+
+#define EXEC_MAX_ARGS 4096	/* beyond: the interpreter is not redirected */
+
+static int read_argv(struct umv_call *call, uint64_t argv, bool ptr32, struct exec_plan *pl)
+{
+	size_t psize = ptr32 ? 4 : 8;
+
+	if (!argv)
+		return 0;
+	for (size_t i = 0; i < EXEC_MAX_ARGS; i++) {
+		uint64_t p = 0;
+		int rc;
+
+		if (umv_vm_read(call, argv + i * psize, &p, psize) != (ssize_t)psize)
+			return -EFAULT;
+		if (!p)
+			return 0;
+		if ((rc = plan_insert(pl, pl->n, p, NULL)) < 0)
+			return rc;
+	}
+	return -E2BIG;
+}
+
+/* PT_INTERP of the ELF in HDR (N bytes read from FD), malloc'd, or NULL. */
+static char *elf_interp(int fd, const unsigned char *hdr, size_t n)
+{
+	bool is64 = hdr[4] == 2;
+	uint64_t phoff, off, filesz;
+	unsigned phnum, phentsize;
+	char *interp;
+
+	if (n < 52 || memcmp(hdr, "\177ELF", 4) != 0 || (hdr[4] != 1 && hdr[4] != 2))
+		return NULL;
+	if (is64) {
+		if (n < 64)
+			return NULL;
+		memcpy(&phoff, hdr + 32, 8);
+		phentsize = (unsigned)(hdr[54] | hdr[55] << 8);
+		phnum = (unsigned)(hdr[56] | hdr[57] << 8);
+	} else {
+		uint32_t o;
+		memcpy(&o, hdr + 28, 4);
+		phoff = o;
+		phentsize = (unsigned)(hdr[42] | hdr[43] << 8);
+		phnum = (unsigned)(hdr[44] | hdr[45] << 8);
+	}
+	if (phentsize < (is64 ? 56u : 32u) || phnum > 512)
+		return NULL;
+	for (unsigned i = 0; i < phnum; i++) {
+		unsigned char ph[56];
+		uint32_t type;
+
+		if (pread(fd, ph, phentsize > sizeof(ph) ? sizeof(ph) : phentsize,
+			  (off_t)(phoff + (uint64_t)i * phentsize)) < (is64 ? 56 : 32))
+			return NULL;
+		memcpy(&type, ph, 4);
+		if (type != 3)	/* PT_INTERP */
+			continue;
+		if (is64) {
+			memcpy(&off, ph + 8, 8);
+			memcpy(&filesz, ph + 32, 8);
+		} else {
+			uint32_t o, f;
+			memcpy(&o, ph + 4, 4);
+			memcpy(&f, ph + 16, 4);
+			off = o;
+			filesz = f;
+		}
+		if (filesz < 2 || filesz > PATH_MAX || !(interp = malloc(filesz + 1)))
+			return NULL;
+		if (pread(fd, interp, filesz, (off_t)off) != (ssize_t)filesz) {
+			free(interp);
+			return NULL;
+		}
+		interp[filesz] = '\0';
+		return interp;
+	}
+	return NULL;
+}
+
+/* Resolves an interpreter path the way the kernel looks it up (from the
+ * guest's cwd, following links). */
+static int resolve_interp(struct mon_thread *t, const char *path, char **host, char **canon)
+{
+	struct umv_path_result res = { 0 };
+	int rc;
+
+	rc = guest_resolve(t, NULL, path, 0, &res);
+	if (rc == 0 && !res.host)
+		rc = -ENOENT;
+	if (rc == 0) {
+		*host = res.host;
+		res.host = NULL;
+		if (canon) {
+			free(*canon);
+			*canon = res.guest;
+			res.guest = NULL;
+		}
+	}
+	umv_path_result_free(&res);
+	return rc;
+}
+
+/* 0: nothing to change; 1: PL and *EXE describe the exec to run; -errno
+ * for the guest. */
+static int plan_exec(struct vfs_call *vc, const char *file, struct exec_plan *pl, char **exe)
+{
+	struct umv_call *call = vc->call;
+	char *cur_host = strdup(vc->exec_host), *cur_guest = strdup(file);
+	bool need = false, ptr32 = call->sc.arch == SC_ARCH_I386;
+	int rc = 0;
+
+	if (!cur_host || !cur_guest)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = read_argv(call, call->sc.args[1], ptr32, pl);
+	for (int depth = 0; rc >= 0 && depth < 5; depth++) {
+		unsigned char hdr[256];
+		ssize_t n;
+		int fd = open(cur_host, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			break;	/* the kernel gives its own answer */
+		n = pread(fd, hdr, sizeof(hdr) - 1, 0);
+		if (n >= 2 && hdr[0] == '#' && hdr[1] == '!') {
+			char *line = (char *)hdr + 2, *interp, *arg = NULL, *end, *ihost = NULL;
+
+			close(fd);
+			hdr[n] = '\0';
+			if ((end = strchr(line, '\n')))
+				*end = '\0';
+			while (*line == ' ' || *line == '\t')
+				line++;
+			interp = line;
+			while (*line && *line != ' ' && *line != '\t')
+				line++;
+			if (*line) {
+				*line++ = '\0';
+				while (*line == ' ' || *line == '\t')
+					line++;
+				end = line + strlen(line);
+				while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+					*--end = '\0';
+				if (*line)
+					arg = line;
+			}
+			if (!*interp)
+				break;	/* ENOEXEC from the kernel */
+			if ((rc = resolve_interp(vc->t, interp, &ihost, &vc->exec_canon)) < 0)
+				break;
+			need |= strcmp(ihost, interp) != 0;
+			/* argv[0] goes; interp, [arg], the script's path come first. */
+			if (pl->n > 0) {
+				free(pl->items[0].str);
+				memmove(&pl->items[0], &pl->items[1], (pl->n - 1) * sizeof(*pl->items));
+				pl->n--;
+			}
+			if ((rc = plan_insert(pl, 0, 0, cur_guest)) < 0 ||
+			    (arg && (rc = plan_insert(pl, 0, 0, arg)) < 0) ||
+			    (rc = plan_insert(pl, 0, 0, interp)) < 0) {
+				free(ihost);
+				break;
+			}
+			free(cur_guest);
+			free(cur_host);
+			cur_guest = strdup(interp);
+			cur_host = ihost;
+			if (!cur_guest)
+				rc = -ENOMEM;
+			continue;
+		}
+		char *interp = n > 0 ? elf_interp(fd, hdr, (size_t)n) : NULL;
+		close(fd);
+		if (interp) {
+			char *lhost = NULL;
+			if (resolve_interp(vc->t, interp, &lhost, NULL) == 0 && strcmp(lhost, interp) != 0) {
+				vc->exec_via_ldso = true;
+				uint64_t argv0 = pl->n ? pl->items[0].ptr : 0;
+				char *argv0s = pl->n && pl->items[0].str ? strdup(pl->items[0].str) : NULL;
+
+				/* [ld.so, --argv0, argv0, program, args...] */
+				if (pl->n) {
+					free(pl->items[0].str);
+					memmove(&pl->items[0], &pl->items[1],
+						(pl->n - 1) * sizeof(*pl->items));
+					pl->n--;
+				}
+				if ((rc = plan_insert(pl, 0, 0, cur_guest)) == 0 &&
+				    (rc = plan_insert(pl, 0, argv0s ? 0 : argv0,
+						      argv0s ? argv0s : (argv0 ? NULL : cur_guest))) == 0 &&
+				    (rc = plan_insert(pl, 0, 0, "--argv0")) == 0)
+					rc = plan_insert(pl, 0, 0, interp);
+				free(argv0s);
+				free(cur_host);
+				cur_host = lhost;
+				lhost = NULL;
+				need = true;
+			}
+			free(lhost);
+			free(interp);
+		}
+		break;
+	}
+	free(cur_guest);
+	if (rc < 0 || !need) {
+		free(cur_host);
+		return rc == -E2BIG ? 0 : rc;	/* too many args: left to the kernel */
+	}
+	*exe = cur_host;
+	return 1;
+}
+
+/* Writes *EXE, the strings and the argv array into the slot. */
+static int write_exec(struct vfs_call *vc, const struct exec_plan *pl, const char *exe)
+{
+	struct umv_call *call = vc->call;
+	size_t psize = call->sc.arch == SC_ARCH_I386 ? 4 : 8;
+	size_t used = strlen(exe) + 1, strs = 0, arr;
+	uint64_t slot, at;
+	char *buf;
+	int rc;
+
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->items[i].str)
+			strs += strlen(pl->items[i].str) + 1;
+	arr = (used + strs + 7) & ~(size_t)7;
+	if (arr + (pl->n + 1) * psize > MON_SCRATCH_SLOT_SIZE)
+		return -E2BIG;
+	if ((rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot)) < 0)
+		return rc;
+	if (!(buf = calloc(1, arr + (pl->n + 1) * psize)))
+		return -ENOMEM;
+	memcpy(buf, exe, used);
+	at = used;
+	for (size_t i = 0; i < pl->n; i++) {
+		uint64_t p = pl->items[i].ptr;
+		if (pl->items[i].str) {
+			size_t len = strlen(pl->items[i].str) + 1;
+			memcpy(buf + at, pl->items[i].str, len);
+			p = slot + at;
+			at += len;
+		}
+		if (psize == 4) {
+			uint32_t p32 = (uint32_t)p;
+			memcpy(buf + arr + i * 4, &p32, 4);
+		} else {
+			memcpy(buf + arr + i * 8, &p, 8);
+		}
+	}
+	if (umv_vm_write(call, slot, buf, arr + (pl->n + 1) * psize) !=
+	    (ssize_t)(arr + (pl->n + 1) * psize)) {
+		free(buf);
+		mon_scratch_lost(vc->t);
+		rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot);
+		return rc < 0 ? rc : -EFAULT;
+	}
+	free(buf);
+	free(vc->t->slot_written);
+	vc->t->slot_written = NULL;
+	call->regs[0] = slot;
+	call->regs[1] = slot + arr;
+	call->changed |= 3u;
+	return 0;
+}
+
+/* execve: 1 when the exec was redirected through a guest interpreter, 0
+ * for the ordinary rewrite, or -errno (-EINPROGRESS: scratch mmap first). */
+static int exec_redirect(struct vfs_call *vc)
+{
+	struct exec_plan pl = { 0 };
+	char file[PATH_MAX], *exe = NULL;
+	int rc;
+
+	if (umv_vm_read_str(vc->call, vc->call->sc.args[0], file, sizeof(file)) <= 0)
+		return 0;
+	rc = plan_exec(vc, file, &pl, &exe);
+	if (rc == 1) {
+		rc = write_exec(vc, &pl, exe);
+		if (rc == 0)
+			rc = 1;
+	}
+	free(exe);
+	plan_free(&pl);
+	return rc;
 }
 
 static int emulate_readlink(struct vfs_call *vc, const char *host)
@@ -484,8 +1446,16 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	if (!proc_magic(host, &pid, &link))
 		return emulate(call, -EINVAL);
 	rc = proc_link(NULL, pid, link, &answer);
-	if (rc == UMV_PROC_LINK_OBJECT)
+	if (rc == UMV_PROC_LINK_OBJECT) {
 		rc = host_readlink(host, &answer);
+	} else if (rc >= 0 && vc->t->proc->root) {
+		/* Read relative to the reader's root, as the kernel does. */
+		char *rel = strcmp(link, "root") == 0 ? strdup("/") : strip_root(vc->t->proc, answer);
+		free(answer);
+		answer = rel;
+		if (!answer)
+			rc = -ENOMEM;
+	}
 	if (rc < 0)
 		return emulate(call, rc);
 	len = strlen(answer);
@@ -497,9 +1467,29 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	return emulate(call, rc < 0 ? rc : (int64_t)len);
 }
 
+static int getcwd_answer(struct umv_call *call, const char *cwd);
+
 static int emulate_getcwd(struct umv_call *call)
 {
-	const char *cwd = proc_cwd(call->thread->proc);
+	const struct mon_process *p = call->thread->proc;
+	const char *full = proc_cwd(p);
+	char *cwd;
+	int ret;
+
+	if (p->root && !under_root(full, p->root, strlen(p->root))) {
+		/* The kernel's mark for a cwd outside the process's root. */
+		if (asprintf(&cwd, "(unreachable)%s", full) < 0)
+			return emulate(call, -ENOMEM);
+	} else if (!(cwd = strip_root(p, full))) {
+		return emulate(call, -ENOMEM);
+	}
+	ret = getcwd_answer(call, cwd);
+	free(cwd);
+	return ret;
+}
+
+static int getcwd_answer(struct umv_call *call, const char *cwd)
+{
 	size_t len = strlen(cwd) + 1;
 
 	if (len > 4096)
@@ -538,11 +1528,34 @@ static int write_rewrites(struct vfs_call *vc)
 	for (unsigned k = 0; k < vc->nrw; k++) {
 		uint64_t at = slot + (uint64_t)k * PATH_MAX;
 		size_t len = strlen(vc->rw[k].host) + 1;
+		struct mon_thread *t = vc->t;
 
-		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len)
-			return -EFAULT;
+		/* The same path again in the same place (stat then open, a
+		 * build's repeated stats): it is still there. */
+		if (k == 0 && t->slot_written && t->slot_written_at == at &&
+		    t->slot_written_gen == mon_scratch_generation(t) &&
+		    strcmp(t->slot_written, vc->rw[k].host) == 0) {
+			call->regs[vc->rw[k].idx] = at;
+			call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+			continue;
+		}
+		if (k == 0) {
+			free(t->slot_written);
+			t->slot_written = NULL;
+		}
+		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len) {
+			/* Unmapped behind our back (mprotect, a missed unmap):
+			 * map a new area and run the call again. */
+			mon_scratch_lost(vc->t);
+			rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot);
+			return rc < 0 ? rc : -EFAULT;
+		}
 		call->regs[vc->rw[k].idx] = at;
 		call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+		if (k == 0 && (t->slot_written = strdup(vc->rw[k].host))) {
+			t->slot_written_at = at;
+			t->slot_written_gen = mon_scratch_generation(t);
+		}
 	}
 	if (vc->how_rewrite) {
 		/* Our resolution applied RESOLVE_*; on the absolute host path
@@ -557,6 +1570,59 @@ static int write_rewrites(struct vfs_call *vc)
 		call->changed |= 1u << 2;
 	}
 	return 0;
+}
+
+
+/* CAP_SYS_CHROOT in the thread's effective set (/proc/TID/status). */
+static bool may_chroot(pid_t tid)
+{
+	char path[64], buf[2048], *cap;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (!(cap = strstr(buf, "\nCapEff:")))
+		return false;
+	return (strtoull(cap + 8, NULL, 16) >> 18) & 1;	/* CAP_SYS_CHROOT */
+}
+
+/* chroot is the monitor's: the real root must stay where host paths are
+ * resolved from. The new root is kept per process (copied at fork) and
+ * every later resolution starts there. */
+static int emulate_chroot(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	char path[PATH_MAX];
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[0])
+		return emulate(call, -EFAULT);
+	if ((n = umv_vm_read_str(call, call->sc.args[0], path, sizeof(path))) < 0)
+		return emulate(call, n);
+	if (n == 0)
+		return emulate(call, -ENOENT);
+	rc = guest_resolve(t, NULL, path, UMV_PATH_DIRECTORY, &res);
+	if (rc == 0 && !may_chroot(t->tid))
+		rc = -EPERM;
+	if (rc == 0) {
+		free(t->proc->root);
+		t->proc->root = NULL;
+		if (strcmp(res.guest, "/") != 0) {
+			t->proc->root = res.guest;
+			res.guest = NULL;
+		}
+	}
+	umv_path_result_free(&res);
+	return emulate(call, rc);
 }
 
 int mon_vfs_enter(struct umv_call *call, bool *want_leave)
@@ -579,11 +1645,19 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	}
 	if (id == id_fchdir)
 		return enter_fchdir(call, want_leave);
-	if (id == id_chroot) {
-		static bool logged;
-		mon_log_once(logged, MON_LOG_WARN, "chroot: EPERM (not virtualized yet)");
-		return emulate(call, -EPERM);
-	}
+	if (id == id_getdents64)
+		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
+	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
+		return vfs_socket(&vc);
+	if (id == id_getsockname || id == id_getpeername)
+		return enter_sockname(call, want_leave);
+	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
+		return rc;
+	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
+		return rc;
+	rc = 0;
+	if (id == id_chroot)
+		return emulate_chroot(call);
 	if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed || call->sc.demux_failed)
 		return UMV_PASS;
 	for (unsigned i = 0; i < call->sc.nargs && rc >= 0 && rc != PASS_CALL; i++) {
@@ -611,6 +1685,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		verdict = emulate(call, rc);
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
+	} else if (vc.exec_host && (rc = exec_redirect(&vc)) != 0) {
+		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : emulate(call, rc);
 	} else if (vc.nrw > 0 || vc.how_rewrite) {
 		if (vc.nrw == 0)
 			vc.how_rewrite = false;	/* passthrough: RESOLVE_* apply as written */
@@ -630,6 +1706,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			call->sc.name, verdict, (long long)call->result, vc.nrw, vc.nrw ? " first " : "",
 			vc.nrw ? vc.rw[0].host : "");
 	free(readlink_host);
+	if (id == id_execve && vc.t->proc) {
+		/* What /proc/PID/exe must read once this exec succeeds. */
+		free(vc.t->proc->exe_pending);
+		vc.t->proc->exe_pending =
+			vc.exec_via_ldso && verdict == UMV_REWRITE && vc.exec_canon ?
+				strdup(vc.exec_canon) : NULL;
+	}
+	free(vc.exec_host);
+	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
 	return verdict;
@@ -638,6 +1723,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 void mon_vfs_leave(struct umv_call *call, int64_t *result)
 {
 	struct mon_thread *t = call->thread;
+
+	if (t->pending_dents) {
+		leave_getdents(call, result);
+		return;
+	}
+	if (t->pending_sockname) {
+		leave_sockname(call, result);
+		return;
+	}
 
 	if (*result == 0 && t->pending_cwd && t->proc) {
 		free(t->proc->cwd);
@@ -758,6 +1852,8 @@ int mon_vfs_setup(const char **host_cwd)
 				strerror(-rc));
 			return rc;
 		}
+	for (size_t i = 0; i < nbinds; i++)
+		find_merged(bind_points[i]);
 	if (initial_cwd) {
 		rc = umv_path_resolve(mt, &ctx, initial_cwd, UMV_PATH_DIRECTORY, &res);
 		if (rc < 0 || !res.host) {
@@ -802,6 +1898,23 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mon_vfs_fini(void)
 {
+	for (size_t i = 0; i < nmerged; i++)
+		free(merged_dirs[i]);
+	free(merged_dirs);
+	merged_dirs = NULL;
+	nmerged = 0;
+	for (size_t i = 0; i < nruntime; i++)
+		free(runtime_mounts[i]);
+	free(runtime_mounts);
+	runtime_mounts = NULL;
+	nruntime = 0;
+	for (size_t i = 0; i < ndir_fds; i++) {
+		close(dir_fds[i].fd);
+		free(dir_fds[i].host);
+	}
+	free(dir_fds);
+	dir_fds = NULL;
+	ndir_fds = 0;
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);
