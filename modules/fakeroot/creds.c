@@ -169,8 +169,14 @@ int fr_creds_copy(struct fr_threads *t, pid_t parent, pid_t parent_tgid, pid_t c
 	if (pc->ngroups)
 		memcpy(snapshot.groups, pc->groups, pc->ngroups * sizeof(uint32_t));
 	th = find(t, child);
+	if (th && th->tgid == child_tgid) {
+		/* The child ran before this exit stop and already inherited
+		 * (and maybe changed) its credentials: they are its own. */
+		free(snapshot.groups);
+		return 0;
+	}
 	if (th) {
-		free(th->c.groups);
+		free(th->c.groups);	/* a stale entry of a reused tid */
 		th->c = snapshot;
 		th->tgid = child_tgid;
 		return 0;
