@@ -8,7 +8,8 @@
 expected_guest() {
 	cat <<EOT
 getuid 0 geteuid 0 getgid 0
-$1getresuid 0 0 0
+${1}capget full
+getresuid 0 0 0
 after setresuid(5,6,7): getuid 5 geteuid 6
 setresuid back to 0 refused (saved id was 7): ok
 stat 123 456

@@ -42,6 +42,24 @@ int main(int argc, char **argv)
 	if (syscall(SYS_chown, argv[1], 123, 456) != 0)
 		return fail("chown");
 #endif
+	{
+		/* capget v3: every capability up to cap_last_cap, as root. */
+		struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+		uint32_t data[6] = { 0 };
+		int last = -1;
+		FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+		uint64_t want, eff, perm;
+
+		if (!f || fscanf(f, "%d", &last) != 1 || last < 31 || last > 63)
+			return fail("cap_last_cap");
+		fclose(f);
+		if (syscall(SYS_capget, &hdr, data) != 0)
+			return fail("capget");
+		want = last == 63 ? ~0ull : (1ull << (last + 1)) - 1;
+		eff = data[0] | (uint64_t)data[3] << 32;
+		perm = data[1] | (uint64_t)data[4] << 32;
+		printf("capget %s\n", eff == want && perm == want ? "full" : "not full");
+	}
 	if (getresuid(&r, &e, &s) != 0)
 		return fail("getresuid");
 	printf("getresuid %u %u %u\n", r, e, s);
