@@ -313,7 +313,8 @@ static int64_t set_groups(struct umv_call *call, struct fr_creds *c, bool id16)
 		free(raw);
 		return -ENOMEM;
 	}
-	if (size && umv_vm_read(call, list, raw, (size_t)size * width) != (ssize_t)((size_t)size * width)) {
+	if (size && umv_vm_read(call, list, raw, (size_t)size * width) !=
+			    (ssize_t)((size_t)size * width)) {
 		free(groups);
 		free(raw);
 		return -EFAULT;

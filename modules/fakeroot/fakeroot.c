@@ -348,7 +348,7 @@ const struct umv_module_ops umv_module_v1 = {
 	.abi = UMV_ABI_VERSION,
 	.size = sizeof(struct umv_module_ops),
 	.name = "fakeroot",
-	.summary = "virtual root identity; file owners, modes and device nodes recorded (db=FILE keeps them)",
+	.summary = "virtual root: owners, modes, device nodes recorded (db=FILE keeps them)",
 	.init = fr_init,
 	.fini = fr_fini,
 	.enter = fr_enter,
