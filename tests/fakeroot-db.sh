@@ -33,16 +33,29 @@ as_user sh -c "cd '$d' && cp -p a a.new && mv a.new a" || hard_error "re-create 
 out=$(fr_opts -m "fakeroot:db=$db" -- stat -c '%u %g' "$d/a")
 [ "$out" = "11 12" ] || fail "after a new inode for a: owner $out, expected 11 12"
 
-# SIGTERM to the monitor: the guest dies of it and the db is saved.
-rm -f "$db"
-as_user sh -c "exec '$UMVISOR' -m 'fakeroot:db=$db' -- sh -c 'chown 21:22 \"$d/b\"; echo ready >\"$d/ready\"; sleep 30'" &
-mon=$!
-i=0
-while [ ! -s "$d/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$d/ready" ] || { kill $mon; fail "the guest never got ready"; }
-kill -TERM $mon
-wait $mon
-grep -q 'uid=21,gid=22' "$db" 2>/dev/null || fail "SIGTERM: the chown was not saved: $(cat "$db" 2>&1)"
+# SIGTERM/SIGINT/SIGHUP to the monitor's pid: forwarded to the guest, which
+# dies of it, and the db is saved on the way out. The guest resets SIGINT
+# to its default: a background job of a script starts with it ignored.
+command -v python3 >/dev/null 2>&1 || skip "python3 is needed for the signal guest"
+for sig in TERM INT HUP; do
+	rm -f "$db" "$d/ready" "$d/mon.pid"
+	uid=$((20 + ${#sig}))
+	as_user sh -c "echo \$\$ >'$d/mon.pid'; exec '$UMVISOR' -m 'fakeroot:db=$db' -- python3 -c '
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.chown(sys.argv[1], $uid, 22)
+open(sys.argv[2], \"w\").write(\"ready\")
+time.sleep(30)' '$d/b' '$d/ready'" &
+	job=$!
+	i=0
+	while [ ! -s "$d/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$d/ready" ] || { kill $job; fail "SIG$sig: the guest never got ready"; }
+	start=$(date +%s)
+	kill -$sig "$(cat "$d/mon.pid")"
+	wait $job
+	[ $(($(date +%s) - start)) -lt 20 ] || fail "SIG$sig: the guest outlived the signal"
+	grep -q "uid=$uid,gid=22" "$db" 2>/dev/null || fail "SIG$sig: the chown was not saved: $(cat "$db" 2>&1)"
+done
 
 # Bad input: corrupt, unreadable, read-only directory, bad options.
 printf 'dev=fe00,ino=1,mode=100644,uid=0,gid=0,nlink=1,rdev=0\ngarbage here\n' >"$d/corrupt.db"
