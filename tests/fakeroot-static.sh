@@ -16,6 +16,9 @@ stat 123 456
 fstat 123 456
 fstatat 123 456
 statx 123 456
+fstat closed fd: EBADF
+fstatat bad buffer: EFAULT
+fstatat missing: ENOENT
 EOT
 	printf '%s' "$2"
 }

@@ -314,6 +314,81 @@ static void stat_leave(struct fr_state *st, struct umv_call *call, int64_t *resu
 		*result = rc;
 }
 
+/* x86_64 fstat and the common newfstatat forms (fd + AT_EMPTY_PATH, or one
+ * name without '/' and AT_SYMLINK_NOFOLLOW) are answered at entry from the
+ * monitor's own stat: one stop instead of two. Only forms where the
+ * monitor's lookup reaches exactly the guest's object qualify: no path
+ * walk that could cross a /proc/self-like link, no "..". The kernel's
+ * struct stat on x86_64 is glibc's. Returns false to take the exit path. */
+static bool stat_at_entry(struct fr_state *st, struct umv_call *call, enum umv_verdict *v)
+{
+	int id = umv_call_sysid(call);
+	char host[HOST_PATH_MAX], name[NAME_MAX + 1];
+	uint64_t flags = 0, buf;
+	int dirfd = GUEST_AT_FDCWD, rc, len;
+	bool follow = true;
+	struct stat sb;
+	uint32_t mode, uid, gid;
+	uint64_t rdev;
+	ssize_t n;
+
+#ifndef __x86_64__
+	return false;		/* the buffer is written as the host's struct stat */
+#endif
+	if (umv_call_arch(call) != UMV_ARCH_X86_64)
+		return false;
+	if (id == st->id_fstat) {
+		dirfd = (int)(int32_t)umv_call_arg(call, 0);
+		buf = umv_call_arg(call, 1);
+		name[0] = '\0';
+		flags = F_AT_EMPTY_PATH;
+	} else if (id == st->id_newfstatat) {
+		dirfd = (int)(int32_t)umv_call_arg(call, 0);
+		buf = umv_call_arg(call, 2);
+		flags = umv_call_arg(call, 3);
+		if (flags & ~(uint64_t)(F_AT_EMPTY_PATH | F_AT_SYMLINK_NOFOLLOW))
+			return false;
+		n = umv_vm_read_str(call, umv_call_arg(call, 1), name, sizeof(name));
+		if (n < 0)
+			return false;	/* the kernel says what is wrong */
+		if (n > 0 && (!(flags & F_AT_SYMLINK_NOFOLLOW) || strchr(name, '/') ||
+			      strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+			      strcmp(name, "self") == 0 || strcmp(name, "thread-self") == 0))
+			return false;
+		if (n == 0 && !(flags & F_AT_EMPTY_PATH))
+			return false;
+		follow = n == 0;
+	} else {
+		return false;
+	}
+	if (dirfd < 0 && dirfd != GUEST_AT_FDCWD)
+		return false;
+	if (dirfd == GUEST_AT_FDCWD)
+		len = snprintf(host, sizeof(host), "/proc/%d/cwd%s%s", (int)umv_call_tid(call),
+			       name[0] ? "/" : "", name);
+	else
+		len = snprintf(host, sizeof(host), "/proc/%d/fd/%d%s%s", (int)umv_call_tid(call),
+			       dirfd, name[0] ? "/" : "", name);
+	if (len < 0 || (size_t)len >= sizeof(host))
+		return false;
+	rc = host_stat(host, follow, &sb);
+	if (rc < 0)
+		return false;	/* errors: the kernel's own, at the exit path */
+	mode = sb.st_mode;
+	uid = sb.st_uid;
+	gid = sb.st_gid;
+	rdev = sb.st_rdev;
+	fr_view(st, sb.st_dev, sb.st_ino, &mode, &uid, &gid, &rdev);
+	sb.st_mode = mode;
+	sb.st_uid = uid;
+	sb.st_gid = gid;
+	sb.st_rdev = rdev;
+	if (umv_vm_write(call, buf, &sb, sizeof(sb)) != (ssize_t)sizeof(sb))
+		return false;	/* a bad buffer: the kernel's EFAULT */
+	*v = answer(call, 0);
+	return true;
+}
+
 /* ---- chown ---- */
 
 /* Where a call's target is: (dirfd idx or -1, path idx or -1 for an fd
@@ -855,9 +930,11 @@ static void exec_leave(struct fr_state *st, struct umv_call *call, int64_t *resu
 
 enum umv_verdict fr_files_enter(struct fr_state *st, struct umv_call *call, enum fr_kind kind)
 {
+	enum umv_verdict v;
+
 	switch (kind) {
 	case FR_STAT:
-		return UMV_POST;
+		return stat_at_entry(st, call, &v) ? v : UMV_POST;
 	case FR_CHOWN:
 	case FR_CHOWN16:
 		return chown_enter(st, call, kind == FR_CHOWN16);

@@ -5,6 +5,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifdef __i386__
+#define SYS_fstatat_probe SYS_fstatat64
+#else
+#define SYS_fstatat_probe SYS_newfstatat
+#endif
 
 static int fail(const char *what)
 {
@@ -83,6 +90,19 @@ int main(int argc, char **argv)
 		return fail("statx");
 	printf("statx %u %u\n", sx.stx_uid, sx.stx_gid);
 	close(fd);
+	{
+		/* Errors stay the kernel's: closed fd, bad buffer, no file. */
+		errno = 0;
+		printf("fstat closed fd: %s\n", fstat(fd, &sb) < 0 && errno == EBADF ? "EBADF" : "wrong");
+		errno = 0;
+		printf("fstatat bad buffer: %s\n",
+		       syscall(SYS_fstatat_probe, AT_FDCWD, argv[1], (void *)16, AT_SYMLINK_NOFOLLOW) < 0 &&
+		       errno == EFAULT ? "EFAULT" : "wrong");
+		errno = 0;
+		printf("fstatat missing: %s\n",
+		       fstatat(AT_FDCWD, "no-such-file-here", &sb, AT_SYMLINK_NOFOLLOW) < 0 &&
+		       errno == ENOENT ? "ENOENT" : "wrong");
+	}
 	{
 		/* The raw calls glibc may no longer use, with the kernel's own
 		 * layouts: i386 struct stat64 (uid@24, gid@28) and struct stat
