@@ -36,8 +36,12 @@ out=$(fr_opts -m "fakeroot:db=$db" -- stat -c '%u %g' "$d/a")
 # SIGTERM/SIGINT/SIGHUP to the monitor's pid: forwarded to the guest, which
 # dies of it, and the db is saved on the way out. The guest resets SIGINT
 # to its default: a background job of a script starts with it ignored.
-command -v python3 >/dev/null 2>&1 || skip "python3 is needed for the signal guest"
-for sig in TERM INT HUP; do
+sigs="TERM INT HUP"
+command -v python3 >/dev/null 2>&1 || {
+	echo "note: no python3 for the signal guest: save-on-signal not tested" >&2
+	sigs=""
+}
+for sig in $sigs; do
 	rm -f "$db" "$d/ready" "$d/mon.pid"
 	uid=$((20 + ${#sig}))
 	as_user sh -c "echo \$\$ >'$d/mon.pid'; exec '$UMVISOR' -m 'fakeroot:db=$db' -- python3 -c '
