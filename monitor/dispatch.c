@@ -359,8 +359,9 @@ uint64_t umv_call_arg(const struct umv_call *call, unsigned idx)
 {
 	if (!call || idx >= 6)
 		return 0;
-	/* A rewrite made earlier in the chain is what later modules see. */
-	if (call->direct_args)
+	/* A rewrite made earlier in the chain is what later modules see;
+	 * other arguments as decoded (normalized to the kernel's width). */
+	if (call->direct_args && (call->changed & (1u << idx)))
 		return call->regs[idx];
 	return call->sc.args[idx];
 }

@@ -2,6 +2,7 @@
  * the module chain, the fewest writes, one resume. The exit stop (POST) is
  * asked for only when a module wants the result. */
 #include "monitor/dispatch.h"
+#include "syscalls/kinds.h"
 #include "vmaccess/vmaccess.h"
 
 #include <errno.h>
@@ -225,6 +226,20 @@ static uint64_t observe_restart(struct mon_thread *t, const struct mon_regs *r)
 				    0);
 }
 
+/* Each decoded argument is its own register, up to the width the kernel
+ * reads (a 32-bit fd such as AT_FDCWD arrives zero-extended from glibc and
+ * decodes sign-extended): then a module may rewrite it in place. */
+static bool args_are_registers(const struct sc_call *sc)
+{
+	bool word32 = sc->arch == SC_ARCH_I386;
+
+	for (unsigned i = 0; i < sc->nargs && i < 6; i++)
+		if (sc->args[i] != sc->raw[i] &&
+		    sc->args[i] != sc_kind_normalize(sc->kinds[i], sc->raw[i], word32))
+			return false;
+	return true;
+}
+
 static int on_entry(struct mon_thread *t, struct mon_regs *r)
 {
 	struct umv_call call;
@@ -298,8 +313,7 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 	if (rc < 0)
 		return rc;
 	memcpy(call.regs, r->args, sizeof(call.regs));
-	call.direct_args = !call.sc.demuxed && !call.sc.demux_failed &&
-			   memcmp(call.sc.args, call.sc.raw, call.sc.nargs * sizeof(uint64_t)) == 0;
+	call.direct_args = !call.sc.demuxed && !call.sc.demux_failed && args_are_registers(&call.sc);
 
 	strip_untraced(&call);
 	note_own_filter(&call);

@@ -25,11 +25,12 @@ one_line_125 "--engine: unknown engine 'kvm'" --engine=kvm -- true
 one_line_125 "bind: cannot bind /nonexistent-host at /x: No such file or directory" -b /nonexistent-host:/x -- true
 one_line_125 "bind: cannot bind /nonexistent-root at /: No such file or directory" -r /nonexistent-root -- true
 one_line_125 "bind: -w tmp: DIR must be an absolute guest path" -w tmp -- true
-one_line_125 "module 'fakeroot' not found (" -0 -- true
-# The trace module is built: a copy of umvisor outside the build tree, with
-# an empty module path, sees no module, so -t/-o show which one they name.
+one_line_125 "fakeroot: unknown option 'bogus' " -m fakeroot:bogus -- true
+# The modules are built: a copy of umvisor outside the build tree, with an
+# empty module path, sees none, so -0/-t/-o show which module they name.
 cp "$UMVISOR" "$TMPD/umvisor-copy" || hard_error "cannot copy $UMVISOR"
 (UMVISOR="$TMPD/umvisor-copy"; UMVISOR_MODULE_PATH="$TMPD/no-modules"; export UMVISOR_MODULE_PATH
+ one_line_125 "module 'fakeroot' not found (" -0 -- true
  one_line_125 "module 'trace' not found (" -t -- true
  one_line_125 "module 'trace' not found (" -o "$TMPD/t" -- true
  one_line_125 "module 'count' not found (searched $TMPD/no-modules:[^:]*)\$" -m count -- true) || exit 1
