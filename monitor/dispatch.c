@@ -69,6 +69,9 @@ int mon_interest_init(void)
 	if (!wanted)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
+		if (mon_vfs_wants((enum sc_id)id))
+			wanted[id] = 1;
+	for (int id = 1; id < SC_ID_COUNT; id++)
 		for (size_t i = 0; i < n; i++)
 			if (mon_module_wants(mon_module_at(i), (enum sc_id)id)) {
 				wanted[id] = 1;

@@ -35,8 +35,10 @@ struct umv_call {
 	uint64_t post_mask;	/* modules whose leave() must run */
 };
 
-/* Upper bound on modules, so post masks fit in 64 bits. */
-#define MON_MAX_MODULES 64
+/* Upper bound on modules, so post masks fit in 64 bits with the monitor's
+ * own bit for the path layer (vfs.c). */
+#define MON_MAX_MODULES 63
+#define MON_POST_VFS (1ull << 63)
 
 /* Does M want the call's id? */
 bool mon_module_wants(const struct umv_mod *m, enum sc_id id);
@@ -47,6 +49,13 @@ enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask);
 void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *result);
 /* The sc_memreader over the call's thread. */
 void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
+/* vfs.c: the path layer's part of a trapped call. Returns a verdict, or
+ * -EINPROGRESS when the guest first runs a call of ours (the scratch
+ * mmap): resume the thread and nothing else. *WANT_LEAVE: run
+ * mon_vfs_leave at the exit. */
+int mon_vfs_enter(struct umv_call *call, bool *want_leave);
+void mon_vfs_leave(struct umv_call *call, int64_t *result);
+bool mon_vfs_wants(enum sc_id id);
 /* Monitor-internal interests are looked up once. */
 int mon_interest_init(void);
 /* Neutral ids the monitor itself needs. */

@@ -41,6 +41,10 @@ static __attribute__((noreturn)) void child(const struct mon_launch *l, int go_f
 		_exit(MON_EXIT_ERROR);
 	close(go_fd);
 	mon_signals_restore_child();
+	if (l->chdir_to && chdir(l->chdir_to) < 0) {
+		child_say("cannot enter the initial directory ", l->chdir_to, NULL);
+		_exit(MON_EXIT_ERROR);
+	}
 	if (l->filter) {
 		rc = sc_filter_load(l->filter, SC_FILTER_TRACE);
 		if (rc < 0) {

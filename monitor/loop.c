@@ -78,6 +78,8 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 		if (parent->proc) {
 			proc->dumpable = parent->proc->dumpable;
 			proc->own_filter = parent->proc->own_filter;
+			mon_scratch_fork(parent->proc, proc, event);
+			mon_vfs_fork(parent->proc, proc);
 		}
 	}
 	t = mon_thread_find(newtid);

@@ -66,6 +66,8 @@ static int run(struct mon_options *o)
 		mon_log(MON_LOG_ERROR, "--same-cpu: %s", strerror(-rc));
 		goto fail;
 	}
+	if ((rc = mon_vfs_setup(&launch.chdir_to)) < 0)
+		goto fail;
 	launch.filter = filter;
 	launch.argv = o->argv;
 	launch.stop_before_exec = cfg.tracing_syscalls && !cfg.seccomp;
@@ -78,6 +80,7 @@ static int run(struct mon_options *o)
 	}
 	status = mon_loop_run(pid, &cfg, launch.stop_before_exec);
 	mon_modules_fini();
+	mon_vfs_fini();
 	if (o->stats)
 		mon_stats_print(stderr);
 	mon_stats_free();
@@ -93,6 +96,7 @@ oom:
 fail:
 	mon_filter_free(filter);
 	mon_modules_fini();
+	mon_vfs_fini();
 	mon_tracee_fini();
 	return -MON_EXIT_ERROR;
 }

@@ -125,10 +125,21 @@ int mon_regs_set_arg(pid_t tid, uint32_t audit_arch, unsigned idx, uint64_t valu
 /* PTRACE_SET_SYSCALL_INFO with REGS (op, nr, args); one request. */
 int mon_regs_set_info(pid_t tid, const struct mon_regs *regs);
 bool mon_regs_in_vsyscall(uint64_t ip);
+/* The whole register file, saved while the monitor runs a call of its own
+ * in the guest (scratch.c). */
+struct mon_saved_regs { uint64_t bytes[32]; };
+/* Replace the call at this entry/seccomp stop by NR(ARGS); two requests. */
+int mon_regs_inject_begin(pid_t tid, uint32_t audit_arch, int64_t nr, const uint64_t args[6],
+			  struct mon_saved_regs *saved);
+/* At that call's exit stop: *RESULT gets its result; the saved registers
+ * are restored so that the guest's own call runs again. Two requests. */
+int mon_regs_inject_end(pid_t tid, uint32_t audit_arch, const struct mon_saved_regs *saved,
+			int64_t *result);
 uint32_t mon_regs_host_audit_arch(void);
 
 /* ---- tracee.c ---- */
 struct vma;
+struct mon_mm;
 struct mon_process {
 	pid_t tgid;
 	int nthreads;
@@ -138,6 +149,8 @@ struct mon_process {
 	bool group_stopped;	/* mirrored on the monitor */
 	bool ptrace_logged;	/* the EPERM for guest ptrace was logged */
 	bool own_filter;	/* installed a seccomp filter of its own */
+	struct mon_mm *mm;	/* scratch area of its address space (scratch.c) */
+	char *cwd;		/* guest cwd (vfs.c); NULL = the initial one */
 };
 
 enum mon_thread_state {
@@ -172,6 +185,11 @@ struct mon_thread {
 	struct mon_rewrite rewrite;
 	int orphan_sig;		/* signal stop seen while ORPHAN_STOPPED */
 	bool launch_stop;	/* expect the launch SIGSTOP (stop_before_exec) */
+	struct mon_mm *slot_mm;	/* the area holding this thread's scratch slot */
+	int slot;		/* its index there (valid when slot_mm) */
+	struct mon_saved_regs *inject;	/* our own call runs in its place */
+	uint32_t inject_arch;
+	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
 	struct mon_thread *next;	/* hash chain */
 };
 
@@ -192,6 +210,31 @@ void mon_process_exec(struct mon_process *proc);
 /* Reads /proc/TID/status Tgid. */
 int mon_read_tgid(pid_t tid);
 
+/* ---- scratch.c: guest memory for rewritten strings ---- */
+/* Slot size: two host paths of PATH_MAX, an open_how, a sockaddr. */
+#define MON_SCRATCH_SLOT_SIZE 16384u
+/* The guest address of T's slot. -EINPROGRESS: the area is being mapped
+ * (an mmap runs in the guest instead of the trapped call, which is then
+ * executed again): the caller just resumes T. Other -errno: no area. */
+int mon_scratch_slot(struct mon_thread *t, uint32_t audit_arch, uint64_t *addr);
+/* At the exit stop of the injected mmap. */
+int mon_scratch_inject_done(struct mon_thread *t);
+/* Process life cycle: CHILD of PARENT by EVENT (PTRACE_EVENT_*). */
+void mon_scratch_fork(struct mon_process *parent, struct mon_process *child, int event);
+void mon_scratch_exec(struct mon_process *p);
+void mon_scratch_process_gone(struct mon_process *p);
+void mon_scratch_thread_gone(struct mon_thread *t);
+
+/* ---- vfs.c: path virtualization over the mount table (monitor/paths.h) ---- */
+/* Some module mounted something: path calls are trapped and resolved. */
+bool mon_vfs_active(void);
+/* After the modules' init, before launch: synthetic parents of mount
+ * points, the initial cwd. *HOST_CWD (NULL when inactive) is the host
+ * directory the guest starts in. Errors are logged. */
+int mon_vfs_setup(const char **host_cwd);
+void mon_vfs_fini(void);
+void mon_vfs_fork(struct mon_process *parent, struct mon_process *child);
+
 /* ---- launch.c ---- */
 struct sock_fprog;
 struct mon_launch {
@@ -200,6 +243,7 @@ struct mon_launch {
 	/* PTRACE_SYSCALL mode: the child stops (SIGSTOP) right before exec so
 	 * the monitor can switch it to syscall stops from the first execve. */
 	bool stop_before_exec;
+	const char *chdir_to;	/* host directory to start in (NULL: inherit) */
 };
 /* The SIGSTOP the child raises for stop_before_exec is the monitor's, not
  * the guest's: the loop swallows it. */

@@ -10,6 +10,7 @@
 #error "monitor/regs_x86_64.c is for x86_64 hosts; this host needs its own regs_<arch>.c (fetch, set nr/result/args)"
 #endif
 
+#include <assert.h>
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/elf.h>
@@ -267,5 +268,65 @@ int mon_regs_set_info(pid_t tid, const struct mon_regs *regs)
 		return -EINVAL;
 	}
 	rc = mon_ptrace(MON_REQ_WRITE, PTRACE_SET_SYSCALL_INFO, tid, (void *)sizeof(info), &info);
+	return rc < 0 ? (int)rc : 0;
+}
+
+/* ---- running one syscall of our own in the guest (scratch.c) ----
+ * At an entry (or seccomp) stop the trapped call is replaced by ours; at its
+ * exit stop the registers are put back with the instruction pointer moved
+ * back over the 2-byte syscall instruction (syscall, int $0x80; sysenter
+ * lands on an int $0x80 too: the kernel's own restart does the same) and
+ * the original number in the result register, so the guest executes its
+ * call again and we see it trapped anew. */
+static_assert(sizeof(struct user_regs_struct) <= sizeof(((struct mon_saved_regs *)0)->bytes),
+	      "mon_saved_regs too small");
+
+int mon_regs_inject_begin(pid_t tid, uint32_t audit_arch, int64_t nr, const uint64_t args[6],
+			  struct mon_saved_regs *saved)
+{
+	struct user_regs_struct r;
+	long rc;
+
+	rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETREGS, tid, NULL, &r);
+	if (rc < 0)
+		return (int)rc;
+	memcpy(saved->bytes, &r, sizeof(r));
+	r.orig_rax = (uint64_t)nr;
+	if (audit_arch == AUDIT_ARCH_I386) {
+		r.rbx = (uint32_t)args[0];
+		r.rcx = (uint32_t)args[1];
+		r.rdx = (uint32_t)args[2];
+		r.rsi = (uint32_t)args[3];
+		r.rdi = (uint32_t)args[4];
+		r.rbp = (uint32_t)args[5];
+	} else {
+		r.rdi = args[0];
+		r.rsi = args[1];
+		r.rdx = args[2];
+		r.r10 = args[3];
+		r.r8 = args[4];
+		r.r9 = args[5];
+	}
+	rc = mon_ptrace(MON_REQ_OTHER, PTRACE_SETREGS, tid, NULL, &r);
+	return rc < 0 ? (int)rc : 0;
+}
+
+int mon_regs_inject_end(pid_t tid, uint32_t audit_arch, const struct mon_saved_regs *saved,
+			int64_t *result)
+{
+	struct user_regs_struct r;
+	long rc;
+
+	rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETREGS, tid, NULL, &r);
+	if (rc < 0)
+		return (int)rc;
+	*result = audit_arch == AUDIT_ARCH_I386 ? (int64_t)(int32_t)(uint32_t)r.rax :
+						  (int64_t)r.rax;
+	if (audit_arch == AUDIT_ARCH_I386 && *result < 0 && *result < -4095)
+		*result = (int64_t)(uint32_t)r.rax;	/* an address above 2 GiB */
+	memcpy(&r, saved->bytes, sizeof(r));
+	r.rip -= 2;
+	r.rax = r.orig_rax;
+	rc = mon_ptrace(MON_REQ_OTHER, PTRACE_SETREGS, tid, NULL, &r);
 	return rc < 0 ? (int)rc : 0;
 }

@@ -257,7 +257,27 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 	note_own_filter(&call);
 	if (call.changed)
 		memcpy(call.sc.args, call.regs, sizeof(call.sc.args));
-	v = mon_dispatch_enter(&call, &post_mask);
+	v = UMV_PASS;
+	if (mon_vfs_active() && mon_vfs_wants(call.sc.id)) {
+		bool vfs_leave = false;
+		int vr = mon_vfs_enter(&call, &vfs_leave);
+
+		if (vr == -EINPROGRESS)
+			return mon_resume(t, 0);	/* our mmap runs first */
+		if (vr < 0)
+			return vr;
+		v = (enum umv_verdict)vr;
+		if (vfs_leave)
+			post_mask |= MON_POST_VFS;
+	}
+	if (v != UMV_EMULATE) {
+		uint64_t modules_post = 0;
+		enum umv_verdict mv = mon_dispatch_enter(&call, &modules_post);
+
+		post_mask |= modules_post;
+		if (mv != UMV_PASS)
+			v = mv;
+	}
 	if (v == UMV_PASS && internal_emulate(&call)) {
 		call.has_result = true;
 		v = UMV_EMULATE;
@@ -301,6 +321,15 @@ static int on_exit_stop(struct mon_thread *t, const struct mon_regs *r)
 	int64_t result = r->rval;
 	int rc;
 
+	if (t->inject) {
+		/* Our scratch mmap (or wait) ran in place of the guest's call,
+		 * which now runs again. */
+		rc = mon_scratch_inject_done(t);
+		if (rc < 0 && rc != -ESRCH)
+			mon_log(MON_LOG_WARN, "thread %d: cannot restore its registers: %s",
+				(int)t->tid, strerror(-rc));
+		return mon_resume(t, 0);
+	}
 	if (t->emulated) {
 		t->emulated = false;
 		return mon_resume(t, 0);
@@ -322,6 +351,8 @@ static int on_exit_stop(struct mon_thread *t, const struct mon_regs *r)
 	memcpy(call.regs, t->post_args, sizeof(call.regs));
 	call.direct_args = true;
 	mon_dispatch_leave(&call, mask, &result);
+	if (mask & MON_POST_VFS)
+		mon_vfs_leave(&call, &result);
 	if (result != r->rval && (rc = mon_regs_set_result(t->tid, t->post_arch, result)) < 0)
 		return rc;
 	return mon_resume(t, 0);

@@ -37,6 +37,8 @@ static void process_put(struct mon_process *p)
 		return;
 	if (p->vma)
 		vma_close(p->vma);
+	mon_scratch_process_gone(p);
+	free(p->cwd);
 	free(p);
 }
 
@@ -46,6 +48,8 @@ void mon_tracee_fini(void)
 		struct mon_thread *t = buckets[i], *next;
 		for (; t; t = next) {
 			next = t->next;
+			mon_scratch_thread_gone(t);
+			free(t->pending_cwd);
 			if (t->proc)
 				process_put(t->proc);
 			free(t);
@@ -132,6 +136,8 @@ void mon_thread_remove(struct mon_thread *t)
 			break;
 		}
 	nthreads--;
+	mon_scratch_thread_gone(t);
+	free(t->pending_cwd);
 	if (t->proc)
 		process_put(t->proc);
 	free(t);
@@ -183,6 +189,7 @@ void mon_process_exec(struct mon_process *p)
 		p->vma = NULL;
 	}
 	p->dumpable = 1;
+	mon_scratch_exec(p);
 }
 
 int mon_read_tgid(pid_t tid)

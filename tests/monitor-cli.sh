@@ -22,9 +22,9 @@ one_line_125 "unknown option '--bogus'" --bogus -- true
 one_line_125 "option '-m' needs an argument" -m
 one_line_125 "--syscalls: unknown arch 'vax'" --syscalls=vax
 one_line_125 "--engine: unknown engine 'kvm'" --engine=kvm -- true
-one_line_125 "module 'bind' not found (" -b /tmp:/x -- true
-one_line_125 "module 'bind' not found (" -r /tmp -- true
-one_line_125 "module 'bind' not found (" -w /tmp -- true
+one_line_125 "bind: cannot bind /nonexistent-host at /x: No such file or directory" -b /nonexistent-host:/x -- true
+one_line_125 "bind: cannot bind /nonexistent-root at /: No such file or directory" -r /nonexistent-root -- true
+one_line_125 "bind: -w tmp: DIR must be an absolute guest path" -w tmp -- true
 one_line_125 "module 'fakeroot' not found (" -0 -- true
 one_line_125 "module 'trace' not found (" -t -- true
 one_line_125 "module 'trace' not found (" -o "$TMPD/t" -- true

@@ -147,6 +147,20 @@ const char *umv_mod_name(const struct umv_mod *mod);
 void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ---- path virtualization (redirecting modules; init only) ----
+ * Paths the guest names are resolved in its own namespace by the monitor:
+ * once anything is mounted, every path-taking syscall is trapped and its
+ * path arguments rewritten to host paths (see doc/design-vfs.md). */
+/* Make HOST (an existing directory or file) appear at guest path GUEST
+ * (absolute; "/" makes HOST the guest's root). A later bind at the same
+ * GUEST shadows an earlier one; the longest prefix wins. FLAGS must be 0.
+ * Returns 0, -EINVAL (relative path, flags), -ENOENT/-ENOTDIR/-EACCES/...
+ * (HOST cannot be used, as stat(2) says), -EBUSY (not in init), -ENOMEM. */
+int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsigned flags);
+/* The guest's initial working directory (absolute guest path), checked
+ * when the guest starts. Returns 0, -EINVAL, -EBUSY, -ENOMEM. */
+int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest);
+
 #ifdef __cplusplus
 }
 #endif
