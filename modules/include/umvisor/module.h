@@ -161,6 +161,38 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
  * when the guest starts. Returns 0, -EINVAL, -EBUSY, -ENOMEM. */
 int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest);
 
+/* ---- net: conditional interests and argument buffers (additive) ---- */
+/* Argument conditions for umv_want_syscall_if. */
+enum umv_cmp {
+	UMV_CMP_EQ = 1,
+	UMV_CMP_NE,
+	UMV_CMP_MASKED_EQ,	/* (arg & MASK) == VALUE */
+	UMV_CMP_MASKED_NE,	/* (arg & MASK) != VALUE */
+};
+/* Trap NAME only when argument ARG (neutral index) compares to VALUE as
+ * CMP says (MASK is used by the MASKED forms only), so the other calls run
+ * natively with no stop: e.g. sendto only with a destination address,
+ * ("sendto", 4, UMV_CMP_NE, 0, 0). Several conditions on one syscall are
+ * OR-ed; a plain umv_want_syscall of it (by any module) traps it whole.
+ * enter() may still see calls the condition does not hold for: i386
+ * socketcall keeps its arguments in memory and is trapped regardless.
+ * Returns 0, -ENOENT (no such syscall), -EINVAL (ARG beyond the syscall's
+ * arguments, bad CMP), -EBUSY (not in init), -ENOMEM. */
+int umv_want_syscall_if(struct umv_mod *mod, const char *name, unsigned arg, enum umv_cmp cmp,
+			uint64_t mask, uint64_t value);
+/* Copy LEN bytes of DATA into the calling thread's scratch slot, memory
+ * the monitor maps in the guest (never its stack), and give its guest
+ * address in *ADDR: valid until this call returns; up to about 3.5 KiB per
+ * call. Enter only. Returns 0, -EINPROGRESS (the area is being mapped
+ * first: return any verdict; the call is run again after, and enter() is
+ * asked again), -ENOSPC, -EFAULT, -EPERM (not in enter), -EINVAL. */
+int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64_t *addr);
+/* Point argument IDX at a copy of DATA in the scratch slot (return
+ * UMV_REWRITE). For an i386 socketcall the guest's argument block is left
+ * alone: a copy with IDX changed is placed beside DATA. Errors as
+ * umv_call_put_buf, and -EINVAL for a split 64-bit or ipc argument. */
+int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
