@@ -83,6 +83,19 @@ int mon_interest_init(void)
 				     !(m->classes && (sc_info((enum sc_id)id)->classes & m->classes))
 				     ? MON_WANT_IF : MON_WANT_ALL;
 		}
+	/* The filter traps i386 socketcall/ipc exactly for the calls they
+	 * carry that someone wants: their stops are ours then. */
+	enum sc_id socketcall = sc_id_from_name("socketcall"), ipc = sc_id_from_name("ipc");
+	for (int id = 1; id < SC_ID_COUNT; id++) {
+		const struct sc_info *info = sc_info((enum sc_id)id);
+
+		if (!wanted[id] || !info || (info->classes & SC_CL_MULTIPLEXER))
+			continue;
+		if ((info->classes & SC_CL_NETWORK) && socketcall != SC_ID_UNKNOWN && !wanted[socketcall])
+			wanted[socketcall] = MON_WANT_IF;
+		if ((info->classes & SC_CL_IPC) && ipc != SC_ID_UNKNOWN && !wanted[ipc])
+			wanted[ipc] = MON_WANT_IF;
+	}
 	return 0;
 }
 
@@ -241,6 +254,9 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out)
 
 /* ---- SDK: the call ---- */
 
+static bool is_socketcall(const struct umv_call *call);
+static int set_socketcall_arg(struct umv_call *call, unsigned idx, uint64_t value);
+
 const char *umv_call_name(const struct umv_call *call)
 {
 	return call ? call->sc.name : NULL;
@@ -306,7 +322,7 @@ int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value)
 	if (call->phase != MON_PHASE_ENTER)
 		return -EPERM;
 	if (!call->direct_args)
-		return -EINVAL;
+		return is_socketcall(call) ? set_socketcall_arg(call, idx, value) : -EINVAL;
 	call->regs[idx] = value;
 	if (value != call->sc.raw[idx])
 		call->changed |= (uint8_t)(1u << idx);

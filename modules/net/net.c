@@ -391,8 +391,26 @@ static void fix_in(struct net_state *st, struct umv_call *call, uint64_t sa, uin
 
 	if (!sa || n > SA_MAX || umv_vm_read(call, sa, buf, n) != (ssize_t)n)
 		return;
-	if (net_sa_get(buf, n, &ep) != 1)
-		return;	/* other family, or cut short: as the kernel left it */
+	if (net_sa_get(buf, n, &ep) != 1) {
+		/* Cut short by a small buffer: the socket's own port may still
+		 * be in the bytes the guest gets. */
+		sa_family_t family;
+		uint16_t port;
+
+		if (!local || n < 4)
+			return;
+		memcpy(&family, buf, sizeof(family));
+		if (family != AF_INET && family != AF_INET6)
+			return;
+		memcpy(&port, buf + 2, sizeof(port));
+		ep = (struct net_ep){ .family = AF_INET, .port = ntohs(port) };
+		if (net_to_guest(&st->conf, true, &ep)) {
+			port = htons(ep.port);
+			memcpy(buf + 2, &port, sizeof(port));
+			umv_vm_write(call, sa, buf, n);
+		}
+		return;
+	}
 	if (before)
 		*before = ep;
 	if (net_to_guest(&st->conf, local, &ep)) {

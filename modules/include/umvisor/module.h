@@ -115,8 +115,10 @@ unsigned umv_call_nargs(const struct umv_call *call);
  * socketcall demuxed); 0 for IDX >= 6. */
 uint64_t umv_call_arg(const struct umv_call *call, unsigned idx);
 /* Change argument IDX (enter only; return UMV_REWRITE). Returns 0, -EINVAL
- * (bad index, or an argument that is not a register of its own: i386
- * socketcall/ipc or a split 64-bit value), -EPERM (not in enter). */
+ * (bad index, or an argument that is not a register of its own: i386 ipc
+ * or a split 64-bit value), -EPERM (not in enter). An i386 socketcall
+ * argument is changed in a copy of its argument block placed in the
+ * scratch slot (see umv_call_put_buf): then also -EINPROGRESS, -EFAULT. */
 int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value);
 /* Ask for this module's leave() at the call's exit whatever the verdict
  * (REWRITE + leave, for instance). UMV_POST is PASS + this. For an emulated
