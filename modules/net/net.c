@@ -171,7 +171,7 @@ static int examine_out(struct umv_mod *mod, struct net_state *st, struct umv_cal
 			ep.addr[0] = 127;
 			ep.addr[3] = 1;
 			net_sa_put(buf, &ep);
-			umv_log(mod, UMV_LOG_INFO, "bind to the unspecified address narrowed to %s",
+			umv_log(mod, UMV_LOG_WARN, "bind to the unspecified address narrowed to %s",
 				"127.0.0.1");
 			return CHANGED;
 		}
@@ -195,7 +195,7 @@ static int examine_out(struct umv_mod *mod, struct net_state *st, struct umv_cal
 				host.addr[15] = 1;
 			}
 			net_ep_format(&host, text, sizeof(text));
-			umv_log(mod, UMV_LOG_INFO, "bind to the unspecified address narrowed to %s", text);
+			umv_log(mod, UMV_LOG_WARN, "bind to the unspecified address narrowed to %s", text);
 			*host_out = host;
 		} else if (!net_ep_is_loopback(&host)) {
 			char text[64];

@@ -12,12 +12,15 @@
  *
  * Only loopback addresses are ever used (the connect mode is given its
  * address by the test, which refuses anything else before running it). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,10 +246,16 @@ static int mode_tcp(unsigned port)
 	struct sockaddr_in any4 = v4("0.0.0.0", port);
 
 	tcp_round("v4", AF_INET, &a, &a, sizeof(a));
-	tcp_round("v4any", AF_INET, &any4, &a, sizeof(a));
+	/* policy=loopback narrows binds to the unspecified address (the
+	 * test skips those rounds there: NET_GUEST_NO_ANY) */
+	bool any = !getenv("NET_GUEST_NO_ANY");
+
+	if (any)
+		tcp_round("v4any", AF_INET, &any4, &a, sizeof(a));
 	tcp_round("v6", AF_INET6, &b, &b, sizeof(b));
 	tcp_round("v4mapped", AF_INET6, &m, &m, sizeof(m));
-	tcp_round("v6any-mapped", AF_INET6, &any6, &m, sizeof(m));
+	if (any)
+		tcp_round("v6any-mapped", AF_INET6, &any6, &m, sizeof(m));
 	/* a plain accept with no address, and one through the old call */
 	int srv = listener(AF_INET, &a, sizeof(a), SOCK_STREAM);
 	int cli = (int)g_socket(AF_INET, SOCK_STREAM, 0);
