@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #define CONNECT_PAIRS 2000
-#define CONNECT_BATCHES 5
+#define CONNECT_BATCHES 7
 #define STREAM_BYTES (1ull << 30)
-#define STREAM_BATCHES 3
+#define STREAM_BATCHES 7
 #define CHUNK (256 * 1024)
 
 static double now_s(void)
