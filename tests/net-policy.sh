@@ -84,3 +84,16 @@ r = libc.syscall(425, 4, params)
 print(r, errno.errorcode.get(ctypes.get_errno()))" 2>"$TMPD/err")
 expect "$out" "-1 ENOSYS" "io_uring_setup refused"
 [ "$(grep -c io_uring "$TMPD/err")" = 1 ] || fail "io_uring refusal: expected one log line: $(cat "$TMPD/err")"
+
+# The data path never stops: send()/recv() (sendto/recvfrom with no
+# address) are not trapped, only the calls that name an address.
+"$UMVISOR" --stats -m net:policy=loopback,map=18612:18613 -- python3 -c "
+import socket
+c = socket.create_connection(('127.0.0.1', $P))
+c.send(b'ping')
+while c.recv(100): pass" 2>"$TMPD/stats" || fail "stats run: $(cat "$TMPD/stats")"
+grep -q "syscall connect [0-9]" "$TMPD/stats" || fail "connect was not trapped: $(cat "$TMPD/stats")"
+if grep -E "syscall (sendto|recvfrom)" "$TMPD/stats" >&2; then
+	fail "send()/recv() with no address stopped in the monitor"
+fi
+echo "ok: send()/recv() run natively"
