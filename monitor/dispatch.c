@@ -2,6 +2,7 @@
  * (umv_call_*, umv_vm_*), and the union of interests the seccomp filter is
  * built from. */
 #include "monitor/dispatch.h"
+#include "monitor/vfs.h"
 #include "vmaccess/vmaccess.h"
 
 #include <assert.h>
@@ -10,6 +11,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 /* The SDK mirrors the tables' classes and arches bit for bit. */
@@ -26,6 +28,17 @@ static_assert((int)UMV_ARCH_X86_64 == (int)SC_ARCH_X86_64 &&
 	      "enum umv_arch must match enum sc_arch");
 
 enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
+/* munmap, mremap, mmap, mmap2, shmat: watched for the scratch area. */
+static enum sc_id unmap_ids[5];
+static int nunmap_ids;
+
+bool mon_is_unmap_call(enum sc_id id)
+{
+	for (int i = 0; i < nunmap_ids; i++)
+		if (unmap_ids[i] == id && id != SC_ID_UNKNOWN)
+			return true;
+	return false;
+}
 
 /* Union of the modules' interests, one byte per id. */
 static uint8_t *wanted;
@@ -64,6 +77,7 @@ int mon_interest_init(void)
 	mon_id_seccomp = need_id("seccomp");
 	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace || !mon_id_seccomp)
 		return -ENOENT;
+	nunmap_ids = mon_vfs_active() ? mon_scratch_unmap_ids(unmap_ids) : 0;
 	free(wanted);
 	wanted = calloc(SC_ID_COUNT, 1);
 	if (!wanted)
@@ -113,6 +127,8 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 		return true;
 	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
 	 * guests installing their own seccomp filters. */
+	if (mon_is_unmap_call(id) || mon_vfs_extra_wants(id))
+		return true;
 	return mon_modules_count() > 0 &&
 	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
 		id == mon_id_ptrace || id == mon_id_seccomp);
@@ -132,7 +148,7 @@ int mon_filter_build(struct sock_fprog **out)
 
 	for (size_t i = 0; i < mon_modules_count(); i++)
 		nconds += mon_module_at(i)->nconds;
-	rules = calloc(SC_ID_COUNT + 8 + nconds, sizeof(*rules));
+	rules = calloc(SC_ID_COUNT + 16 + nconds, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
@@ -158,6 +174,19 @@ int mon_filter_build(struct sock_fprog **out)
 					      .value = PR_SET_SECCOMP };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_ptrace, .cmp = SC_CMP_ANY };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_seccomp, .cmp = SC_CMP_ANY };
+	for (int i = 0; i < nunmap_ids; i++) {
+		enum sc_id id = unmap_ids[i];
+
+		if (id == SC_ID_UNKNOWN || wanted[id])
+			continue;
+		if (id == unmap_ids[2] || id == unmap_ids[3])	/* mmap, mmap2: MAP_FIXED only */
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_MASKED_EQ,
+							      .arg = 3, .mask = MAP_FIXED,
+							      .value = MAP_FIXED };
+		else
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_ANY };
+	}
+	n += mon_vfs_filter_rules(rules + n);
 	spec.rules = rules;
 	spec.nrules = n;
 	spec.action = SC_FILTER_TRACE;
@@ -388,10 +417,12 @@ ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size
 }
 
 /* ---- SDK: buffers in the scratch slot ----
- * The slot's first three pages belong to the path layer (vfs.c); the last
- * page holds module buffers and, at its end, a rewritten i386 socketcall
- * argument block. */
-#define BUF_AREA_OFF (3u * 4096u)
+ * The slot's first half belongs to the path layer (vfs*.c); the second
+ * holds module buffers and, at its end, a rewritten i386 socketcall
+ * argument block. An exec's rewritten argv may use the whole slot: no
+ * module buffer is live across an exec. */
+#define BUF_AREA_OFF (MON_SCRATCH_SLOT_SIZE / 2u)
+static_assert(SLOT_MSGHDR + 64 <= BUF_AREA_OFF, "the path layer's part of the slot overlaps ours");
 #define ARGV_AREA_LEN 64u
 #define BUF_AREA_LEN (MON_SCRATCH_SLOT_SIZE - BUF_AREA_OFF - ARGV_AREA_LEN)
 #define ARGV_AREA_OFF (MON_SCRATCH_SLOT_SIZE - ARGV_AREA_LEN)

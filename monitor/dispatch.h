@@ -64,6 +64,18 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
 int mon_vfs_enter(struct umv_call *call, bool *want_leave);
 void mon_vfs_leave(struct umv_call *call, int64_t *result);
 bool mon_vfs_wants(enum sc_id id);
+/* Calls the path layer traps only under a condition: their filter rules
+ * (written to RULES, returns how many, at most 4) and the test for the
+ * engine. */
+size_t mon_vfs_filter_rules(struct sc_filter_rule *rules);
+bool mon_vfs_extra_wants(enum sc_id id);
+/* scratch.c: calls that can unmap the scratch area (munmap, mremap, mmap
+ * with MAP_FIXED, shmat) are trapped while the path layer is active; a hit
+ * makes the next path call map a new area. */
+void mon_scratch_note_unmap(struct mon_thread *t, enum sc_id id, const uint64_t args[6]);
+/* Fills IDS with those calls' ids; returns how many (5). */
+int mon_scratch_unmap_ids(enum sc_id ids[5]);
+bool mon_is_unmap_call(enum sc_id id);
 /* Monitor-internal interests are looked up once. */
 int mon_interest_init(void);
 /* Neutral ids the monitor itself needs. */

@@ -42,6 +42,13 @@ static int run(struct mon_options *o)
 
 		if (mon_modules_load(o->modules, o->nmodules) < 0)
 			return -MON_EXIT_ERROR;
+		/* Before the filter: the path layer's set-up decides some of
+		 * what it traps. */
+		if (mon_vfs_setup(&launch.chdir_to) < 0) {
+			mon_modules_fini();
+			mon_vfs_fini();
+			return -MON_EXIT_ERROR;
+		}
 		f = mon_probe();
 		mon_stats_reset_requests();
 		cfg.tracing_syscalls = true;
@@ -66,8 +73,6 @@ static int run(struct mon_options *o)
 		mon_log(MON_LOG_ERROR, "--same-cpu: %s", strerror(-rc));
 		goto fail;
 	}
-	if ((rc = mon_vfs_setup(&launch.chdir_to)) < 0)
-		goto fail;
 	launch.filter = filter;
 	launch.argv = o->argv;
 	launch.stop_before_exec = cfg.tracing_syscalls && !cfg.seccomp;

@@ -151,6 +151,10 @@ struct mon_process {
 	bool own_filter;	/* installed a seccomp filter of its own */
 	struct mon_mm *mm;	/* scratch area of its address space (scratch.c) */
 	char *cwd;		/* guest cwd (vfs.c); NULL = the initial one */
+	char *root;		/* guest root after chroot (vfs.c); NULL = "/" */
+	char *exe;		/* /proc/PID/exe when exec went through ld.so (vfs.c) */
+	char *exe_pending;	/* the same for an exec in flight */
+	int dents_done[8];	/* vfs.c: fds whose merged listing ended (+1) */
 };
 
 enum mon_thread_state {
@@ -190,6 +194,12 @@ struct mon_thread {
 	struct mon_saved_regs *inject;	/* our own call runs in its place */
 	uint32_t inject_arch;
 	char *pending_cwd;	/* chdir/fchdir: the guest cwd if it succeeds */
+	char *pending_dents;	/* getdents64 of a merged directory: its guest path */
+	bool pending_sockname;	/* getsockname/getpeername: translate at exit */
+	uint32_t pending_addrlen;	/* the buffer size the guest gave */
+	uint64_t slot_written_at;	/* the first string in the slot: where, */
+	uint64_t slot_written_gen;	/* in which mapping of the area, */
+	char *slot_written;	/* and what (skips rewriting the same path) */
 	struct mon_thread *next;	/* hash chain */
 };
 
@@ -211,12 +221,16 @@ void mon_process_exec(struct mon_process *proc);
 int mon_read_tgid(pid_t tid);
 
 /* ---- scratch.c: guest memory for rewritten strings ---- */
-/* Slot size: two host paths of PATH_MAX, an open_how, a sockaddr. */
-#define MON_SCRATCH_SLOT_SIZE 16384u
+/* Slot size: two host paths of PATH_MAX and an open_how, or an exec's
+ * interpreter path and new argv array. */
+#define MON_SCRATCH_SLOT_SIZE 65536u
 /* The guest address of T's slot. -EINPROGRESS: the area is being mapped
  * (an mmap runs in the guest instead of the trapped call, which is then
  * executed again): the caller just resumes T. Other -errno: no area. */
 int mon_scratch_slot(struct mon_thread *t, uint32_t audit_arch, uint64_t *addr);
+/* Which mapping of T's area the last mon_scratch_slot answered from (a
+ * new mapping at the same address has a new generation). */
+uint64_t mon_scratch_generation(const struct mon_thread *t);
 /* At the exit stop of the injected mmap. */
 int mon_scratch_inject_done(struct mon_thread *t);
 /* Process life cycle: CHILD of PARENT by EVENT (PTRACE_EVENT_*). */
@@ -224,6 +238,8 @@ void mon_scratch_fork(struct mon_process *parent, struct mon_process *child, int
 void mon_scratch_exec(struct mon_process *p);
 void mon_scratch_process_gone(struct mon_process *p);
 void mon_scratch_thread_gone(struct mon_thread *t);
+/* A write into T's slot failed: re-check the area, forget it if gone. */
+void mon_scratch_lost(struct mon_thread *t);
 
 /* ---- vfs.c: path virtualization over the mount table (monitor/paths.h) ---- */
 /* Some module mounted something: path calls are trapped and resolved. */
@@ -234,6 +250,8 @@ bool mon_vfs_active(void);
 int mon_vfs_setup(const char **host_cwd);
 void mon_vfs_fini(void);
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child);
+/* PTRACE_EVENT_EXEC: the exec in flight succeeded. */
+void mon_vfs_exec(struct mon_process *p);
 
 /* ---- launch.c ---- */
 struct sock_fprog;

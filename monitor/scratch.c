@@ -3,7 +3,8 @@
  * running an mmap in the guest in place of the first call that needs it,
  * with one slot per thread. Never the stack: no red zone, no goroutine or
  * sigaltstack stack is ever touched. See doc/design-vfs.md. */
-#include "monitor/monitor.h"
+#include "monitor/dispatch.h"
+#include "syscalls/syscalls.h"
 #include "vmaccess/vmaccess.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ struct mon_mm {
 	uint64_t base;		/* 0: not mapped (or found gone) */
 	uint8_t cookie[COOKIE_LEN];
 	bool mapping;		/* an injected mmap is in flight */
+	uint64_t gen;		/* bumped at each new mapping */
 	uint8_t used[SCRATCH_SLOTS];
 };
 
@@ -76,6 +78,62 @@ static bool area_intact(struct mon_thread *t, struct mon_mm *mm)
 
 	return vma && vma_read(vma, mm->base, seen, sizeof(seen)) == (ssize_t)sizeof(seen) &&
 	       memcmp(seen, mm->cookie, sizeof(seen)) == 0;
+}
+
+void mon_scratch_lost(struct mon_thread *t)
+{
+	struct mon_mm *mm = t->proc ? t->proc->mm : NULL;
+
+	/* A write into the area failed: check before mapping a new one (an
+	 * mprotect can make a write fail on an area still there). */
+	if (mm && mm->base && !area_intact(t, mm)) {
+		mon_log(MON_LOG_DEBUG, "scratch area of %d at 0x%llx is gone: mapping a new one",
+			(int)t->proc->tgid, (unsigned long long)mm->base);
+		mm->base = 0;
+	}
+}
+
+static enum sc_id id_munmap, id_mremap, id_mmap, id_mmap2, id_shmat;
+
+void mon_scratch_note_unmap(struct mon_thread *t, enum sc_id id, const uint64_t a[6])
+{
+	struct mon_mm *mm = t->proc ? t->proc->mm : NULL;
+	uint64_t lo, hi;
+	bool hit = false;
+
+	if (!mm || !mm->base)
+		return;
+	lo = mm->base;
+	hi = mm->base + SCRATCH_SIZE;
+#define OVERLAPS(addr, len) ((addr) < hi && (addr) + (len) > lo)
+	if (id == id_munmap || id == id_mmap || id == id_mmap2)
+		hit = OVERLAPS(a[0], a[1]);	/* mmap comes here with MAP_FIXED only */
+	else if (id == id_mremap)
+		hit = OVERLAPS(a[0], a[1]) || ((a[3] & MREMAP_FIXED) && OVERLAPS(a[4], a[2]));
+	else if (id == id_shmat)
+		hit = a[1] == 0 || OVERLAPS(a[1], (uint64_t)1 << 32);	/* size unknown here */
+#undef OVERLAPS
+	if (hit) {
+		/* Lost once the call runs: map a new area when next needed. */
+		mon_log(MON_LOG_DEBUG, "%d %s over its scratch area: a new one will be mapped",
+			(int)t->tid, sc_id_name(id));
+		mm->base = 0;
+	}
+}
+
+int mon_scratch_unmap_ids(enum sc_id ids[5])
+{
+	id_munmap = sc_id_from_name("munmap");
+	id_mremap = sc_id_from_name("mremap");
+	id_mmap = sc_id_from_name("mmap");
+	id_mmap2 = sc_id_from_name("mmap2");
+	id_shmat = sc_id_from_name("shmat");
+	ids[0] = id_munmap;
+	ids[1] = id_mremap;
+	ids[2] = id_mmap;
+	ids[3] = id_mmap2;
+	ids[4] = id_shmat;
+	return 5;
 }
 
 static int start_inject(struct mon_thread *t, uint32_t audit_arch, bool is_mmap)
@@ -123,11 +181,6 @@ int mon_scratch_slot(struct mon_thread *t, uint32_t audit_arch, uint64_t *addr)
 	mm = p->mm;
 	if (mm->mapping)
 		return start_inject(t, audit_arch, false);
-	if (mm->base && !area_intact(t, mm)) {
-		mon_log(MON_LOG_DEBUG, "scratch area of %d at 0x%llx is gone: mapping a new one",
-			(int)p->tgid, (unsigned long long)mm->base);
-		mm->base = 0;
-	}
 	if (!mm->base) {
 		mm->mapping = true;
 		int rc = start_inject(t, audit_arch, true);
@@ -155,6 +208,11 @@ int mon_scratch_slot(struct mon_thread *t, uint32_t audit_arch, uint64_t *addr)
 	return 0;
 }
 
+uint64_t mon_scratch_generation(const struct mon_thread *t)
+{
+	return t->slot_mm ? t->slot_mm->gen : 0;
+}
+
 int mon_scratch_inject_done(struct mon_thread *t)
 {
 	struct inject *in = (struct inject *)t->inject;
@@ -177,10 +235,12 @@ int mon_scratch_inject_done(struct mon_thread *t)
 			if (getrandom(mm->cookie, sizeof(mm->cookie), 0) != (ssize_t)sizeof(mm->cookie))
 				memset(mm->cookie, 0x5a, sizeof(mm->cookie));
 			if (vma && vma_write(vma, (uint64_t)result, mm->cookie, sizeof(mm->cookie)) ==
-					   (ssize_t)sizeof(mm->cookie))
+					   (ssize_t)sizeof(mm->cookie)) {
 				mm->base = (uint64_t)result;
-			else
+				mm->gen++;
+			} else {
 				mon_log(MON_LOG_WARN, "cannot write the scratch area of %d", (int)t->tid);
+			}
 		}
 	}
 	free(in);
@@ -235,4 +295,6 @@ void mon_scratch_thread_gone(struct mon_thread *t)
 		t->inject = NULL;
 	}
 	release_slot(t);
+	free(t->slot_written);
+	t->slot_written = NULL;
 }

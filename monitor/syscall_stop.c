@@ -258,7 +258,9 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 	if (call.changed)
 		memcpy(call.sc.args, call.regs, sizeof(call.sc.args));
 	v = UMV_PASS;
-	if (mon_vfs_active() && mon_vfs_wants(call.sc.id)) {
+	if (mon_is_unmap_call(call.sc.id))
+		mon_scratch_note_unmap(t, call.sc.id, call.sc.args);
+	if (mon_vfs_active() && (mon_vfs_wants(call.sc.id) || mon_vfs_extra_wants(call.sc.id))) {
 		bool vfs_leave = false;
 		int vr = mon_vfs_enter(&call, &vfs_leave);
 

@@ -39,6 +39,9 @@ static void process_put(struct mon_process *p)
 		vma_close(p->vma);
 	mon_scratch_process_gone(p);
 	free(p->cwd);
+	free(p->root);
+	free(p->exe);
+	free(p->exe_pending);
 	free(p);
 }
 
@@ -50,6 +53,7 @@ void mon_tracee_fini(void)
 			next = t->next;
 			mon_scratch_thread_gone(t);
 			free(t->pending_cwd);
+	free(t->pending_dents);
 			if (t->proc)
 				process_put(t->proc);
 			free(t);
@@ -138,6 +142,7 @@ void mon_thread_remove(struct mon_thread *t)
 	nthreads--;
 	mon_scratch_thread_gone(t);
 	free(t->pending_cwd);
+	free(t->pending_dents);
 	if (t->proc)
 		process_put(t->proc);
 	free(t);
@@ -190,6 +195,7 @@ void mon_process_exec(struct mon_process *p)
 	}
 	p->dumpable = 1;
 	mon_scratch_exec(p);
+	mon_vfs_exec(p);
 }
 
 int mon_read_tgid(pid_t tid)

@@ -4,8 +4,7 @@
  * path written in the thread's scratch slot, or answered with the errno the
  * kernel would give. getcwd, chdir/fchdir and readlink of /proc magic links
  * are the monitor's too. See doc/design-vfs.md. */
-#include "monitor/dispatch.h"
-#include "monitor/paths.h"
+#include "monitor/vfs.h"
 #include "vmaccess/vmaccess.h"
 
 #include <errno.h>
@@ -14,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,10 +23,10 @@
 #define UMOUNT_NOFOLLOW_FLAG 0x8
 #define FAN_MARK_DONT_FOLLOW_FLAG 0x4
 #define IN_DONT_FOLLOW_FLAG 0x02000000
-#define OPEN_HOW_SIZE 24	/* flags, mode, resolve: u64 each */
-#define HOW_MAX 512		/* open_how sizes we copy into the slot */
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
+static char **merged_dirs;	/* real host dirs lacking a mount point's name */
+static size_t nmerged;
 static char *initial_cwd;		/* guest; -w or derived at setup */
 static char *private_dir;		/* host: synthetic directories live here */
 static char **bind_points;		/* guest mount points, for setup */
@@ -35,12 +35,24 @@ static size_t nbinds;
 static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, id_open,
 	id_openat, id_openat2, id_creat, id_readlink, id_readlinkat, id_link, id_linkat,
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
-	id_utimensat_time64, id_execveat;
+	id_utimensat_time64, id_execveat, id_execve,
+	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
+	id_getsockname, id_getpeername;
 static uint8_t *nofollow_ids, *parent_ids;
 
 bool mon_vfs_active(void)
 {
 	return mt != NULL;
+}
+
+const struct umv_mount_table *mon_vfs_table(void)
+{
+	return mt;
+}
+
+const char *mon_vfs_private_dir(void)
+{
+	return private_dir;
 }
 
 static void mark(uint8_t *set, const char *name)
@@ -85,11 +97,25 @@ static int ids_init(void)
 	id_linkat = sc_id_from_name("linkat");
 	id_name_to_handle_at = sc_id_from_name("name_to_handle_at");
 	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	id_fanotify_mark = sc_id_from_name("fanotify_mark");
 	id_inotify_add_watch = sc_id_from_name("inotify_add_watch");
 	id_utimensat = sc_id_from_name("utimensat");
 	id_utimensat_time64 = sc_id_from_name("utimensat_time64");
 	id_execveat = sc_id_from_name("execveat");
+	id_execve = sc_id_from_name("execve");
+	id_bind = sc_id_from_name("bind");
+	id_connect = sc_id_from_name("connect");
+	id_sendto = sc_id_from_name("sendto");
+	id_sendmsg = sc_id_from_name("sendmsg");
+	id_mount = sc_id_from_name("mount");
+	id_umount = sc_id_from_name("umount");
+	id_umount2 = sc_id_from_name("umount2");
+	id_getdents64 = sc_id_from_name("getdents64");
+	id_getsockname = sc_id_from_name("getsockname");
+	id_getpeername = sc_id_from_name("getpeername");
 	return 0;
 }
 
@@ -101,8 +127,29 @@ bool mon_vfs_wants(enum sc_id id)
 		return false;
 	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup)
 		return true;
+	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
+	if (id == id_bind || id == id_connect || id == id_sendmsg || id == id_getsockname ||
+	    id == id_getpeername)
+		return true;
 	info = sc_info(id);
 	return info && (info->classes & SC_CL_PATH);
+}
+
+/* sendto only when it names an address (its 5th argument). */
+size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
+{
+	if (!mt || id_sendto == SC_ID_UNKNOWN)
+		return 0;
+	rules[0] = (struct sc_filter_rule){ .id = id_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
+	if (nmerged == 0 || id_getdents64 == SC_ID_UNKNOWN)
+		return 1;
+	rules[1] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
+	return 2;
+}
+
+bool mon_vfs_extra_wants(enum sc_id id)
+{
+	return mt && (id == id_sendto || (id == id_getdents64 && nmerged > 0));
 }
 
 /* ---- SDK: mounting (init only) ---- */
@@ -184,10 +231,22 @@ static const char *proc_cwd(const struct mon_process *p)
 
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
-	if (!mt || !parent || !parent->cwd || child == parent)
+	if (!mt || !parent || (!parent->cwd && !parent->root && !parent->exe) || child == parent)
 		return;
 	free(child->cwd);
-	child->cwd = strdup(parent->cwd);	/* NULL on ENOMEM: the initial cwd */
+	/* NULL (or ENOMEM) is the initial cwd */
+	child->cwd = parent->cwd ? strdup(parent->cwd) : NULL;
+	free(child->root);
+	child->root = parent->root ? strdup(parent->root) : NULL;
+	free(child->exe);
+	child->exe = parent->exe ? strdup(parent->exe) : NULL;
+}
+
+void mon_vfs_exec(struct mon_process *p)
+{
+	free(p->exe);
+	p->exe = p->exe_pending;
+	p->exe_pending = NULL;
 }
 
 /* readlink of a host path into a malloc'd string. */
@@ -250,6 +309,8 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		return (*out = strdup(proc_cwd(t->proc))) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (t && t->proc && strcmp(link, "root") == 0)
 		return (*out = strdup("/")) ? UMV_PROC_LINK_PATH : -ENOMEM;
+	if (t && t->proc && t->proc->exe && strcmp(link, "exe") == 0)
+		return (*out = strdup(t->proc->exe)) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, link) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	if ((rc = host_readlink(path, &host)) < 0)
@@ -296,6 +357,65 @@ static bool proc_magic(const char *host, pid_t *pid, const char **link)
 	return true;
 }
 
+
+/* Is PATH (canonical) ROOT or below it? */
+static bool under_root(const char *path, const char *root, size_t rl)
+{
+	return strncmp(path, root, rl) == 0 && (path[rl] == '/' || path[rl] == '\0');
+}
+
+/* A guest path as the process sees it after chroot: relative to its root
+ * (malloc'd); paths outside it are left whole (getcwd marks them). */
+static char *strip_root(const struct mon_process *p, const char *guest)
+{
+	size_t rl;
+
+	if (!p || !p->root)
+		return strdup(guest);
+	rl = strlen(p->root);
+	if (!under_root(guest, p->root, rl))
+		return strdup(guest);
+	return strdup(guest[rl] ? guest + rl : "/");
+}
+
+/* Resolves PATH for T from BASE (the guest directory of a dirfd; NULL =
+ * the cwd). After chroot, absolute paths, and relative ones from inside the
+ * root, are resolved from the root with RESOLVE_IN_ROOT semantics (.. and
+ * absolute symlinks stop there); from a cwd outside it, as natively, the
+ * root is never met on the way. */
+int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	struct umv_path_ctx ctx = { 0 };
+	const char *root = t->proc->root;
+	char *joined = NULL;
+	int rc;
+
+	ctx.cwd = proc_cwd(t->proc);
+	ctx.base = base;
+	ctx.self_pid = t->proc->tgid;
+	ctx.self_tid = t->tid;
+	ctx.resolve_proc_link = proc_link;
+	if (root && !(flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH) && base)) {
+		size_t rl = strlen(root);
+		const char *from = base ? base : ctx.cwd;
+
+		if (path[0] == '/') {
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		} else if (under_root(from, root, rl)) {
+			if (asprintf(&joined, "%s/%s", from + rl, path) < 0)
+				return -ENOMEM;
+			path = joined;
+			ctx.base = root;
+			flags |= UMV_PATH_IN_ROOT;
+		}
+	}
+	rc = umv_path_resolve(mt, &ctx, path, flags, res);
+	free(joined);
+	return rc;
+}
+
 /* ---- one call ---- */
 
 struct rewrite {
@@ -312,9 +432,12 @@ struct vfs_call {
 	uint64_t how_size;
 	uint8_t how[HOW_MAX];
 	bool readlink_emulated;
+	char *exec_host;	/* execve: the program's host path */
+	char *exec_canon;	/* and its canonical guest path */
+	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
 };
 
-static int emulate(struct umv_call *call, int64_t result)
+int mon_vfs_emulate(struct umv_call *call, int64_t result)
 {
 	call->has_result = true;
 	call->result = result;
@@ -408,7 +531,6 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	struct mon_thread *t = vc->t;
 	enum sc_id id = call->sc.id;
 	uint64_t addr = call->sc.args[i];
-	struct umv_path_ctx ctx = { 0 };
 	char buf[PATH_MAX], *base = NULL;
 	ssize_t n;
 	int flags, rc;
@@ -424,8 +546,9 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		return (int)n;	/* -EFAULT, -ENAMETOOLONG as the kernel says */
 	if (n == 0)
 		return (flags & UMV_PATH_EMPTY_PATH) ? 0 : -ENOENT;
-	if (buf[0] != '/' && i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD &&
-	    (int)call->sc.args[i - 1] != AT_FDCWD) {
+	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
+	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && i > 0 &&
+	    call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD) {
 		rc = fd_guest_path(t->proc->tgid, (int)call->sc.args[i - 1], &base);
 		if (rc == 1) {
 			free(base);
@@ -436,12 +559,24 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		if (rc < 0)
 			return rc;
 	}
-	ctx.cwd = proc_cwd(t->proc);
-	ctx.base = base;
-	ctx.self_pid = t->proc->tgid;
-	ctx.self_tid = t->tid;
-	ctx.resolve_proc_link = proc_link;
-	rc = umv_path_resolve(mt, &ctx, buf, (unsigned)flags, res);
+	/* One name, not followed, in a directory with no mount below it (find,
+	 * fts, rm -r: fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)): the kernel's
+	 * one lookup in the real directory is the guest's. /proc is left to the
+	 * walk for its magic links. */
+	if (buf[0] != '/' && (flags & (UMV_PATH_NOFOLLOW | UMV_PATH_PARENT)) &&
+	    !(flags & ~(unsigned)(UMV_PATH_NOFOLLOW | UMV_PATH_PARENT | UMV_PATH_CREATE |
+				  UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)) &&
+	    !strchr(buf, '/') && strcmp(buf, ".") != 0 && strcmp(buf, "..") != 0 &&
+	    id != id_readlink && id != id_readlinkat && id != id_execve) {
+		const char *dir = base ? base : proc_cwd(t->proc);
+		size_t dlen = strlen(dir);
+
+		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+			free(base);
+			return 0;
+		}
+	}
+	rc = mon_vfs_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -452,6 +587,10 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			vc->readlink_emulated = true;
 			return 0;
 		}
+	}
+	if (id == id_execve && res->host && !vc->exec_host) {
+		vc->exec_host = strdup(res->host);
+		vc->exec_canon = strdup(res->guest);
 	}
 	if (res->passthrough)
 		return 0;
@@ -468,6 +607,249 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	return 1;
 }
 
+
+
+
+
+/* ---- listings of real directories missing a mount point's name ----
+ * -r ROOT without ROOT/proc, -b X:/tmp/new: the host directory exists but
+ * has no entry for the mount point. getdents64 on such a directory is
+ * trapped; when the kernel reports its end, the missing names are added
+ * (DT_DIR, or DT_UNKNOWN for a file bind) and the following call returns
+ * the end again. Found at start-up; getdents64 is trapped only if any. */
+
+struct dents_ctx {
+	char *host;		/* the directory's host path */
+	unsigned char *buf;
+	size_t cap, used;
+	uint64_t off;
+	bool full;
+};
+
+static int add_missing(void *arg, const char *name, size_t len, unsigned char type)
+{
+	struct dents_ctx *d = arg;
+	struct stat st;
+	char *path;
+	size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
+	uint64_t ino = 0xfffffff0ull - d->off;
+	int64_t off;
+	uint16_t rl = (uint16_t)reclen;
+
+	if (asprintf(&path, "%s/%.*s", d->host, (int)len, name) < 0)
+		return -ENOMEM;
+	if (lstat(path, &st) == 0) {
+		free(path);
+		return 0;	/* the host lists it already */
+	}
+	free(path);
+	if (d->used + reclen > d->cap) {
+		d->full = true;
+		return 0;
+	}
+	off = (int64_t)(0x7ffffff0 + ++d->off);
+	memset(d->buf + d->used, 0, reclen);
+	memcpy(d->buf + d->used, &ino, 8);
+	memcpy(d->buf + d->used + 8, &off, 8);
+	memcpy(d->buf + d->used + 16, &rl, 2);
+	d->buf[d->used + 18] = type;
+	memcpy(d->buf + d->used + 19, name, len);
+	d->used += reclen;
+	return 0;
+}
+
+static void find_merged(const char *point)
+{
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct umv_path_result res = { 0 };
+	const char *slash = strrchr(point, '/');
+	char *parent, **grown;
+	struct stat st;
+	char *child;
+
+	if (!slash || !(parent = strndup(point, slash == point ? 1 : (size_t)(slash - point))))
+		return;
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], parent) == 0) {
+			free(parent);
+			return;
+		}
+	if (umv_path_resolve(mt, &ctx, parent, UMV_PATH_DIRECTORY, &res) == 0 && res.host &&
+	    !res.synthetic && strncmp(res.host, private_dir, strlen(private_dir)) != 0 &&
+	    asprintf(&child, "%s/%s", strcmp(res.host, "/") ? res.host : "", slash + 1) >= 0) {
+		if (lstat(child, &st) < 0 && (grown = realloc(merged_dirs, (nmerged + 1) * sizeof(*grown)))) {
+			merged_dirs = grown;
+			merged_dirs[nmerged++] = parent;
+			parent = NULL;
+		}
+		free(child);
+	}
+	umv_path_result_free(&res);
+	free(parent);
+}
+
+static int *dents_mark(struct mon_process *p, int fd, bool create)
+{
+	int *free_slot = NULL;
+
+	for (size_t i = 0; i < sizeof(p->dents_done) / sizeof(p->dents_done[0]); i++) {
+		if (p->dents_done[i] == fd + 1)
+			return &p->dents_done[i];
+		if (!p->dents_done[i] && !free_slot)
+			free_slot = &p->dents_done[i];
+	}
+	return create ? free_slot : NULL;
+}
+
+static int enter_getdents(struct umv_call *call, bool *want_leave)
+{
+	struct mon_thread *t = call->thread;
+	char *guest = NULL;
+
+	if (fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest) != 0) {
+		free(guest);
+		return UMV_PASS;
+	}
+	for (size_t i = 0; i < nmerged; i++)
+		if (strcmp(merged_dirs[i], guest) == 0) {
+			free(t->pending_dents);
+			t->pending_dents = guest;
+			*want_leave = true;
+			return UMV_PASS;
+		}
+	free(guest);
+	return UMV_PASS;
+}
+
+static void leave_getdents(struct umv_call *call, int64_t *result)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct dents_ctx d = { 0 };
+	int fd = (int)call->sc.args[0];
+	int *mark;
+
+	if (*result != 0 || !t->proc)
+		goto out;
+	if ((mark = dents_mark(t->proc, fd, false))) {
+		*mark = 0;	/* our names were given: now the end */
+		goto out;
+	}
+	if (umv_path_resolve(mt, &ctx, t->pending_dents, UMV_PATH_DIRECTORY, &res) < 0 || !res.host)
+		goto out;
+	d.host = res.host;
+	d.cap = call->sc.args[2] > 65536 ? 65536 : (size_t)call->sc.args[2];
+	if (!(d.buf = malloc(d.cap ? d.cap : 1)))
+		goto out;
+	umv_mount_children(mt, t->pending_dents, strlen(t->pending_dents), add_missing, &d);
+	if (d.used == 0 && d.full) {
+		*result = -EINVAL;	/* the kernel's answer to a buffer too small */
+	} else if (d.used > 0 &&
+		   umv_vm_write(call, call->sc.args[1], d.buf, d.used) == (ssize_t)d.used) {
+		*result = (int64_t)d.used;
+		if ((mark = dents_mark(t->proc, fd, true)))
+			*mark = fd + 1;
+	}
+	free(d.buf);
+out:
+	umv_path_result_free(&res);
+	free(t->pending_dents);
+	t->pending_dents = NULL;
+}
+
+/* ---- runtime mounts, View-OS style ----
+ * mount(SOURCE, TARGET, "umvisor.bind", ...) binds SOURCE (a path in the
+ * guest's view) at TARGET (an existing directory, or a file for a file)
+ * for every guest process; umount/umount2(TARGET) removes the newest such
+ * mount there. Other file system types go to the kernel untouched (their
+ * paths rewritten as usual). No privilege is needed: the mount is in the
+ * monitor's table, not the kernel's. */
+
+static char **runtime_mounts;
+static size_t nruntime;
+
+static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
+			 struct umv_path_result *res)
+{
+	return mon_vfs_resolve(t, NULL, path, flags, res);
+}
+
+static int runtime_mount(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result src = { 0 }, dst = { 0 };
+	char fstype[64], source[PATH_MAX], target[PATH_MAX], **grown, *copy;
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[2] ||
+	    umv_vm_read_str(call, call->sc.args[2], fstype, sizeof(fstype)) <= 0 ||
+	    strncmp(fstype, "umvisor.", 8) != 0)
+		return 1;	/* not ours: the kernel's mount */
+	if (strcmp(fstype + 8, "bind") != 0) {
+		mon_log(MON_LOG_WARN, "mount type %s: ENODEV (only umvisor.bind mounts at run time)",
+			fstype);
+		return mon_vfs_emulate(call, -ENODEV);
+	}
+	if ((n = umv_vm_read_str(call, call->sc.args[0], source, sizeof(source))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return mon_vfs_emulate(call, n);
+	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return mon_vfs_emulate(call, n);
+	rc = resolve_guest(t, source, 0, &src);
+	if (rc == 0 && !src.host)
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = resolve_guest(t, target, 0, &dst);
+	if (rc == 0 && (S_ISDIR(src.type) != S_ISDIR(dst.type) || !src.type || !dst.type))
+		rc = S_ISDIR(dst.type) ? -ENOTDIR : -EINVAL;	/* as mount --bind says */
+	if (rc == 0)
+		rc = umv_mount_add(mt, dst.guest, UMV_MOUNT_REDIRECT, src.host, NULL,
+				   S_ISDIR(src.type) ? 0 : UMV_MOUNT_NONDIR);
+	if (rc == 0) {
+		grown = realloc(runtime_mounts, (nruntime + 1) * sizeof(*grown));
+		copy = strdup(dst.guest);
+		if (grown)
+			runtime_mounts = grown;
+		if (!grown || !copy) {
+			free(copy);
+			umv_mount_remove(mt, dst.guest);
+			rc = -ENOMEM;
+		} else {
+			runtime_mounts[nruntime++] = copy;
+			mon_log(MON_LOG_INFO, "mounted %s at %s (umvisor.bind)", src.host, dst.guest);
+		}
+	}
+	umv_path_result_free(&src);
+	umv_path_result_free(&dst);
+	return mon_vfs_emulate(call, rc);
+}
+
+static int runtime_umount(struct umv_call *call)
+{
+	struct umv_path_result res = { 0 };
+	char target[PATH_MAX];
+	int rc;
+
+	if (nruntime == 0 || umv_vm_read_str(call, call->sc.args[0], target, sizeof(target)) <= 0)
+		return 1;
+	rc = resolve_guest(call->thread, target, UMV_PATH_NOFOLLOW, &res);
+	for (size_t i = nruntime; rc == 0 && i-- > 0;)
+		if (strcmp(runtime_mounts[i], res.guest) == 0) {
+			rc = umv_mount_remove(mt, res.guest);
+			free(runtime_mounts[i]);
+			memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
+				(nruntime - i - 1) * sizeof(*runtime_mounts));
+			nruntime--;
+			umv_path_result_free(&res);
+			return mon_vfs_emulate(call, rc);
+		}
+	umv_path_result_free(&res);
+	return 1;	/* a kernel mount, or an error the kernel will give */
+}
+
 static int emulate_readlink(struct vfs_call *vc, const char *host)
 {
 	struct umv_call *call = vc->call;
@@ -480,35 +862,63 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 	int rc;
 
 	if (size <= 0)
-		return emulate(call, -EINVAL);
+		return mon_vfs_emulate(call, -EINVAL);
 	if (!proc_magic(host, &pid, &link))
-		return emulate(call, -EINVAL);
+		return mon_vfs_emulate(call, -EINVAL);
 	rc = proc_link(NULL, pid, link, &answer);
-	if (rc == UMV_PROC_LINK_OBJECT)
+	if (rc == UMV_PROC_LINK_OBJECT) {
 		rc = host_readlink(host, &answer);
+	} else if (rc >= 0 && vc->t->proc->root) {
+		/* Read relative to the reader's root, as the kernel does. */
+		char *rel = strcmp(link, "root") == 0 ? strdup("/") : strip_root(vc->t->proc, answer);
+		free(answer);
+		answer = rel;
+		if (!answer)
+			rc = -ENOMEM;
+	}
 	if (rc < 0)
-		return emulate(call, rc);
+		return mon_vfs_emulate(call, rc);
 	len = strlen(answer);
 	if ((int64_t)len > size)
 		len = (size_t)size;
 	if (umv_vm_write(call, call->sc.args[bi], answer, len) != (ssize_t)len)
 		rc = -EFAULT;
 	free(answer);
-	return emulate(call, rc < 0 ? rc : (int64_t)len);
+	return mon_vfs_emulate(call, rc < 0 ? rc : (int64_t)len);
 }
+
+static int getcwd_answer(struct umv_call *call, const char *cwd);
 
 static int emulate_getcwd(struct umv_call *call)
 {
-	const char *cwd = proc_cwd(call->thread->proc);
+	const struct mon_process *p = call->thread->proc;
+	const char *full = proc_cwd(p);
+	char *cwd;
+	int ret;
+
+	if (p->root && !under_root(full, p->root, strlen(p->root))) {
+		/* The kernel's mark for a cwd outside the process's root. */
+		if (asprintf(&cwd, "(unreachable)%s", full) < 0)
+			return mon_vfs_emulate(call, -ENOMEM);
+	} else if (!(cwd = strip_root(p, full))) {
+		return mon_vfs_emulate(call, -ENOMEM);
+	}
+	ret = getcwd_answer(call, cwd);
+	free(cwd);
+	return ret;
+}
+
+static int getcwd_answer(struct umv_call *call, const char *cwd)
+{
 	size_t len = strlen(cwd) + 1;
 
 	if (len > 4096)
-		return emulate(call, -ENAMETOOLONG);	/* the kernel's one-page limit */
+		return mon_vfs_emulate(call, -ENAMETOOLONG);	/* the kernel's one-page limit */
 	if (call->sc.args[1] < len)
-		return emulate(call, -ERANGE);
+		return mon_vfs_emulate(call, -ERANGE);
 	if (umv_vm_write(call, call->sc.args[0], cwd, len) != (ssize_t)len)
-		return emulate(call, -EFAULT);
-	return emulate(call, (int64_t)len);
+		return mon_vfs_emulate(call, -EFAULT);
+	return mon_vfs_emulate(call, (int64_t)len);
 }
 
 static int enter_fchdir(struct umv_call *call, bool *want_leave)
@@ -538,11 +948,34 @@ static int write_rewrites(struct vfs_call *vc)
 	for (unsigned k = 0; k < vc->nrw; k++) {
 		uint64_t at = slot + (uint64_t)k * PATH_MAX;
 		size_t len = strlen(vc->rw[k].host) + 1;
+		struct mon_thread *t = vc->t;
 
-		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len)
-			return -EFAULT;
+		/* The same path again in the same place (stat then open, a
+		 * build's repeated stats): it is still there. */
+		if (k == 0 && t->slot_written && t->slot_written_at == at &&
+		    t->slot_written_gen == mon_scratch_generation(t) &&
+		    strcmp(t->slot_written, vc->rw[k].host) == 0) {
+			call->regs[vc->rw[k].idx] = at;
+			call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+			continue;
+		}
+		if (k == 0) {
+			free(t->slot_written);
+			t->slot_written = NULL;
+		}
+		if (umv_vm_write(call, at, vc->rw[k].host, len) != (ssize_t)len) {
+			/* Unmapped behind our back (mprotect, a missed unmap):
+			 * map a new area and run the call again. */
+			mon_scratch_lost(vc->t);
+			rc = mon_scratch_slot(vc->t, call->sc.audit_arch, &slot);
+			return rc < 0 ? rc : -EFAULT;
+		}
 		call->regs[vc->rw[k].idx] = at;
 		call->changed |= (uint8_t)(1u << vc->rw[k].idx);
+		if (k == 0 && (t->slot_written = strdup(vc->rw[k].host))) {
+			t->slot_written_at = at;
+			t->slot_written_gen = mon_scratch_generation(t);
+		}
 	}
 	if (vc->how_rewrite) {
 		/* Our resolution applied RESOLVE_*; on the absolute host path
@@ -557,6 +990,59 @@ static int write_rewrites(struct vfs_call *vc)
 		call->changed |= 1u << 2;
 	}
 	return 0;
+}
+
+
+/* CAP_SYS_CHROOT in the thread's effective set (/proc/TID/status). */
+static bool may_chroot(pid_t tid)
+{
+	char path[64], buf[2048], *cap;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (!(cap = strstr(buf, "\nCapEff:")))
+		return false;
+	return (strtoull(cap + 8, NULL, 16) >> 18) & 1;	/* CAP_SYS_CHROOT */
+}
+
+/* chroot is the monitor's: the real root must stay where host paths are
+ * resolved from. The new root is kept per process (copied at fork) and
+ * every later resolution starts there. */
+static int emulate_chroot(struct umv_call *call)
+{
+	struct mon_thread *t = call->thread;
+	struct umv_path_result res = { 0 };
+	char path[PATH_MAX];
+	ssize_t n;
+	int rc;
+
+	if (!call->sc.args[0])
+		return mon_vfs_emulate(call, -EFAULT);
+	if ((n = umv_vm_read_str(call, call->sc.args[0], path, sizeof(path))) < 0)
+		return mon_vfs_emulate(call, n);
+	if (n == 0)
+		return mon_vfs_emulate(call, -ENOENT);
+	rc = mon_vfs_resolve(t, NULL, path, UMV_PATH_DIRECTORY, &res);
+	if (rc == 0 && !may_chroot(t->tid))
+		rc = -EPERM;
+	if (rc == 0) {
+		free(t->proc->root);
+		t->proc->root = NULL;
+		if (strcmp(res.guest, "/") != 0) {
+			t->proc->root = res.guest;
+			res.guest = NULL;
+		}
+	}
+	umv_path_result_free(&res);
+	return mon_vfs_emulate(call, rc);
 }
 
 int mon_vfs_enter(struct umv_call *call, bool *want_leave)
@@ -575,15 +1061,23 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		static bool logged;
 		mon_log_once(logged, MON_LOG_WARN,
 			     "io_uring_setup: ENOSYS (io_uring reaches paths the monitor cannot see while paths are virtualized)");
-		return emulate(call, -ENOSYS);
+		return mon_vfs_emulate(call, -ENOSYS);
 	}
 	if (id == id_fchdir)
 		return enter_fchdir(call, want_leave);
-	if (id == id_chroot) {
-		static bool logged;
-		mon_log_once(logged, MON_LOG_WARN, "chroot: EPERM (not virtualized yet)");
-		return emulate(call, -EPERM);
-	}
+	if (id == id_getdents64)
+		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
+	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
+		return mon_vfs_socket(call);
+	if (id == id_getsockname || id == id_getpeername)
+		return mon_vfs_sockname_enter(call, want_leave);
+	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
+		return rc;
+	if ((id == id_umount || id == id_umount2) && (rc = runtime_umount(call)) != 1)
+		return rc;
+	rc = 0;
+	if (id == id_chroot)
+		return emulate_chroot(call);
 	if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed || call->sc.demux_failed)
 		return UMV_PASS;
 	for (unsigned i = 0; i < call->sc.nargs && rc >= 0 && rc != PASS_CALL; i++) {
@@ -608,9 +1102,12 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
 		*want_leave = false;
-		verdict = emulate(call, rc);
+		verdict = mon_vfs_emulate(call, rc);
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
+	} else if (vc.exec_host &&
+		   (rc = mon_vfs_exec_redirect(call, vc.exec_host, &vc.exec_canon, &vc.exec_via_ldso)) != 0) {
+		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : mon_vfs_emulate(call, rc);
 	} else if (vc.nrw > 0 || vc.how_rewrite) {
 		if (vc.nrw == 0)
 			vc.how_rewrite = false;	/* passthrough: RESOLVE_* apply as written */
@@ -620,7 +1117,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			verdict = -EINPROGRESS;
 		} else if (rc < 0) {
 			*want_leave = false;
-			verdict = emulate(call, rc);
+			verdict = mon_vfs_emulate(call, rc);
 		} else {
 			verdict = UMV_REWRITE;
 		}
@@ -630,6 +1127,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			call->sc.name, verdict, (long long)call->result, vc.nrw, vc.nrw ? " first " : "",
 			vc.nrw ? vc.rw[0].host : "");
 	free(readlink_host);
+	if (id == id_execve && vc.t->proc) {
+		/* What /proc/PID/exe must read once this exec succeeds. */
+		free(vc.t->proc->exe_pending);
+		vc.t->proc->exe_pending =
+			vc.exec_via_ldso && verdict == UMV_REWRITE && vc.exec_canon ?
+				strdup(vc.exec_canon) : NULL;
+	}
+	free(vc.exec_host);
+	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
 	return verdict;
@@ -638,6 +1144,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 void mon_vfs_leave(struct umv_call *call, int64_t *result)
 {
 	struct mon_thread *t = call->thread;
+
+	if (t->pending_dents) {
+		leave_getdents(call, result);
+		return;
+	}
+	if (t->pending_sockname) {
+		mon_vfs_sockname_leave(call, result);
+		return;
+	}
 
 	if (*result == 0 && t->pending_cwd && t->proc) {
 		free(t->proc->cwd);
@@ -758,6 +1273,8 @@ int mon_vfs_setup(const char **host_cwd)
 				strerror(-rc));
 			return rc;
 		}
+	for (size_t i = 0; i < nbinds; i++)
+		find_merged(bind_points[i]);
 	if (initial_cwd) {
 		rc = umv_path_resolve(mt, &ctx, initial_cwd, UMV_PATH_DIRECTORY, &res);
 		if (rc < 0 || !res.host) {
@@ -802,6 +1319,17 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mon_vfs_fini(void)
 {
+	for (size_t i = 0; i < nmerged; i++)
+		free(merged_dirs[i]);
+	free(merged_dirs);
+	merged_dirs = NULL;
+	nmerged = 0;
+	for (size_t i = 0; i < nruntime; i++)
+		free(runtime_mounts[i]);
+	free(runtime_mounts);
+	runtime_mounts = NULL;
+	nruntime = 0;
+	mon_vfs_unix_fini();
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);

@@ -58,3 +58,19 @@ directory
 mnt/"
 [ "$out" = "$expect" ] || { printf 'expected:\n%s\ngot:\n%s\n' "$expect" "$out" >&2; fail "synthetic parents"; }
 echo "ok: synthetic parents"
+
+# A bind whose parent is a real host directory lacking its name: listings
+# of that directory show it, with its type (a dir and a file bind).
+mkdir -p "$TMPD/exists/real" && echo f >"$TMPD/file" || hard_error "setup"
+out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/n/tree:$TMPD/exists/newdir" -b "$TMPD/file:$TMPD/exists/newfile" -- sh -c "
+ls $TMPD/exists; find $TMPD/exists -maxdepth 1 -type d | sort; find $TMPD/exists -maxdepth 1 -type f" 2>&1)
+expect="newdir
+newfile
+real
+$TMPD/exists
+$TMPD/exists/newdir
+$TMPD/exists/real
+$TMPD/exists/newfile"
+[ "$out" = "$expect" ] || { printf 'expected:\n%s\ngot:\n%s\n' "$expect" "$out" >&2; fail "merged listing"; }
+[ ! -e "$TMPD/exists/newdir" ] || fail "the host directory was changed"
+echo "ok: merged listing"

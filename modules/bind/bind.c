@@ -50,8 +50,9 @@ static int bind_init(struct umv_mod *mod, const char *options)
 	int rc = 0;
 
 	if (!options || !*options) {
-		umv_log(mod, UMV_LOG_ERROR, "usage: -b HOST:GUEST, -r ROOT, -w DIR (or -m bind:bind=HOST:GUEST,root=DIR,cwd=DIR,hostfs=0)");
-		return -EINVAL;
+		/* -m bind alone: nothing mounted yet, runtime mounts only
+		 * (mount -t umvisor.bind); binding / at / starts the path layer. */
+		return do_bind(mod, "/", "/");
 	}
 	if (!(copy = strdup(options)))
 		return -ENOMEM;

@@ -184,8 +184,8 @@ int umv_want_syscall_if(struct umv_mod *mod, const char *name, unsigned arg, enu
 			uint64_t mask, uint64_t value);
 /* Copy LEN bytes of DATA into the calling thread's scratch slot, memory
  * the monitor maps in the guest (never its stack), and give its guest
- * address in *ADDR: valid until this call returns; up to about 3.5 KiB per
- * call. Enter only. Returns 0, -EINPROGRESS (the area is being mapped
+ * address in *ADDR: valid until this call returns; up to 32 KiB - 64 bytes
+ * per call. Enter only. Returns 0, -EINPROGRESS (the area is being mapped
  * first: return any verdict; the call is run again after, and enter() is
  * asked again), -ENOSPC, -EFAULT, -EPERM (not in enter), -EINVAL. */
 int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64_t *addr);

@@ -1,0 +1,39 @@
+/* monitor/: what the path layer's files (vfs.c, vfs_unix.c, vfs_exec.c)
+ * share. Private to them. */
+#ifndef UMV_MONITOR_VFS_H
+#define UMV_MONITOR_VFS_H
+
+#include "monitor/dispatch.h"
+#include "monitor/paths.h"
+
+#include <limits.h>
+
+#define OPEN_HOW_SIZE 24	/* flags, mode, resolve: u64 each */
+#define HOW_MAX 512		/* open_how sizes we copy into the slot */
+/* Where things go in a thread's scratch slot. */
+#define SLOT_SOCKADDR (2 * PATH_MAX + HOW_MAX)
+#define SLOT_MSGHDR (SLOT_SOCKADDR + 128)
+
+/* vfs.c */
+const struct umv_mount_table *mon_vfs_table(void);
+const char *mon_vfs_private_dir(void);	/* NULL before set-up */
+/* Resolves PATH for T in its namespace from BASE (a dirfd's guest path;
+ * NULL = the cwd), after its chroot if any. As umv_path_resolve. */
+int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, unsigned flags,
+		    struct umv_path_result *res);
+/* Sets CALL's emulated RESULT; returns UMV_EMULATE. */
+int mon_vfs_emulate(struct umv_call *call, int64_t result);
+
+/* vfs_unix.c: verdict (or -EINPROGRESS) for bind/connect/sendto/sendmsg. */
+int mon_vfs_socket(struct umv_call *call);
+int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave);
+void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result);
+void mon_vfs_unix_fini(void);
+
+/* vfs_exec.c: execve through guest-resolved interpreters. HOST is the
+ * program's host path, *CANON its canonical guest path (replaced for a
+ * script). 1: redirected (registers written), 0: ordinary rewrite, or
+ * -errno (-EINPROGRESS: scratch mmap first). */
+int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso);
+
+#endif

@@ -1,0 +1,281 @@
+/* AF_UNIX names for the path layer (vfs.c): the sun_path of bind, connect,
+ * sendto and sendmsg resolved like a path, and getsockname/getpeername
+ * given back as guest paths. See doc/design-vfs.md. */
+#include "monitor/vfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- AF_UNIX socket names ----
+ * A sun_path is a path the kernel resolves (bind creates it, connect and
+ * sendto follow it). It is rewritten like any path; a host path that does
+ * not fit the 108 bytes of sun_path is reached through
+ * /proc/MONITOR/fd/N/NAME (N an O_PATH descriptor of its directory the
+ * monitor keeps open) or, for connect/sendto, a symlink in the private
+ * directory. */
+
+#define SUN_PATH_MAX 108
+
+struct dir_fd {
+	char *host;
+	int fd;
+};
+static struct dir_fd *dir_fds;
+static size_t ndir_fds;
+static unsigned long short_links;
+
+static int short_name(const char *host, bool creating, char *out, size_t cap)
+{
+	const char *slash = strrchr(host, '/');
+	char *dir;
+	int fd = -1;
+
+	if (!creating) {
+		char *link;
+		const char *private_dir = mon_vfs_private_dir();
+
+		if (!private_dir || asprintf(&link, "%s/s%lu", private_dir, short_links++) < 0)
+			return -ENOMEM;
+		if (strlen(link) >= cap || symlink(host, link) < 0) {
+			free(link);
+			return -ENAMETOOLONG;
+		}
+		snprintf(out, cap, "%s", link);
+		free(link);
+		return 0;
+	}
+	if (!slash || !(dir = strndup(host, slash == host ? 1 : (size_t)(slash - host))))
+		return -ENOMEM;
+	for (size_t i = 0; i < ndir_fds; i++)
+		if (strcmp(dir_fds[i].host, dir) == 0)
+			fd = dir_fds[i].fd;
+	if (fd < 0) {
+		struct dir_fd *grown = realloc(dir_fds, (ndir_fds + 1) * sizeof(*grown));
+		if (!grown || (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			int rc = grown ? -errno : -ENOMEM;
+			if (grown)
+				dir_fds = grown;
+			free(dir);
+			return rc;
+		}
+		dir_fds = grown;
+		dir_fds[ndir_fds].host = dir;
+		dir_fds[ndir_fds++].fd = fd;
+	} else {
+		free(dir);
+	}
+	if ((size_t)snprintf(out, cap, "/proc/%d/fd/%d/%s", (int)getpid(), fd, slash + 1) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Rewrites the sockaddr at ADDR (LEN bytes) if it is a filesystem AF_UNIX
+ * name. 0: untouched; 1: *NEW_ADDR and *NEW_LEN point into the slot; -errno. */
+static int unix_name(struct umv_call *call, uint64_t addr, uint64_t len, bool creating,
+		     uint64_t *new_addr, uint64_t *new_len)
+{
+	struct mon_thread *t = call->thread;
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	struct umv_path_result res = { 0 };
+	char name[SUN_PATH_MAX + 1], fit[SUN_PATH_MAX];
+	const char *host;
+	uint16_t family;
+	size_t n;
+	uint64_t slot;
+	int rc;
+
+	if (!addr || len <= 2 || len > 2 + SUN_PATH_MAX)
+		return 0;	/* the kernel judges */
+	if (umv_vm_read(call, addr, sa, len) != (ssize_t)len)
+		return 0;	/* EFAULT from the kernel */
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0')
+		return 0;	/* not AF_UNIX, or an abstract name */
+	n = len - 2;
+	memcpy(name, sa + 2, n);
+	name[n] = '\0';	/* the kernel also accepts a name without its NUL */
+	rc = mon_vfs_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
+	if (rc < 0)
+		return rc;
+	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
+		umv_path_result_free(&res);
+		return 0;
+	}
+	if (!res.host) {
+		umv_path_result_free(&res);
+		return creating ? -EACCES : -ECONNREFUSED;
+	}
+	host = res.host;
+	if (res.host_len >= SUN_PATH_MAX) {
+		if ((rc = short_name(res.host, creating, fit, sizeof(fit))) < 0) {
+			umv_path_result_free(&res);
+			return rc;
+		}
+		host = fit;
+	}
+	n = strlen(host);
+	memset(sa + 2, 0, SUN_PATH_MAX);
+	memcpy(sa + 2, host, n);
+	umv_path_result_free(&res);
+	if ((rc = mon_scratch_slot(t, call->sc.audit_arch, &slot)) < 0)
+		return rc;
+	if (umv_vm_write(call, slot + SLOT_SOCKADDR, sa, 2 + n + 1) != (ssize_t)(2 + n + 1))
+		return -EFAULT;
+	*new_addr = slot + SLOT_SOCKADDR;
+	*new_len = 2 + n + 1;
+	return 1;
+}
+
+int mon_vfs_socket(struct umv_call *call)
+{
+	/* The neutral ids are fixed by the tables (syscalls.h). */
+	bool is_sendmsg = call->sc.id == SC_ID_sendmsg, is_sendto = call->sc.id == SC_ID_sendto;
+	bool is_bind = call->sc.id == SC_ID_bind;
+	uint64_t na, nl, slot;
+	unsigned ai, li;
+	int rc;
+
+	if (call->sc.demuxed || call->sc.demux_failed)
+		return UMV_PASS;	/* i386 socketcall: arguments in guest memory */
+	if (is_sendmsg) {
+		bool i386 = call->sc.arch == SC_ARCH_I386;
+		unsigned char mh[56];
+		size_t mhlen = i386 ? 28 : 56;
+		uint64_t name = 0;
+		uint32_t namelen = 0;
+
+		if (umv_vm_read(call, call->sc.args[1], mh, mhlen) != (ssize_t)mhlen)
+			return UMV_PASS;
+		if (i386) {
+			uint32_t p;
+			memcpy(&p, mh, 4);
+			name = p;
+			memcpy(&namelen, mh + 4, 4);
+		} else {
+			memcpy(&name, mh, 8);
+			memcpy(&namelen, mh + 8, 4);
+		}
+		rc = unix_name(call, name, namelen, false, &na, &nl);
+		if (rc <= 0)
+			return rc < 0 ? mon_vfs_emulate(call, rc) : UMV_PASS;
+		if (i386) {
+			uint32_t p = (uint32_t)na, l = (uint32_t)nl;
+			memcpy(mh, &p, 4);
+			memcpy(mh + 4, &l, 4);
+		} else {
+			uint32_t l = (uint32_t)nl;
+			memcpy(mh, &na, 8);
+			memcpy(mh + 8, &l, 4);
+		}
+		if ((rc = mon_scratch_slot(call->thread, call->sc.audit_arch, &slot)) < 0)
+			return rc == -EINPROGRESS ? rc : mon_vfs_emulate(call, rc);
+		if (umv_vm_write(call, slot + SLOT_MSGHDR, mh, mhlen) != (ssize_t)mhlen)
+			return mon_vfs_emulate(call, -EFAULT);
+		call->regs[1] = slot + SLOT_MSGHDR;
+		call->changed |= 1u << 1;
+		return UMV_REWRITE;
+	}
+	ai = is_sendto ? 4 : 1;
+	li = ai + 1;
+	rc = unix_name(call, call->sc.args[ai], (uint32_t)call->sc.args[li], is_bind, &na, &nl);
+	if (rc == -EINPROGRESS)
+		return rc;
+	if (rc < 0)
+		return mon_vfs_emulate(call, rc);
+	if (rc == 0)
+		return UMV_PASS;
+	call->regs[ai] = na;
+	call->regs[li] = nl;
+	call->changed |= (uint8_t)((1u << ai) | (1u << li));
+	return UMV_REWRITE;
+}
+
+
+/* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
+ * its own. Read the buffer size at entry (the kernel overwrites it), fix
+ * the name at exit. */
+int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave)
+{
+	uint32_t len;
+
+	if (call->sc.demuxed || call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
+		return UMV_PASS;
+	call->thread->pending_sockname = true;
+	call->thread->pending_addrlen = len;
+	*want_leave = true;
+	return UMV_PASS;
+}
+
+void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
+{
+	unsigned char sa[2 + SUN_PATH_MAX + 1];
+	uint32_t len, given = call->thread->pending_addrlen;
+	char *guest = NULL, host[SUN_PATH_MAX + 1];
+	uint16_t family;
+	size_t n, glen;
+
+	call->thread->pending_sockname = false;
+	if (*result != 0 ||
+	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+	    len <= 2 || len > sizeof(sa) || given < 3)
+		return;
+	n = len < given ? len : given;
+	if (umv_vm_read(call, call->sc.args[1], sa, n) != (ssize_t)n)
+		return;
+	memcpy(&family, sa, 2);
+	if (family != AF_UNIX || sa[2] == '\0' || n < len)
+		return;	/* not a path name, or truncated: left as is */
+	memcpy(host, sa + 2, len - 2);
+	host[len - 2] = '\0';
+	if (host[0] != '/')
+		return;	/* relative names are the guest's own */
+	{
+		/* A name bound through one of our directory fds (a host path
+		 * longer than sun_path): the directory's path instead. */
+		char prefix[64], *full = NULL;
+		int plen = snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", (int)getpid());
+		int rc;
+
+		if (strncmp(host, prefix, (size_t)plen) == 0) {
+			char *end;
+			long fd = strtol(host + plen, &end, 10);
+			for (size_t i = 0; i < ndir_fds && !full; i++)
+				if (dir_fds[i].fd == fd && *end == '/' &&
+				    asprintf(&full, "%s%s", dir_fds[i].host, end) < 0)
+					full = NULL;
+		}
+		rc = umv_mount_host_to_guest(mon_vfs_table(), full ? full : host, &guest);
+		free(full);
+		if (rc < 0)
+			return;
+	}
+	glen = strlen(guest);
+	if (glen < SUN_PATH_MAX && strcmp(guest, host) != 0) {
+		memset(sa + 2, 0, SUN_PATH_MAX);
+		memcpy(sa + 2, guest, glen);
+		len = (uint32_t)(2 + glen + 1);
+		n = len < given ? len : given;
+		if (umv_vm_write(call, call->sc.args[1], sa, n) == (ssize_t)n)
+			umv_vm_write(call, call->sc.args[2], &len, sizeof(len));
+	}
+	free(guest);
+}
+
+void mon_vfs_unix_fini(void)
+{
+	for (size_t i = 0; i < ndir_fds; i++) {
+		close(dir_fds[i].fd);
+		free(dir_fds[i].host);
+	}
+	free(dir_fds);
+	dir_fds = NULL;
+	ndir_fds = 0;
+	short_links = 0;
+}

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Path virtualization benchmarks: umvisor -b vs native and vs proot -b, in
+# the same run, interleaved, medians of several rounds. Run by `make bench`
+# from the build directory (tests/bench/run-all.sh pins every runner, the
+# monitor and its guest included, to one CPU).
+#   vfs.stat    stat(2) of a file inside a bind, a C loop: us per call
+#   vfs.cat200  200 x cat of small files inside a bind: ms per run
+#   vfs.find    find over /usr/share bound at a guest path: ms per run
+# Plus, per benchmark, our overhead (time - native) against proot's.
+set -u
+UMVISOR=${UMVISOR:-./umvisor}
+export UMVISOR_MODULE_PATH=${UMVISOR_MODULE_PATH:-./.libs}
+LOOP=./tests/bench/vfs_stat_loop
+ROUNDS=${VFS_BENCH_ROUNDS:-5}
+[ -x "$UMVISOR" ] && [ -x "$LOOP" ] || { echo "vfs_bench: run from the build dir after make check" >&2; exit 1; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/umv-bench.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+G=/umv-bench-$$/guest/dir
+mkdir -p "$T/tree" && echo data >"$T/tree/file"
+i=0; while [ $i -lt 200 ]; do echo "small file $i" >"$T/tree/f$i"; i=$((i + 1)); done
+have_proot=no
+command -v proot >/dev/null 2>&1 && proot -b "$T/tree:$G" true 2>/dev/null && have_proot=yes
+
+now_ms() { date +%s%N | awk '{printf "%.3f", $1 / 1e6}'; }
+# time_ms CMD...: wall time of one run in ms
+time_ms() { t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); echo "$t0 $t1" | awk '{printf "%.3f\n", $2 - $1}'; }
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+line() {	# name unit ours baseline theirs
+	echo "$3 $5" | awk -v n="$1" -v u="$2" -v b="$4" \
+		'{printf "bench: %s: %.2f %s vs %s %.2f %s = %.2fx\n", n, $1, u, b, $2, u, ($2 > 0 ? $1 / $2 : 0)}'
+}
+report() {	# name unit file-native file-umv file-proot
+	n=$(median <"$3"); u=$(median <"$4")
+	line "$1" "$2" "$u" native "$n"
+	if [ $have_proot = yes ]; then
+		p=$(median <"$5")
+		line "$1" "$2" "$u" proot "$p"
+		echo "$u $n $p" | awk -v name="$1" -v unit="$2" '{o = $1 - $2; q = $3 - $2;
+			printf "bench: %s.overhead: %.2f %s vs proot %.2f %s = %.2fx\n", name, o, unit, q, unit, (q > 0 ? o / q : 0)}'
+	else
+		echo "bench: $1: proot not installed, no proot comparison" >&2
+	fi
+}
+
+: >"$T/stat.n"; : >"$T/stat.u"; : >"$T/stat.p"
+: >"$T/cat.n"; : >"$T/cat.u"; : >"$T/cat.p"
+: >"$T/find.n"; : >"$T/find.u"; : >"$T/find.p"
+CAT='for i in $(seq 0 199); do cat "$D/f$i"; done'
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	"$LOOP" "$T/tree/file" 20000 5 >>"$T/stat.n"
+	"$UMVISOR" -b "$T/tree:$G" -- "$LOOP" "$G/file" 2000 5 >>"$T/stat.u"
+	[ $have_proot = yes ] && proot -b "$T/tree:$G" "$LOOP" "$G/file" 2000 5 >>"$T/stat.p"
+	D=$T/tree time_ms sh -c "$CAT" >>"$T/cat.n"
+	D=$G time_ms "$UMVISOR" -b "$T/tree:$G" -- sh -c "$CAT" >>"$T/cat.u"
+	[ $have_proot = yes ] && D=$G time_ms proot -b "$T/tree:$G" sh -c "$CAT" >>"$T/cat.p"
+	time_ms find /usr/share >>"$T/find.n"
+	time_ms "$UMVISOR" -b "/usr/share:$G/share" -- find "$G/share" >>"$T/find.u"
+	[ $have_proot = yes ] && time_ms proot -b "/usr/share:$G/share" find "$G/share" >>"$T/find.p"
+	r=$((r + 1))
+done
+report vfs.stat us "$T/stat.n" "$T/stat.u" "$T/stat.p"
+report vfs.cat200 ms "$T/cat.n" "$T/cat.u" "$T/cat.p"
+report vfs.find ms "$T/find.n" "$T/find.u" "$T/find.p"
