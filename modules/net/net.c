@@ -20,6 +20,7 @@
 
 #define SA_MAX 128u		/* sizeof(struct sockaddr_storage): the kernel's cap */
 #define MMSG_MAX 1024u		/* UIO_MAXIOV: the kernel's vlen cap */
+#define SENDMMSG_FIT 64u	/* copies of 64 names + vector fit one call's buffers */
 
 enum net_call {
 	C_SOCKET, C_BIND, C_CONNECT, C_SENDTO, C_SENDMSG, C_SENDMMSG, C_ACCEPT, C_ACCEPT4,
@@ -288,53 +289,56 @@ static enum umv_verdict enter_sendmsg(struct umv_mod *mod, struct net_state *st,
 }
 
 /* sendmmsg: every destination checked; if any changes, a copy of as many
- * entries as fit the slot (the kernel may send fewer than asked anyway),
- * their msg_len copied back at the exit. */
+ * entries as fit (SENDMMSG_FIT: the kernel may send fewer than asked
+ * anyway, the guest sends the rest again) with the changed names pointing
+ * at copies; the kernel's msg_len values are copied back at the exit. */
 static enum umv_verdict enter_sendmmsg(struct umv_mod *mod, struct net_state *st, struct umv_call *call)
 {
 	struct msg_layout l = layout_of(call);
-	uint64_t vec = umv_call_arg(call, 1), at;
-	uint32_t vlen = (uint32_t)umv_call_arg(call, 2);
-	uint8_t *copy, names[8][SA_MAX];
-	uint32_t fit = 8, n;
+	uint64_t vec = umv_call_arg(call, 1), at = 0;
+	uint32_t vlen = (uint32_t)umv_call_arg(call, 2), n;
+	uint8_t *copy = NULL, *names = NULL, changed[SENDMMSG_FIT];
 	bool any = false;
 	int rc = 0;
 
 	if (!vec || vlen == 0)
 		return UMV_PASS;
 	n = vlen > MMSG_MAX ? MMSG_MAX : vlen;
-	if (!(copy = malloc((size_t)n * l.mmsg_size)))
-		return UMV_PASS;
-	if (umv_vm_read(call, vec, copy, (size_t)n * l.mmsg_size) != (ssize_t)((size_t)n * l.mmsg_size)) {
+	copy = malloc((size_t)n * l.mmsg_size);
+	names = malloc((size_t)SENDMMSG_FIT * SA_MAX);
+	if (!copy || !names ||
+	    umv_vm_read(call, vec, copy, (size_t)n * l.mmsg_size) != (ssize_t)((size_t)n * l.mmsg_size)) {
 		free(copy);
+		free(names);
 		return UMV_PASS;	/* the kernel's EFAULT, as far as it gets */
 	}
 	for (uint32_t i = 0; i < n && rc >= 0; i++) {
 		uint8_t *m = copy + (size_t)i * l.mmsg_size, tmp[SA_MAX];
-		uint64_t name = get_ptr(m, l.ptr);
 		uint32_t namelen;
 		struct net_ep guest, host;
 
 		memcpy(&namelen, m + l.namelen_off, sizeof(namelen));
-		rc = examine_out(mod, st, call, NET_OUT_SEND, name, namelen, i < fit ? names[i] : tmp,
-				 &guest, &host);
-		if (rc == CHANGED)
-			any = true;
+		rc = examine_out(mod, st, call, NET_OUT_SEND, get_ptr(m, l.ptr), namelen,
+				 i < SENDMMSG_FIT ? names + (size_t)i * SA_MAX : tmp, &guest, &host);
+		if (i < SENDMMSG_FIT)
+			changed[i] = rc == CHANGED;
+		any |= rc == CHANGED;
 	}
 	if (rc < 0 || !any) {
 		free(copy);
+		free(names);
 		return rc < 0 ? refuse(call, rc) : UMV_PASS;
 	}
-	if (n > fit)
-		n = fit;
+	if (n > SENDMMSG_FIT)
+		n = SENDMMSG_FIT;
 	for (uint32_t i = 0; i < n && rc >= 0; i++) {
 		uint8_t *m = copy + (size_t)i * l.mmsg_size;
 		uint32_t namelen;
 
-		memcpy(&namelen, m + l.namelen_off, sizeof(namelen));
-		if (!get_ptr(m, l.ptr) || namelen < 2 || namelen > SA_MAX)
+		if (!changed[i])
 			continue;
-		rc = umv_call_put_buf(call, names[i], namelen, &at);
+		memcpy(&namelen, m + l.namelen_off, sizeof(namelen));
+		rc = umv_call_put_buf(call, names + (size_t)i * SA_MAX, namelen, &at);
 		if (rc == 0)
 			set_ptr(m, l.ptr, at);
 	}
@@ -343,6 +347,7 @@ static enum umv_verdict enter_sendmmsg(struct umv_mod *mod, struct net_state *st
 	if (rc == 0 && (rc = umv_call_set_arg(call, 1, at)) == 0 && vlen != n)
 		rc = umv_call_set_arg(call, 2, n);
 	free(copy);
+	free(names);
 	if (rc == -EINPROGRESS)
 		return UMV_PASS;
 	if (rc < 0)
