@@ -204,6 +204,40 @@ int mon_modules_load(const struct mon_module_spec *specs, size_t n)
 	return mon_interest_init();
 }
 
+void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], thread_start))
+			mods[i]->ops->thread_start(mods[i], pid, tid, parent_tid);
+}
+
+void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], thread_exit))
+			mods[i]->ops->thread_exit(mods[i], pid, tid, wstatus);
+}
+
+bool mon_modules_want_signals(void)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], signal))
+			return true;
+	return false;
+}
+
+void mon_modules_signal(pid_t pid, pid_t tid, const siginfo_t *info)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], signal))
+			mods[i]->ops->signal(mods[i], pid, tid, info);
+}
+
+const char *mon_module_name_at(size_t i)
+{
+	return i < nmods ? mods[i]->name : "umvisor";
+}
+
 void mon_modules_process_exit(pid_t pid, int wstatus)
 {
 	for (size_t i = 0; i < nmods; i++)
