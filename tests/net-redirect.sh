@@ -34,3 +34,25 @@ echo "ok: redirect seen as asked by python"
 out=$("$UMVISOR" -m "net:policy=loopback,redirect=127.0.0.1:18632=192.0.2.1:80" -- "$GUEST_NET" connect 127.0.0.1 18632 2>/dev/null)
 [ "$out" = "connect EACCES" ] || fail "a redirect out of loopback was not refused: '$out'"
 echo "ok: policy=loopback applies to the redirect's target"
+
+# UDP: a datagram to the redirected address reaches the server, and its
+# answer is reported as coming from the address the guest asked for.
+need_free_port 18633
+python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('127.0.0.1', 18633))
+while True:
+    data, peer = s.recvfrom(100)
+    s.sendto(b'udp ' + data, peer)" &
+KILL_PIDS="$KILL_PIDS $!"
+sleep 0.3
+out=$("$UMVISOR" -m "net:redirect=127.0.0.1:18634=127.0.0.1:18633" -- python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(b'hi', ('127.0.0.1', 18634))
+data, peer = s.recvfrom(100)
+print(data.decode(), peer)") || fail "UDP client through the redirect"
+[ "$out" = "udp hi ('127.0.0.1', 18634)" ] || fail "UDP redirect: got '$out'"
+echo "ok: UDP sendto/recvfrom through a redirect, seen as asked"
