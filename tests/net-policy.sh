@@ -58,6 +58,16 @@ out=$("$UMVISOR" -m net:policy=loopback -- "$GUEST_NET" connect 2001:db8::1 80 2
 expect "$out" "connect EACCES" "policy=loopback: 2001:db8::1 refused"
 out=$("$UMVISOR" -m net:policy=loopback -- "$GUEST_NET" connect 127.0.0.1 $P 2>/dev/null)
 expect "$out" "connect 0" "policy=loopback: 127.0.0.1 allowed"
+if [ "$HAVE_M32" = yes ]; then
+	out=$("$UMVISOR" -m net:policy=loopback -- "$GUEST_NET32" connect 192.0.2.1 80 2>/dev/null)
+	expect "$out" "connect EACCES" "policy=loopback: i386 socketcall connect to 192.0.2.1 refused"
+	out=$("$UMVISOR" -m net:policy=loopback -- "$GUEST_NET32" connect 127.0.0.1 $P 2>/dev/null)
+	expect "$out" "connect 0" "policy=loopback: i386 socketcall connect to 127.0.0.1 allowed"
+	out=$("$UMVISOR" -m net:policy=deny -- "$GUEST_NET32" connect 127.0.0.1 $P 2>/dev/null)
+	expect "$out" "socket EACCES" "policy=deny: i386 socketcall socket refused"
+else
+	echo "note: no -m32 compiler: the i386 socketcall refusals are not checked" >&2
+fi
 out=$("$UMVISOR" -m net:policy=loopback -- python3 -c "$connect_py" 2>/dev/null)
 expect "$out" "connected" "policy=loopback: python create_connection to 127.0.0.1"
 out=$("$UMVISOR" -m net:policy=loopback -- python3 -c "
