@@ -2,6 +2,7 @@
  * (umv_call_*, umv_vm_*), and the union of interests the seccomp filter is
  * built from. */
 #include "monitor/dispatch.h"
+#include "monitor/vfs.h"
 #include "vmaccess/vmaccess.h"
 
 #include <assert.h>
@@ -83,13 +84,32 @@ int mon_interest_init(void)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
 		if (mon_vfs_wants((enum sc_id)id))
-			wanted[id] = 1;
+			wanted[id] = MON_WANT_ALL;
+	/* A syscall is wanted whole if anyone wants it whole; conditionally
+	 * (only the modules' argument conditions trap) otherwise. */
 	for (int id = 1; id < SC_ID_COUNT; id++)
-		for (size_t i = 0; i < n; i++)
-			if (mon_module_wants(mon_module_at(i), (enum sc_id)id)) {
-				wanted[id] = 1;
-				break;
-			}
+		for (size_t i = 0; i < n && wanted[id] != MON_WANT_ALL; i++) {
+			struct umv_mod *m = mon_module_at(i);
+
+			if (!mon_module_wants(m, (enum sc_id)id))
+				continue;
+			wanted[id] = m->want[id] == MON_WANT_IF && !m->want_all &&
+				     !(m->classes && (sc_info((enum sc_id)id)->classes & m->classes))
+				     ? MON_WANT_IF : MON_WANT_ALL;
+		}
+	/* The filter traps i386 socketcall/ipc exactly for the calls they
+	 * carry that someone wants: their stops are ours then. */
+	enum sc_id socketcall = sc_id_from_name("socketcall"), ipc = sc_id_from_name("ipc");
+	for (int id = 1; id < SC_ID_COUNT; id++) {
+		const struct sc_info *info = sc_info((enum sc_id)id);
+
+		if (!wanted[id] || !info || (info->classes & SC_CL_MULTIPLEXER))
+			continue;
+		if ((info->classes & SC_CL_NETWORK) && socketcall != SC_ID_UNKNOWN && !wanted[socketcall])
+			wanted[socketcall] = MON_WANT_IF;
+		if ((info->classes & SC_CL_IPC) && ipc != SC_ID_UNKNOWN && !wanted[ipc])
+			wanted[ipc] = MON_WANT_IF;
+	}
 	return 0;
 }
 
@@ -129,12 +149,23 @@ int mon_filter_build(struct sock_fprog **out)
 	*out = NULL;
 	if (mon_modules_count() == 0)
 		return 0;
-	rules = calloc(SC_ID_COUNT + 16, sizeof(*rules));
+	size_t nconds = 0;
+
+	for (size_t i = 0; i < mon_modules_count(); i++)
+		nconds += mon_module_at(i)->nconds;
+	rules = calloc(SC_ID_COUNT + 16 + nconds, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
-		if (wanted[id])
+		if (wanted[id] == MON_WANT_ALL)
 			rules[n++] = (struct sc_filter_rule){ .id = (enum sc_id)id, .cmp = SC_CMP_ANY };
+	for (size_t i = 0; i < mon_modules_count(); i++) {
+		const struct umv_mod *m = mon_module_at(i);
+
+		for (size_t k = 0; k < m->nconds; k++)
+			if (wanted[m->conds[k].id] == MON_WANT_IF)
+				rules[n++] = m->conds[k];
+	}
 	/* The monitor's own interests, as narrow as the filter allows. */
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_clone, .cmp = SC_CMP_MASKED_EQ,
 					      .arg = 0, .mask = CLONE_UNTRACED,
@@ -307,6 +338,9 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out)
 
 /* ---- SDK: the call ---- */
 
+static bool is_socketcall(const struct umv_call *call);
+static int set_socketcall_arg(struct umv_call *call, unsigned idx, uint64_t value);
+
 const char *umv_call_name(const struct umv_call *call)
 {
 	return call ? call->sc.name : NULL;
@@ -373,7 +407,7 @@ int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value)
 	if (call->phase != MON_PHASE_ENTER)
 		return -EPERM;
 	if (!call->direct_args)
-		return -EINVAL;
+		return is_socketcall(call) ? set_socketcall_arg(call, idx, value) : -EINVAL;
 	call->regs[idx] = value;
 	if (value != call->sc.raw[idx])
 		call->changed |= (uint8_t)(1u << idx);
@@ -436,4 +470,98 @@ ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size
 		return -EINVAL;
 	vma = mon_thread_vma(call->thread, &err);
 	return vma ? vma_write(vma, addr, buf, len) : err;
+}
+
+/* ---- SDK: buffers in the scratch slot ----
+ * The slot's first half belongs to the path layer (vfs*.c); the second
+ * holds module buffers and, at its end, a rewritten i386 socketcall
+ * argument block. An exec's rewritten argv may use the whole slot: no
+ * module buffer is live across an exec. */
+#define BUF_AREA_OFF (MON_SCRATCH_SLOT_SIZE / 2u)
+static_assert(SLOT_MSGHDR + 64 <= BUF_AREA_OFF, "the path layer's part of the slot overlaps ours");
+#define ARGV_AREA_LEN 64u
+#define BUF_AREA_LEN (MON_SCRATCH_SLOT_SIZE - BUF_AREA_OFF - ARGV_AREA_LEN)
+#define ARGV_AREA_OFF (MON_SCRATCH_SLOT_SIZE - ARGV_AREA_LEN)
+
+static int call_slot(struct umv_call *call, uint64_t *slot)
+{
+	int rc;
+
+	if (call->inject_started)
+		return -EINPROGRESS;
+	rc = mon_scratch_slot(call->thread, call->sc.audit_arch, slot);
+	if (rc == -EINPROGRESS)
+		call->inject_started = true;
+	return rc;
+}
+
+int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64_t *addr)
+{
+	uint64_t slot, at;
+	uint32_t off;
+	int rc;
+
+	if (!call || !addr || (!data && len))
+		return -EINVAL;
+	if (call->phase != MON_PHASE_ENTER)
+		return -EPERM;
+	off = (call->buf_used + 15u) & ~15u;
+	if (len > BUF_AREA_LEN || off + len > BUF_AREA_LEN)
+		return -ENOSPC;
+	if ((rc = call_slot(call, &slot)) < 0)
+		return rc;
+	at = slot + BUF_AREA_OFF + off;
+	if (len && umv_vm_write(call, at, data, len) != (ssize_t)len)
+		return -EFAULT;
+	call->buf_used = off + (uint32_t)len;
+	*addr = at;
+	return 0;
+}
+
+static bool is_socketcall(const struct umv_call *call)
+{
+	return call->sc.arch == SC_ARCH_I386 && call->sc.demuxed &&
+	       (long)call->sc.nr == sc_nr_from_id(SC_ARCH_I386, SC_ID_socketcall);
+}
+
+/* i386 socketcall: the arguments are a block of 32-bit words in guest
+ * memory. The guest's block stays untouched; a copy with argument IDX
+ * changed goes in the slot and the block pointer (ecx) points to it. */
+static int set_socketcall_arg(struct umv_call *call, unsigned idx, uint64_t value)
+{
+	uint32_t block[6];
+	uint64_t slot;
+	int rc;
+
+	if (idx >= call->sc.nargs || value > UINT32_MAX)
+		return -EINVAL;
+	if ((rc = call_slot(call, &slot)) < 0)
+		return rc;
+	call->sc.args[idx] = value;
+	for (unsigned i = 0; i < call->sc.nargs; i++)
+		block[i] = (uint32_t)call->sc.args[i];
+	if (umv_vm_write(call, slot + ARGV_AREA_OFF, block, call->sc.nargs * sizeof(block[0])) !=
+	    (ssize_t)(call->sc.nargs * sizeof(block[0])))
+		return -EFAULT;
+	call->regs[1] = slot + ARGV_AREA_OFF;
+	call->changed |= 1u << 1;
+	return 0;
+}
+
+int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, size_t len)
+{
+	uint64_t at;
+	int rc;
+
+	if (!call || idx >= 6)
+		return -EINVAL;
+	if (call->phase != MON_PHASE_ENTER)
+		return -EPERM;
+	if (!call->direct_args && !is_socketcall(call))
+		return -EINVAL;
+	if ((rc = umv_call_put_buf(call, data, len, &at)) < 0)
+		return rc;
+	if (call->direct_args)
+		return umv_call_set_arg(call, idx, at);
+	return set_socketcall_arg(call, idx, at);
 }

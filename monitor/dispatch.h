@@ -17,8 +17,14 @@ struct umv_mod {
 	bool logged_in_init;	/* init explained its own failure */
 	bool want_all;
 	unsigned classes;	/* enum umv_class bits */
-	uint8_t *want;		/* one byte per sc_id */
+	uint8_t *want;		/* one byte per sc_id: MON_WANT_* */
+	struct sc_filter_rule *conds;	/* umv_want_syscall_if rules */
+	size_t nconds;
 };
+
+/* want[] values: the whole syscall, or only when one of CONDS holds. */
+#define MON_WANT_ALL 1
+#define MON_WANT_IF 2
 
 enum mon_call_phase { MON_PHASE_ENTER = 0, MON_PHASE_LEAVE, MON_PHASE_OTHER, MON_PHASE_OBSERVE };
 
@@ -34,6 +40,8 @@ struct umv_call {
 	size_t cur_module;	/* the module whose enter() runs */
 	uint64_t post_mask;	/* modules whose leave() must run */
 	int decided_by;		/* module index whose verdict won; -1 none */
+	uint32_t buf_used;	/* bytes of the slot's buffer area handed out */
+	bool inject_started;	/* the scratch area is being mapped: re-run */
 };
 
 /* Does module M's descriptor have member FIELD (revision check) and set it? */

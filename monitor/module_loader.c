@@ -178,6 +178,7 @@ fail:
 		dlclose(m->dl);
 	free(m->name);
 	free(m->want);
+	free(m->conds);
 	free(m);
 	free(path);
 	return rc < 0 ? rc : -EINVAL;
@@ -253,6 +254,7 @@ void mon_modules_fini(void)
 		dlclose(m->dl);
 		free(m->name);
 		free(m->want);
+		free(m->conds);
 		free(m);
 	}
 }
@@ -270,7 +272,38 @@ int umv_want_syscall(struct umv_mod *mod, const char *name)
 	id = sc_id_from_name(name);
 	if (id == SC_ID_UNKNOWN || id >= SC_ID_COUNT)
 		return -ENOENT;
-	mod->want[id] = 1;
+	mod->want[id] = MON_WANT_ALL;
+	return 0;
+}
+
+int umv_want_syscall_if(struct umv_mod *mod, const char *name, unsigned arg, enum umv_cmp cmp,
+			uint64_t mask, uint64_t value)
+{
+	const struct sc_info *info;
+	struct sc_filter_rule *grown;
+	enum sc_id id;
+
+	if (!mod || !name || cmp < UMV_CMP_EQ || cmp > UMV_CMP_MASKED_NE)
+		return -EINVAL;
+	if (!mod->in_init)
+		return -EBUSY;
+	id = sc_id_from_name(name);
+	if (id == SC_ID_UNKNOWN || id >= SC_ID_COUNT || !(info = sc_info(id)))
+		return -ENOENT;
+	if (arg >= info->nargs)
+		return -EINVAL;
+	if (mod->want[id] == MON_WANT_ALL)
+		return 0;	/* already wanted whole */
+	grown = realloc(mod->conds, (mod->nconds + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	mod->conds = grown;
+	mod->conds[mod->nconds++] = (struct sc_filter_rule){
+		.id = id, .cmp = (enum sc_cmp)cmp, .arg = (uint8_t)arg,
+		.mask = (cmp == UMV_CMP_MASKED_EQ || cmp == UMV_CMP_MASKED_NE) ? mask : UINT64_MAX,
+		.value = value,
+	};
+	mod->want[id] = MON_WANT_IF;
 	return 0;
 }
 

@@ -338,6 +338,8 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		uint64_t modules_post = 0;
 		enum umv_verdict mv = mon_dispatch_enter(&call, &modules_post);
 
+		if (call.inject_started)
+			return mon_resume(t, 0);	/* our mmap runs; the call comes back */
 		post_mask |= modules_post;
 		if (mv != UMV_PASS)
 			v = mv;

@@ -156,8 +156,10 @@ unsigned umv_call_nargs(const struct umv_call *call);
  * socketcall demuxed); 0 for IDX >= 6. */
 uint64_t umv_call_arg(const struct umv_call *call, unsigned idx);
 /* Change argument IDX (enter only; return UMV_REWRITE). Returns 0, -EINVAL
- * (bad index, or an argument that is not a register of its own: i386
- * socketcall/ipc or a split 64-bit value), -EPERM (not in enter). */
+ * (bad index, or an argument that is not a register of its own: i386 ipc
+ * or a split 64-bit value), -EPERM (not in enter). An i386 socketcall
+ * argument is changed in a copy of its argument block placed in the
+ * scratch slot (see umv_call_put_buf): then also -EINPROGRESS, -EFAULT. */
 int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value);
 /* Ask for this module's leave() at the call's exit whatever the verdict
  * (REWRITE + leave, for instance). UMV_POST is PASS + this. For an emulated
@@ -248,6 +250,38 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
 /* The guest's initial working directory (absolute guest path), checked
  * when the guest starts. Returns 0, -EINVAL, -EBUSY, -ENOMEM. */
 int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest);
+
+/* ---- net: conditional interests and argument buffers (additive) ---- */
+/* Argument conditions for umv_want_syscall_if. */
+enum umv_cmp {
+	UMV_CMP_EQ = 1,
+	UMV_CMP_NE,
+	UMV_CMP_MASKED_EQ,	/* (arg & MASK) == VALUE */
+	UMV_CMP_MASKED_NE,	/* (arg & MASK) != VALUE */
+};
+/* Trap NAME only when argument ARG (neutral index) compares to VALUE as
+ * CMP says (MASK is used by the MASKED forms only), so the other calls run
+ * natively with no stop: e.g. sendto only with a destination address,
+ * ("sendto", 4, UMV_CMP_NE, 0, 0). Several conditions on one syscall are
+ * OR-ed; a plain umv_want_syscall of it (by any module) traps it whole.
+ * enter() may still see calls the condition does not hold for: i386
+ * socketcall keeps its arguments in memory and is trapped regardless.
+ * Returns 0, -ENOENT (no such syscall), -EINVAL (ARG beyond the syscall's
+ * arguments, bad CMP), -EBUSY (not in init), -ENOMEM. */
+int umv_want_syscall_if(struct umv_mod *mod, const char *name, unsigned arg, enum umv_cmp cmp,
+			uint64_t mask, uint64_t value);
+/* Copy LEN bytes of DATA into the calling thread's scratch slot, memory
+ * the monitor maps in the guest (never its stack), and give its guest
+ * address in *ADDR: valid until this call returns; up to 32 KiB - 64 bytes
+ * per call. Enter only. Returns 0, -EINPROGRESS (the area is being mapped
+ * first: return any verdict; the call is run again after, and enter() is
+ * asked again), -ENOSPC, -EFAULT, -EPERM (not in enter), -EINVAL. */
+int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64_t *addr);
+/* Point argument IDX at a copy of DATA in the scratch slot (return
+ * UMV_REWRITE). For an i386 socketcall the guest's argument block is left
+ * alone: a copy with IDX changed is placed beside DATA. Errors as
+ * umv_call_put_buf, and -EINVAL for a split 64-bit or ipc argument. */
+int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, size_t len);
 
 #ifdef __cplusplus
 }
