@@ -1,0 +1,154 @@
+/* umvisor module SDK, ABI version 1.
+ *
+ * The only header a hypervisor module sees. A module is a shared object
+ * (NAME.so) exporting exactly one symbol, the descriptor
+ *
+ *     const struct umv_module_ops umv_module_v1 = { ... };
+ *
+ * Every other umv_* function is provided by the umvisor binary at load time.
+ * Functions that can fail return >= 0 on success or a negative errno; errno
+ * is never used as a side channel.
+ *
+ * Life cycle:
+ *   init(mod, options)   once, at start-up, before the guest runs. OPTIONS is
+ *                        the text after "NAME:" on the command line (NULL if
+ *                        none). Declare interests here with umv_want_*.
+ *                        Return 0, or -errno to abort start-up (exit 125).
+ *   enter(mod, call)     at each trapped syscall entry the module wants.
+ *   leave(mod, call, &r) at that syscall's exit, only if enter said POST.
+ *   process_exit(mod, pid, wstatus)  a guest process is gone (optional).
+ *   fini(mod)            once, when the monitor exits.
+ *
+ * Dispatch order: enter runs in load order (the order of -m options); the
+ * first verdict that is not UMV_PASS wins and later modules are not asked.
+ * UMV_POST is the exception: it does not stop the chain (several modules can
+ * ask for the exit stop); leave runs in reverse load order.
+ * Syscall ids are NOT part of the ABI: look them up by name with umv_sysid()
+ * in init.
+ */
+#ifndef UMVISOR_MODULE_H
+#define UMVISOR_MODULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UMV_ABI_VERSION 1
+
+struct umv_mod;			/* one loaded module instance (opaque) */
+struct umv_call;		/* one trapped syscall (opaque) */
+
+enum umv_verdict {
+	UMV_PASS = 0,		/* let the kernel run the call as is */
+	UMV_REWRITE,		/* run it with the args changed via umv_call_set_arg */
+	UMV_EMULATE,		/* skip it; result from umv_call_set_result */
+	UMV_POST,		/* run it, and call leave() at its exit */
+};
+
+/* Syscall classes, for umv_want_class and umv_call_classes. */
+enum umv_class {
+	UMV_CLASS_PATH = 1u << 0,	/* takes a path the kernel resolves */
+	UMV_CLASS_FD = 1u << 1,
+	UMV_CLASS_NETWORK = 1u << 2,
+	UMV_CLASS_PROCESS = 1u << 3,	/* fork/exec/exit/wait */
+	UMV_CLASS_SIGNAL = 1u << 4,
+	UMV_CLASS_MEMORY = 1u << 5,
+	UMV_CLASS_IPC = 1u << 6,
+	UMV_CLASS_CREDS = 1u << 7,
+	UMV_CLASS_STAT = 1u << 8,
+	UMV_CLASS_PATH_OUT = 1u << 9,	/* returns a path (getcwd, readlink) */
+	UMV_CLASS_MOUNT = 1u << 10,
+	UMV_CLASS_MULTIPLEXER = 1u << 11,	/* i386 socketcall, ipc */
+};
+
+enum umv_arch {
+	UMV_ARCH_UNKNOWN = 0,
+	UMV_ARCH_X86_64,
+	UMV_ARCH_I386,
+	UMV_ARCH_AARCH64,
+};
+
+enum umv_log_level { UMV_LOG_ERROR = 0, UMV_LOG_WARN, UMV_LOG_INFO, UMV_LOG_DEBUG };
+
+struct umv_module_ops {
+	uint32_t abi;		/* UMV_ABI_VERSION */
+	uint32_t size;		/* sizeof(struct umv_module_ops) as built */
+	const char *name;
+	const char *summary;	/* one line for --help */
+	int (*init)(struct umv_mod *mod, const char *options);
+	void (*fini)(struct umv_mod *mod);
+	enum umv_verdict (*enter)(struct umv_mod *mod, struct umv_call *call);
+	void (*leave)(struct umv_mod *mod, struct umv_call *call, int64_t *result);
+	void (*process_exit)(struct umv_mod *mod, pid_t pid, int wstatus);
+	/* Later ABI revisions append members here; SIZE tells which exist. */
+};
+
+/* The descriptor symbol every module exports. */
+extern const struct umv_module_ops umv_module_v1;
+
+/* ---- interests (init only; -EBUSY afterwards) ---- */
+/* NAME is a neutral or arch spelling ("openat", "pread64", "stat64").
+ * Returns 0, -ENOENT (no such syscall on any arch), -EBUSY, -ENOMEM. */
+int umv_want_syscall(struct umv_mod *mod, const char *name);
+/* CLASSES is a bit set of enum umv_class. Returns 0, -EINVAL, -EBUSY. */
+int umv_want_class(struct umv_mod *mod, unsigned classes);
+/* Every syscall of every arch. Returns 0 or -EBUSY. */
+int umv_want_all(struct umv_mod *mod);
+
+/* ---- syscall ids ---- */
+/* The neutral id of NAME (> 0), or -ENOENT. Valid for this run only. */
+int umv_sysid(const char *name);
+/* Neutral name of ID, or NULL. */
+const char *umv_sysid_name(int id);
+
+/* ---- the call (valid during enter/leave only) ---- */
+const char *umv_call_name(const struct umv_call *call);	/* arch spelling */
+int umv_call_sysid(const struct umv_call *call);	/* 0 when unknown */
+enum umv_arch umv_call_arch(const struct umv_call *call);
+unsigned umv_call_classes(const struct umv_call *call);
+unsigned umv_call_nargs(const struct umv_call *call);
+/* Argument IDX (0..5) as decoded (i386 split 64-bit values joined,
+ * socketcall demuxed); 0 for IDX >= 6. */
+uint64_t umv_call_arg(const struct umv_call *call, unsigned idx);
+/* Change argument IDX (enter only; return UMV_REWRITE). Returns 0, -EINVAL
+ * (bad index, or an argument that is not a register of its own: i386
+ * socketcall/ipc or a split 64-bit value), -EPERM (not in enter). */
+int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value);
+/* Ask for this module's leave() at the call's exit whatever the verdict
+ * (REWRITE + leave, for instance). UMV_POST is PASS + this. For an emulated
+ * call leave() runs at once with the emulated result. Enter only: returns 0
+ * or -EPERM. */
+int umv_call_want_leave(struct umv_call *call);
+/* The value the guest gets (enter only; return UMV_EMULATE): a result or
+ * -errno. Returns 0 or -EPERM. */
+int umv_call_set_result(struct umv_call *call, int64_t result);
+pid_t umv_call_pid(const struct umv_call *call);	/* process id (tgid) */
+pid_t umv_call_tid(const struct umv_call *call);
+
+/* ---- guest memory of the calling process ---- */
+/* Returns bytes copied (short count at the first unreadable byte), or
+ * -EFAULT (nothing accessible at ADDR), -ESRCH (guest gone), -EPERM (no
+ * access), -EINVAL. */
+ssize_t umv_vm_read(struct umv_call *call, uint64_t addr, void *buf, size_t len);
+ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size_t len);
+/* NUL-terminated string of at most SIZE - 1 bytes; returns its length, or
+ * -EFAULT, -ENAMETOOLONG (no NUL within SIZE - 1 bytes), -ESRCH, -EPERM. */
+ssize_t umv_vm_read_str(struct umv_call *call, uint64_t addr, char *buf, size_t size);
+
+/* ---- module state and logging ---- */
+void umv_mod_set_data(struct umv_mod *mod, void *data);
+void *umv_mod_get_data(const struct umv_mod *mod);
+const char *umv_mod_name(const struct umv_mod *mod);
+/* One line on the monitor's log, "umvisor: NAME: ...", if LEVEL passes -v/-q. */
+void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,352 @@
+/* Dispatch of a trapped call to the module chain, the SDK's view of a call
+ * (umv_call_*, umv_vm_*), and the union of interests the seccomp filter is
+ * built from. */
+#include "monitor/dispatch.h"
+#include "vmaccess/vmaccess.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+/* The SDK mirrors the tables' classes and arches bit for bit. */
+static_assert((unsigned)UMV_CLASS_PATH == (unsigned)SC_CL_PATH && (unsigned)UMV_CLASS_FD == (unsigned)SC_CL_FD &&
+	      (unsigned)UMV_CLASS_NETWORK == (unsigned)SC_CL_NETWORK && (unsigned)UMV_CLASS_PROCESS == (unsigned)SC_CL_PROCESS &&
+	      (unsigned)UMV_CLASS_SIGNAL == (unsigned)SC_CL_SIGNAL && (unsigned)UMV_CLASS_MEMORY == (unsigned)SC_CL_MEMORY &&
+	      (unsigned)UMV_CLASS_IPC == (unsigned)SC_CL_IPC && (unsigned)UMV_CLASS_CREDS == (unsigned)SC_CL_CREDS &&
+	      (unsigned)UMV_CLASS_STAT == (unsigned)SC_CL_STAT && (unsigned)UMV_CLASS_PATH_OUT == (unsigned)SC_CL_PATH_OUT &&
+	      (unsigned)UMV_CLASS_MOUNT == (unsigned)SC_CL_MOUNT && (unsigned)UMV_CLASS_MULTIPLEXER == (unsigned)SC_CL_MULTIPLEXER,
+	      "enum umv_class must match enum sc_class");
+static_assert((int)UMV_ARCH_X86_64 == (int)SC_ARCH_X86_64 &&
+	      (int)UMV_ARCH_I386 == (int)SC_ARCH_I386 &&
+	      (int)UMV_ARCH_AARCH64 == (int)SC_ARCH_AARCH64,
+	      "enum umv_arch must match enum sc_arch");
+
+enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
+
+/* Union of the modules' interests, one byte per id. */
+static uint8_t *wanted;
+
+bool mon_module_wants(const struct umv_mod *m, enum sc_id id)
+{
+	const struct sc_info *info;
+
+	if (m->want_all)
+		return true;
+	if (id <= SC_ID_UNKNOWN || id >= SC_ID_COUNT)
+		return false;
+	if (m->want[id])
+		return true;
+	info = m->classes ? sc_info(id) : NULL;
+	return info && (info->classes & m->classes);
+}
+
+static enum sc_id need_id(const char *name)
+{
+	enum sc_id id = sc_id_from_name(name);
+
+	if (id == SC_ID_UNKNOWN)
+		mon_log(MON_LOG_ERROR, "internal: syscall '%s' missing from the tables", name);
+	return id;
+}
+
+int mon_interest_init(void)
+{
+	size_t n = mon_modules_count();
+
+	mon_id_clone = need_id("clone");
+	mon_id_clone3 = need_id("clone3");
+	mon_id_prctl = need_id("prctl");
+	mon_id_ptrace = need_id("ptrace");
+	mon_id_seccomp = need_id("seccomp");
+	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace || !mon_id_seccomp)
+		return -ENOENT;
+	free(wanted);
+	wanted = calloc(SC_ID_COUNT, 1);
+	if (!wanted)
+		return -ENOMEM;
+	for (int id = 1; id < SC_ID_COUNT; id++)
+		for (size_t i = 0; i < n; i++)
+			if (mon_module_wants(mon_module_at(i), (enum sc_id)id)) {
+				wanted[id] = 1;
+				break;
+			}
+	return 0;
+}
+
+bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
+{
+	enum sc_arch arch = sc_arch_from_audit(audit_arch);
+	enum sc_id id;
+
+	if (arch == SC_ARCH_UNKNOWN || arch == SC_ARCH_X32)
+		return false;
+	id = sc_id_from_nr(arch, nr);
+	if (id == SC_ID_UNKNOWN)
+		return false;
+	if (wanted && wanted[id])
+		return true;
+	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
+	 * guests installing their own seccomp filters. */
+	return mon_modules_count() > 0 &&
+	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
+		id == mon_id_ptrace || id == mon_id_seccomp);
+}
+
+int mon_filter_build(struct sock_fprog **out)
+{
+	struct sc_filter_rule *rules;
+	struct sc_filter_spec spec;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	if (mon_modules_count() == 0)
+		return 0;
+	rules = calloc(SC_ID_COUNT + 8, sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
+	for (int id = 1; id < SC_ID_COUNT; id++)
+		if (wanted[id])
+			rules[n++] = (struct sc_filter_rule){ .id = (enum sc_id)id, .cmp = SC_CMP_ANY };
+	/* The monitor's own interests, as narrow as the filter allows. */
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_clone, .cmp = SC_CMP_MASKED_EQ,
+					      .arg = 0, .mask = CLONE_UNTRACED,
+					      .value = CLONE_UNTRACED };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_clone3, .cmp = SC_CMP_ANY };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_prctl, .cmp = SC_CMP_EQ, .arg = 0,
+					      .value = PR_SET_DUMPABLE };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_prctl, .cmp = SC_CMP_EQ, .arg = 0,
+					      .value = PR_GET_DUMPABLE };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_prctl, .cmp = SC_CMP_EQ, .arg = 0,
+					      .value = PR_SET_SECCOMP };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_ptrace, .cmp = SC_CMP_ANY };
+	rules[n++] = (struct sc_filter_rule){ .id = mon_id_seccomp, .cmp = SC_CMP_ANY };
+	spec.rules = rules;
+	spec.nrules = n;
+	spec.action = SC_FILTER_TRACE;
+	rc = sc_filter_build(&spec, out);
+	free(rules);
+	return rc;
+}
+
+void mon_filter_free(struct sock_fprog *prog)
+{
+	if (prog)
+		sc_filter_free(prog);
+}
+
+/* ---- the chain ---- */
+
+enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask)
+{
+	size_t n = mon_modules_count();
+	enum umv_verdict verdict = UMV_PASS;
+
+	call->post_mask = 0;
+	call->phase = MON_PHASE_ENTER;
+	for (size_t i = 0; i < n && verdict == UMV_PASS; i++) {
+		struct umv_mod *m = mon_module_at(i);
+		enum umv_verdict v;
+
+		if (!m->ops->enter || !mon_module_wants(m, call->sc.id))
+			continue;
+		call->cur_module = i;
+		v = m->ops->enter(m, call);
+		switch (v) {
+		case UMV_PASS:
+			break;
+		case UMV_POST:
+			call->post_mask |= 1ull << i;
+			break;
+		case UMV_EMULATE:
+			if (!call->has_result) {
+				umv_log(m, UMV_LOG_WARN, "EMULATE without a result for %s: -ENOSYS",
+					call->sc.name);
+				call->has_result = true;
+				call->result = -ENOSYS;
+			}
+			verdict = v;
+			break;
+		case UMV_REWRITE:
+			verdict = v;
+			break;
+		default:
+			umv_log(m, UMV_LOG_WARN, "unknown verdict %d for %s, taken as PASS", (int)v,
+				call->sc.name);
+			break;
+		}
+	}
+	call->phase = MON_PHASE_OTHER;
+	*post_mask = call->post_mask;
+	return verdict;
+}
+
+void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *result)
+{
+	call->phase = MON_PHASE_LEAVE;
+	for (size_t i = mon_modules_count(); i-- > 0;) {
+		struct umv_mod *m = mon_module_at(i);
+		if ((post_mask & (1ull << i)) && m->ops->leave)
+			m->ops->leave(m, call, result);
+	}
+	call->phase = MON_PHASE_OTHER;
+}
+
+static ssize_t reader_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	int err = 0;
+	struct vma *vma = mon_thread_vma(ctx, &err);
+
+	return vma ? vma_read(vma, addr, buf, len) : err;
+}
+
+static ssize_t reader_read_str(void *ctx, uint64_t addr, char *buf, size_t size)
+{
+	int err = 0;
+	struct vma *vma = mon_thread_vma(ctx, &err);
+
+	return vma ? vma_read_str(vma, addr, buf, size) : err;
+}
+
+void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out)
+{
+	out->read = reader_read;
+	out->read_str = reader_read_str;
+	out->ctx = t;
+}
+
+/* ---- SDK: the call ---- */
+
+const char *umv_call_name(const struct umv_call *call)
+{
+	return call ? call->sc.name : NULL;
+}
+
+int umv_call_sysid(const struct umv_call *call)
+{
+	return call ? (int)call->sc.id : 0;
+}
+
+int umv_sysid(const char *name)
+{
+	enum sc_id id = name ? sc_id_from_name(name) : SC_ID_UNKNOWN;
+
+	return id == SC_ID_UNKNOWN ? -ENOENT : (int)id;
+}
+
+const char *umv_sysid_name(int id)
+{
+	if (id <= SC_ID_UNKNOWN || id >= SC_ID_COUNT)
+		return NULL;
+	return sc_id_name((enum sc_id)id);
+}
+
+enum umv_arch umv_call_arch(const struct umv_call *call)
+{
+	if (!call)
+		return UMV_ARCH_UNKNOWN;
+	switch (call->sc.arch) {
+	case SC_ARCH_X86_64:
+	case SC_ARCH_I386:
+	case SC_ARCH_AARCH64:
+		return (enum umv_arch)call->sc.arch;
+	default:
+		return UMV_ARCH_UNKNOWN;
+	}
+}
+
+unsigned umv_call_classes(const struct umv_call *call)
+{
+	return call && call->sc.info ? call->sc.info->classes : 0;
+}
+
+unsigned umv_call_nargs(const struct umv_call *call)
+{
+	return call ? call->sc.nargs : 0;
+}
+
+uint64_t umv_call_arg(const struct umv_call *call, unsigned idx)
+{
+	if (!call || idx >= 6)
+		return 0;
+	/* A rewrite made earlier in the chain is what later modules see. */
+	if (call->direct_args)
+		return call->regs[idx];
+	return call->sc.args[idx];
+}
+
+int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value)
+{
+	if (!call || idx >= 6)
+		return -EINVAL;
+	if (call->phase != MON_PHASE_ENTER)
+		return -EPERM;
+	if (!call->direct_args)
+		return -EINVAL;
+	call->regs[idx] = value;
+	if (value != call->sc.raw[idx])
+		call->changed |= (uint8_t)(1u << idx);
+	else
+		call->changed &= (uint8_t)~(1u << idx);
+	return 0;
+}
+
+int umv_call_want_leave(struct umv_call *call)
+{
+	if (!call)
+		return -EINVAL;
+	if (call->phase != MON_PHASE_ENTER)
+		return -EPERM;
+	call->post_mask |= 1ull << call->cur_module;
+	return 0;
+}
+
+int umv_call_set_result(struct umv_call *call, int64_t result)
+{
+	if (!call)
+		return -EINVAL;
+	if (call->phase != MON_PHASE_ENTER)
+		return -EPERM;
+	call->has_result = true;
+	call->result = result;
+	return 0;
+}
+
+pid_t umv_call_pid(const struct umv_call *call)
+{
+	return call && call->thread->proc ? call->thread->proc->tgid : 0;
+}
+
+pid_t umv_call_tid(const struct umv_call *call)
+{
+	return call ? call->thread->tid : 0;
+}
+
+ssize_t umv_vm_read(struct umv_call *call, uint64_t addr, void *buf, size_t len)
+{
+	if (!call || (!buf && len))
+		return -EINVAL;
+	return reader_read(call->thread, addr, buf, len);
+}
+
+ssize_t umv_vm_read_str(struct umv_call *call, uint64_t addr, char *buf, size_t size)
+{
+	if (!call || !buf || size == 0)
+		return -EINVAL;
+	return reader_read_str(call->thread, addr, buf, size);
+}
+
+ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size_t len)
+{
+	int err = 0;
+	struct vma *vma;
+
+	if (!call || (!buf && len))
+		return -EINVAL;
+	vma = mon_thread_vma(call->thread, &err);
+	return vma ? vma_write(vma, addr, buf, len) : err;
+}

@@ -1,0 +1,55 @@
+/* monitor/: the module instances and the call object behind the SDK's
+ * opaque types; shared by module_loader.c, dispatch.c and syscall_stop.c. */
+#ifndef UMV_MONITOR_DISPATCH_H
+#define UMV_MONITOR_DISPATCH_H
+
+#include "monitor/monitor.h"
+#include "syscalls/syscalls.h"
+#include "umvisor/module.h"
+
+struct umv_mod {
+	const struct umv_module_ops *ops;
+	void *dl;
+	char *name;
+	void *data;
+	size_t index;		/* load order; bit in post masks */
+	bool in_init;		/* umv_want_* allowed */
+	bool logged_in_init;	/* init explained its own failure */
+	bool want_all;
+	unsigned classes;	/* enum umv_class bits */
+	uint8_t *want;		/* one byte per sc_id */
+};
+
+enum mon_call_phase { MON_PHASE_ENTER = 0, MON_PHASE_LEAVE, MON_PHASE_OTHER };
+
+struct umv_call {
+	struct mon_thread *thread;
+	struct sc_call sc;
+	enum mon_call_phase phase;
+	uint64_t regs[6];	/* argument registers as they will be resumed */
+	uint8_t changed;	/* bit i: regs[i] differs from the fetched one */
+	bool has_result;
+	int64_t result;
+	bool direct_args;	/* decoded args == registers (no demux/split) */
+	size_t cur_module;	/* the module whose enter() runs */
+	uint64_t post_mask;	/* modules whose leave() must run */
+};
+
+/* Upper bound on modules, so post masks fit in 64 bits. */
+#define MON_MAX_MODULES 64
+
+/* Does M want the call's id? */
+bool mon_module_wants(const struct umv_mod *m, enum sc_id id);
+/* Runs enter() of every module that wants the call, in load order. Returns
+ * the winning verdict; *POST_MASK gets the modules that asked UMV_POST. */
+enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask);
+/* Runs leave() of the modules in POST_MASK in reverse load order. */
+void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *result);
+/* The sc_memreader over the call's thread. */
+void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
+/* Monitor-internal interests are looked up once. */
+int mon_interest_init(void);
+/* Neutral ids the monitor itself needs. */
+extern enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
+
+#endif

@@ -1,0 +1,337 @@
+/* The event loop: one waitpid(-1, __WALL) for every traced thread; each stop
+ * is classified (syscall, ptrace event, group-stop, signal delivery) and the
+ * thread resumed exactly once. */
+#include "monitor/monitor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+static struct mon_engine_cfg engine;
+
+/* UMVISOR_TEST_DEFER_FORK_EVENTS=1: hold fork/vfork/clone events back until
+ * nothing else is pending, so a new thread's first stop reliably comes
+ * before its parent's event (the orphan path, otherwise rare). */
+#define MAX_DEFERRED 64
+static bool defer_fork_events;
+static struct {
+	pid_t tid;
+	int status;
+} deferred[MAX_DEFERRED];
+static size_t ndeferred;
+static pid_t initial_pid;
+static int initial_status = -1;
+
+const struct mon_engine_cfg *mon_engine(void)
+{
+	return &engine;
+}
+
+int mon_resume(struct mon_thread *t, int sig)
+{
+	int req = PTRACE_CONT;
+	long rc;
+
+	if (engine.tracing_syscalls && (!engine.seccomp || t->post_pending))
+		req = PTRACE_SYSCALL;
+	rc = mon_ptrace(MON_REQ_RESUME, req, t->tid, NULL, (void *)(long)sig);
+	/* ESRCH: killed meanwhile (e.g. another thread's exit_group); its
+	 * exit status is still to come. */
+	return rc < 0 && rc != -ESRCH ? (int)rc : 0;
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void resume_or_log(struct mon_thread *t, int sig)
+{
+	int rc = mon_resume(t, sig);
+
+	if (rc < 0)
+		mon_log(MON_LOG_WARN, "cannot resume thread %d: %s", (int)t->tid, strerror(-rc));
+}
+
+/* A thread announced by its parent's fork/vfork/clone event. */
+static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
+{
+	struct mon_process *proc = NULL;
+	struct mon_thread *t;
+
+	if (event == PTRACE_EVENT_CLONE && parent->proc) {
+		int tgid = mon_read_tgid(newtid);
+		if (tgid == parent->proc->tgid)
+			proc = parent->proc;
+	}
+	if (!proc) {
+		proc = mon_process_new(newtid);
+		if (!proc) {
+			mon_log(MON_LOG_ERROR, "out of memory: cannot track process %d", (int)newtid);
+			return;
+		}
+		/* fork copies the dumpable flag (it lives in the mm) and the
+		 * seccomp filters. */
+		if (parent->proc) {
+			proc->dumpable = parent->proc->dumpable;
+			proc->own_filter = parent->proc->own_filter;
+		}
+	}
+	t = mon_thread_find(newtid);
+	if (t && t->state == MON_T_ORPHAN_STOPPED) {
+		/* Its first stop came before our event: adopt and let it go. */
+		mon_thread_set_process(t, proc);
+		t->state = MON_T_RUNNING;
+		resume_or_log(t, t->orphan_sig);
+		t->orphan_sig = 0;
+		return;
+	}
+	if (t) {
+		mon_log(MON_LOG_WARN, "thread %d announced twice", (int)newtid);
+		if (proc->nthreads == 0 && proc != parent->proc)
+			free(proc);
+		return;
+	}
+	t = mon_thread_add(newtid, proc, MON_T_AWAIT_FIRST_STOP);
+	if (!t) {
+		mon_log(MON_LOG_ERROR, "out of memory: cannot track thread %d", (int)newtid);
+		if (proc->nthreads == 0)
+			free(proc);
+	}
+}
+
+static void on_event(struct mon_thread *t, int event)
+{
+	unsigned long msg = 0;
+	long rc;
+
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
+		if (rc == 0) {
+			mon_stats_event(MON_EV_NEW_THREAD);
+			announce_child(t, (pid_t)msg, event);
+		}
+		else if (rc != -ESRCH)
+			mon_log(MON_LOG_WARN, "fork event of %d: no child id: %s", (int)t->tid,
+				strerror((int)-rc));
+		break;
+	case PTRACE_EVENT_EXEC:
+		mon_stats_event(MON_EV_EXEC);
+		/* A multi-threaded exec: the execing thread took the leader's
+		 * tid; its former tid vanished without an exit report. */
+		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
+		if (rc == 0 && (pid_t)msg != t->tid) {
+			struct mon_thread *former = mon_thread_find((pid_t)msg);
+			if (former) {
+				t->post_pending = former->post_pending;
+				t->post_mask = former->post_mask;
+				t->post_arch = former->post_arch;
+				t->post_nr = former->post_nr;
+				memcpy(t->post_args, former->post_args, sizeof(t->post_args));
+				t->in_syscall = former->in_syscall;
+				mon_thread_remove(former);
+			}
+		}
+		/* Still inside execve: its exit stop (if we asked) follows. */
+		t->in_syscall = true;
+		t->rewrite.valid = false;
+		if (t->proc)
+			mon_process_exec(t->proc);
+		break;
+	default:
+		break;
+	}
+	resume_or_log(t, 0);
+}
+
+static void on_group_stop_or_trap(struct mon_thread *t, int sig)
+{
+	struct mon_process *p = t->proc;
+	long rc;
+
+	if (t->state == MON_T_AWAIT_FIRST_STOP) {
+		t->state = MON_T_RUNNING;
+		resume_or_log(t, 0);
+		return;
+	}
+	if (!is_stop_signal(sig)) {
+		/* SIGTRAP: a notification trap (e.g. SIGCONT ended the
+		 * group-stop we were listening to). */
+		if (p && p->group_stopped) {
+			p->group_stopped = false;
+			if (p->initial)
+				mon_signals_note_guest_stopped(false);
+		}
+		resume_or_log(t, 0);
+		return;
+	}
+	mon_stats_event(MON_EV_GROUP_STOP);
+	/* A group-stop: stay stopped without holding the thread in a
+	 * ptrace-stop, so SIGCONT from anyone resumes it. */
+	rc = mon_ptrace(MON_REQ_RESUME, PTRACE_LISTEN, t->tid, NULL, NULL);
+	if (rc < 0 && rc != -ESRCH)
+		mon_log(MON_LOG_WARN, "PTRACE_LISTEN on %d: %s", (int)t->tid, strerror((int)-rc));
+	if (p && !p->group_stopped) {
+		p->group_stopped = true;
+		if (p->initial) {
+			/* Mirror on the monitor so the calling shell sees the job stop. */
+			mon_signals_note_guest_stopped(true);
+			mon_signals_mirror_stop(sig);
+		}
+	}
+}
+
+static void on_signal_delivery(struct mon_thread *t, int sig)
+{
+	if (t->launch_stop && sig == SIGSTOP) {
+		/* Our own stop_before_exec: from here on, syscall stops. */
+		t->launch_stop = false;
+		t->in_syscall = false;
+		resume_or_log(t, 0);
+		return;
+	}
+	if (t->rewrite.valid)
+		t->rewrite.interrupted = true;
+	mon_stats_event(MON_EV_SIGNAL);
+	if (sig == SIGCONT && t->proc && t->proc->group_stopped) {
+		t->proc->group_stopped = false;
+		if (t->proc->initial)
+			mon_signals_note_guest_stopped(false);
+	}
+	resume_or_log(t, sig);
+}
+
+static void on_unknown_stop(pid_t tid, int status)
+{
+	struct mon_thread *t = mon_thread_add(tid, NULL, MON_T_ORPHAN_STOPPED);
+
+	if (!t) {
+		mon_log(MON_LOG_ERROR, "out of memory: cannot track thread %d", (int)tid);
+		return;
+	}
+	mon_stats_event(MON_EV_ORPHAN);
+	/* Its parent's fork event is still on the way: keep it stopped until
+	 * we know which process it belongs to. */
+	if (status >> 16 == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
+		t->orphan_sig = WSTOPSIG(status);
+}
+
+static void on_death(pid_t tid, int status)
+{
+	struct mon_thread *t = mon_thread_find(tid);
+
+	if (tid == initial_pid)
+		initial_status = status;
+	if (!t)
+		return;
+	if (t->proc && t->proc->tgid == tid)
+		mon_modules_process_exit(tid, status);
+	mon_thread_remove(t);
+}
+
+static void dispatch_stop(struct mon_thread *t, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+	int rc;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		rc = mon_syscall_stop(t, MON_OP_NONE);
+	} else if (event == PTRACE_EVENT_SECCOMP) {
+		rc = mon_syscall_stop(t, MON_OP_SECCOMP);
+	} else if (event == PTRACE_EVENT_STOP) {
+		on_group_stop_or_trap(t, sig);
+		return;
+	} else if (event != 0) {
+		on_event(t, event);
+		return;
+	} else {
+		on_signal_delivery(t, sig);
+		return;
+	}
+	if (rc < 0 && rc != -ESRCH) {
+		mon_log(MON_LOG_WARN, "syscall stop of thread %d: %s", (int)t->tid, strerror(-rc));
+		resume_or_log(t, 0);
+	}
+}
+
+int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_stop)
+{
+	struct mon_process *proc;
+	struct mon_thread *t;
+
+	engine = *cfg;
+	initial_pid = initial;
+	mon_signals_set_guest(initial);
+	proc = mon_process_new(initial);
+	if (!proc)
+		return -ENOMEM;
+	proc->initial = true;
+	t = mon_thread_add(initial, proc, MON_T_RUNNING);
+	if (!t) {
+		free(proc);
+		return -ENOMEM;
+	}
+	t->launch_stop = launch_stop;
+
+	defer_fork_events = getenv("UMVISOR_TEST_DEFER_FORK_EVENTS") &&
+			    strcmp(getenv("UMVISOR_TEST_DEFER_FORK_EVENTS"), "1") == 0;
+	for (;;) {
+		int status;
+		pid_t tid;
+
+		if (ndeferred > 0) {
+			tid = waitpid(-1, &status, __WALL | WNOHANG);
+			if (tid == 0) {
+				/* Nothing else pending: handle a held-back event. */
+				ndeferred--;
+				t = mon_thread_find(deferred[ndeferred].tid);
+				if (t)
+					dispatch_stop(t, deferred[ndeferred].status);
+				continue;
+			}
+		} else {
+			tid = waitpid(-1, &status, __WALL);
+		}
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;	/* every guest process is gone, daemons too */
+			return -errno;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_death(tid, status);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		t = mon_thread_find(tid);
+		if (!t) {
+			on_unknown_stop(tid, status);
+			continue;
+		}
+		if (t->state == MON_T_ORPHAN_STOPPED)
+			continue;	/* cannot happen: it is not resumed */
+		if (defer_fork_events && ndeferred < MAX_DEFERRED && WIFSTOPPED(status) &&
+		    ((unsigned)status >> 16 == PTRACE_EVENT_FORK ||
+		     (unsigned)status >> 16 == PTRACE_EVENT_VFORK ||
+		     (unsigned)status >> 16 == PTRACE_EVENT_CLONE)) {
+			deferred[ndeferred].tid = tid;
+			deferred[ndeferred].status = status;
+			ndeferred++;
+			continue;
+		}
+		dispatch_stop(t, status);
+	}
+	/* Every tracee gone without the initial process's report: cannot
+	 * happen unless someone else reaped it. */
+	return initial_status >= 0 ? initial_status : -ECHILD;
+}

@@ -1,0 +1,119 @@
+/* umvisor: run a program under partial virtualization. */
+#include "monitor/monitor.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* --same-cpu: monitor and guest on the CPU we run on now (the guest
+ * inherits the mask, so it sees one CPU). */
+static int pin_same_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return -errno;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return -errno;
+	mon_log(MON_LOG_INFO, "--same-cpu: monitor and guest pinned to CPU %d", cpu);
+	return 0;
+}
+
+static int run(struct mon_options *o)
+{
+	struct mon_engine_cfg cfg = { 0 };
+	struct sock_fprog *filter = NULL;
+	struct mon_launch launch = { 0 };
+	pid_t pid;
+	int rc, status;
+
+	if ((rc = mon_signals_setup()) < 0) {
+		mon_log(MON_LOG_ERROR, "cannot set up signal handling: %s", strerror(-rc));
+		return -MON_EXIT_ERROR;
+	}
+	if (o->nmodules > 0) {
+		const struct mon_features *f;
+
+		if (mon_modules_load(o->modules, o->nmodules) < 0)
+			return -MON_EXIT_ERROR;
+		f = mon_probe();
+		mon_stats_reset_requests();
+		cfg.tracing_syscalls = true;
+		cfg.seccomp = f->seccomp_trace;
+		cfg.use_info = f->get_syscall_info;
+		cfg.use_set_info = f->set_syscall_info;
+		if (!cfg.seccomp) {
+			mon_log(MON_LOG_INFO, "seccomp filters with ptrace stops unavailable: stopping at every syscall (PTRACE_SYSCALL, slow)");
+		} else if ((rc = mon_filter_build(&filter)) < 0) {
+			mon_log(MON_LOG_ERROR, "cannot build the seccomp filter: %s", strerror(-rc));
+			mon_modules_fini();
+			return -MON_EXIT_ERROR;
+		}
+		if (!cfg.use_info)
+			mon_log(MON_LOG_INFO, "PTRACE_GET_SYSCALL_INFO unavailable: fetching with PTRACE_GETREGSET");
+		if ((rc = mon_tracee_init(!f->process_vm)) < 0)
+			goto oom;
+	} else if ((rc = mon_tracee_init(false)) < 0) {
+		goto oom;
+	}
+	if (o->same_cpu && (rc = pin_same_cpu()) < 0) {
+		mon_log(MON_LOG_ERROR, "--same-cpu: %s", strerror(-rc));
+		goto fail;
+	}
+	launch.filter = filter;
+	launch.argv = o->argv;
+	launch.stop_before_exec = cfg.tracing_syscalls && !cfg.seccomp;
+	pid = mon_launch(&launch);
+	mon_filter_free(filter);
+	filter = NULL;
+	if (pid < 0) {
+		mon_log(MON_LOG_ERROR, "cannot start %s: %s", o->argv[0], strerror(-pid));
+		goto fail;
+	}
+	status = mon_loop_run(pid, &cfg, launch.stop_before_exec);
+	mon_modules_fini();
+	if (o->stats)
+		mon_stats_print(stderr);
+	mon_stats_free();
+	mon_tracee_fini();
+	if (status < 0) {
+		mon_log(MON_LOG_ERROR, "lost track of the guest: %s",
+			status == -ECHILD ? "no exit status for it" : strerror(-status));
+		return -MON_EXIT_ERROR;
+	}
+	return status;
+oom:
+	mon_log(MON_LOG_ERROR, "cannot set up the process table: %s", strerror(-rc));
+fail:
+	mon_filter_free(filter);
+	mon_modules_fini();
+	mon_tracee_fini();
+	return -MON_EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	struct mon_options o;
+	int rc, status;
+
+	rc = mon_options_parse(argc, argv, &o);
+	if (rc != 0) {
+		mon_options_free(&o);
+		return rc > 0 ? 0 : MON_EXIT_ERROR;
+	}
+	mon_log_set_level(o.verbosity < 0 ? MON_LOG_ERROR : MON_LOG_WARN + o.verbosity);
+	status = run(&o);
+	mon_options_free(&o);
+	if (status < 0)
+		return -status;
+	if (WIFSIGNALED(status))
+		mon_die_like(WTERMSIG(status));
+	fflush(NULL);
+	return WEXITSTATUS(status);
+}

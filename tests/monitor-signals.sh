@@ -1,0 +1,64 @@
+#!/bin/sh
+# Signals: injected into the guest as natively; kill(1) to the monitor's
+# pid is forwarded to the guest; a stopped guest stops the monitor (so the
+# calling shell sees the job stop) and SIGCONT resumes both.
+. "$top_srcdir/tests/lib/harness.sh"
+. "$top_srcdir/tests/monitor-lib.sh"
+
+state_of() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
+# wait_state PID STATE: up to 5 s
+wait_state() {
+	i=0
+	while [ "$(state_of "$1")" != "$2" ]; do
+		i=$((i + 1)); [ $i -gt 50 ] && return 1
+		sleep 0.1
+	done
+}
+# wait_file FILE: up to 10 s
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+child_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }'; }
+
+for opts in "" "-m count:out=/dev/null"; do
+	UMV_OPTS=$opts
+	same_as_native sh -c 'trap "echo got USR1" USR1; kill -USR1 $$; echo after; trap "echo got HUP; exit 5" HUP; kill -HUP $$; sleep 1'
+	same_as_native sh -c 'kill -TERM $$'
+	same_as_native timeout 0.3 sleep 5
+
+	# kill -TERM to the monitor: the guest dies of it, the monitor too.
+	"$UMVISOR" $opts -- sleep 10 &
+	mon=$!
+	sleep 0.3
+	kill -TERM $mon
+	wait $mon; expect_eq "forwarded SIGTERM ($opts)" 143 $?
+
+	# A guest handling SIGUSR1 gets the forwarded signal and exits 0.
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c 'trap "echo usr1; exit 0" USR1; : >"$1"; while :; do sleep 0.05; done' \
+		sh "$TMPD/ready" >"$TMPD/out" &
+	mon=$!
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
+	kill -USR1 $mon
+	wait $mon; expect_eq "forwarded SIGUSR1 ($opts)" 0 $?
+	expect_eq "handler ran ($opts)" usr1 "$(cat "$TMPD/out")"
+
+	# Job control: the guest is stopped -> the monitor stops; SIGCONT to the
+	# monitor resumes both.
+	rm -f "$TMPD/ready"
+	"$UMVISOR" $opts -- sh -c ': >"$1"; sleep 0.5; echo done' sh "$TMPD/ready" >"$TMPD/out" &
+	mon=$!
+	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
+	guest=$(child_of $mon)
+	[ -n "$guest" ] || fail "no guest under $mon"
+	kill -STOP "$guest"
+	wait_state $mon T || fail "monitor not stopped with its guest ($opts): $(state_of $mon)"
+	kill -CONT $mon
+	wait $mon; expect_eq "resumed job ($opts)" 0 $?
+	expect_eq "resumed output ($opts)" done "$(cat "$TMPD/out")"
+done
+exit 0
