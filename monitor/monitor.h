@@ -211,6 +211,8 @@ pid_t mon_launch(const struct mon_launch *l);
 int mon_signals_setup(void);
 /* Undo in the child before exec. Async-signal-safe. */
 void mon_signals_restore_child(void);
+/* Also steps the monitor out of the job's process group (signals to the
+ * job then reach the guest alone; one to our pid is ours to forward). */
 void mon_signals_set_guest(pid_t initial_pid);
 /* Mirror a group-stop of the initial process on the monitor. */
 void mon_signals_mirror_stop(int sig);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 /* Signals a user sends to the monitor's pid that the guest must get. */
@@ -25,6 +26,11 @@ static sigset_t saved_mask;
 
 static volatile sig_atomic_t guest_pid;
 static volatile sig_atomic_t guest_stopped;
+/* The job's process group (the one the calling shell made, which the guest
+ * was born in) and whether the monitor is out of it. */
+static pid_t job_pgid;
+static volatile sig_atomic_t out_of_job;
+static volatile sig_atomic_t stopping_in_job;	/* mirrored stop, back in the job */
 
 static void forward_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -41,10 +47,16 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	/* Terminal-generated signals (SI_KERNEL) reach the guest through the
-	 * process group already; only forward what a process sent to us. */
+	 * process group already; only forward what a process sent to us.
+	 * Out of the job's group, a signal from kill(2) was meant for our pid
+	 * alone (killpg of the job reaches the guest only). During a mirrored
+	 * stop we are back in the job, and a signal there was most likely
+	 * sent to the whole stopped job: not forwarded. If we could not leave
+	 * the job at all (session leader), forward as the best guess. SIGCONT
+	 * for a stopped guest is always passed on: a duplicate is harmless. */
 	if (g > 0 && (si->si_code == SI_USER || si->si_code == SI_QUEUE ||
 		      si->si_code == SI_TKILL) && si->si_pid != getpid()) {
-		if (sig != SIGCONT || guest_stopped) {
+		if (sig == SIGCONT ? guest_stopped : !stopping_in_job) {
 			if (si->si_code == SI_QUEUE)
 				sigqueue(g, sig, si->si_value);
 			else
@@ -92,9 +104,37 @@ void mon_signals_restore_child(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
+/* Step out of the job's process group, so that signals the shell sends to
+ * the job (kill %1, fg's SIGCONT, terminal ^C and ^Z) reach the guest
+ * alone, and a signal to our pid is one to forward. A group leader (the
+ * job of an interactive shell) cannot make a new group with its own pid, so
+ * it joins its parent's group; anyone else makes its own. Returns 0 or
+ * -errno (then we stay in the job, as before). */
+static int leave_job(void)
+{
+	pid_t parent = getppid();
+	pid_t target = 0;
+
+	if (getpgrp() == getpid()) {
+		target = getpgid(parent);
+		if (target <= 0 || getsid(parent) != getsid(0) || target == getpgrp())
+			return -EPERM;
+	}
+	if (setpgid(0, target) < 0)
+		return -errno;
+	out_of_job = 1;
+	return 0;
+}
+
 void mon_signals_set_guest(pid_t initial_pid)
 {
+	int rc;
+
 	guest_pid = initial_pid;
+	job_pgid = getpgrp();
+	rc = leave_job();
+	if (rc < 0)
+		mon_log(MON_LOG_DEBUG, "staying in the job's process group: %s", strerror(-rc));
 }
 
 void mon_signals_note_guest_stopped(bool stopped)
@@ -106,11 +146,21 @@ void mon_signals_mirror_stop(int sig)
 {
 	struct sigaction dfl, old;
 	sigset_t set, oldset;
+	bool rejoined = false;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	if (sig != SIGSTOP && sigaction(sig, &dfl, &old) < 0)
 		return;
+	/* Stop inside the job's group: the shell's fg/bg sends SIGCONT there,
+	 * and the job's group is not orphaned, so SIGTSTP and friends do stop
+	 * us. Signals that reach us meanwhile (handled when we continue) were
+	 * most likely sent to the whole job: not forwarded. */
+	if (out_of_job && setpgid(0, job_pgid) == 0) {
+		out_of_job = 0;
+		stopping_in_job = 1;
+		rejoined = true;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	sigprocmask(SIG_UNBLOCK, &set, &oldset);
@@ -121,6 +171,11 @@ void mon_signals_mirror_stop(int sig)
 	sigprocmask(SIG_SETMASK, &oldset, NULL);
 	if (sig != SIGSTOP)
 		sigaction(sig, &old, NULL);
+	if (rejoined) {
+		stopping_in_job = 0;
+		if (leave_job() < 0)
+			mon_log(MON_LOG_DEBUG, "staying in the job's process group after a stop");
+	}
 }
 
 void mon_die_like(int sig)

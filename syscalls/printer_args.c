@@ -142,6 +142,8 @@ bool sc_pc_is_output(const struct sc_pctx *p, int i)
 	case SC_ID_llseek:
 	case SC_ID_getsockopt:
 		return i == 3;
+	case SC_ID_msgrcv:
+		return i == 1;
 	case SC_ID_uname:
 	case SC_ID_sysinfo:
 		return i == 0;
@@ -262,11 +264,6 @@ void sc_pc_statx_flags(const struct sc_pctx *p, uint64_t v)
 	sc_p_flags_rest(p, &sc_xlat_at_flags, v & ~(uint64_t)STATX_SYNC_MASK);
 }
 
-static void print_flags_or_zero(const struct sc_pctx *p, const struct sc_xlat *x, uint64_t v)
-{
-	sc_p_flags(p, x, v);
-}
-
 /* open flags without the access mode (pipe2, dup3, accept4...) */
 void sc_pc_fd_open_flags(const struct sc_pctx *p, uint64_t v)
 {
@@ -385,7 +382,7 @@ void sc_pc_generic(const struct sc_pctx *p, int i)
 		sc_p_mode_arg(p, v);
 		break;
 	case SC_K_AT_FLAGS:
-		print_flags_or_zero(p, &sc_xlat_at_flags, (uint32_t)v);
+		sc_p_flags(p, &sc_xlat_at_flags, (uint32_t)v);
 		break;
 	case SC_K_ACCESS_MODE:
 		sc_p_flags(p, &sc_xlat_access_modes, (uint32_t)v);

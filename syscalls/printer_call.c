@@ -57,6 +57,15 @@ int sc_print_enter(struct sc_out *out, const struct sc_call *call,
 			state->saved_valid = true;
 		}
 	}
+	/* set_thread_area reports the entry it chose when asked for -1 */
+	if (call->id == SC_ID_set_thread_area && call->args[0]) {
+		int32_t v;
+
+		if (sc_pmem_read(&p, call->args[0], &v, sizeof(v)) == 0) {
+			state->saved = (uint32_t)v;
+			state->saved_valid = true;
+		}
+	}
 
 	sc_out_puts(out, call->name);
 	sc_out_putc(out, '(');

@@ -34,9 +34,10 @@ struct sc_xlat {
 	X(ipccalls, "???") X(ioctls, NULL) X(futex_ops, "FUTEX_???") X(madvise, "MADV_???") \
 	X(prctl_options, "PR_???") X(poll_events, "POLL???") \
 	X(resolve_flags, "RESOLVE_???") X(fadvise_advice, "POSIX_FADV_???") X(mode_bits, "S_IS???") X(fs_magic, NULL) X(statfs_flags, "ST_???") \
-	X(capabilities, "CAP_???") X(ip_opts, "IP_???") X(ipv6_opts, "IPV6_???") X(sigaltstack_flags, "SS_???") \
+	X(capabilities, "CAP_???") X(ip_opts, "IP_???") X(ipv6_opts, "IPV6_???") X(netlink_opts, "NETLINK_???") X(sigaltstack_flags, "SS_???") \
 	X(priority_which, "PRIO_???") X(itimer_which, "ITIMER_???") X(sigev_notify, "SIGEV_???") X(timer_flags, "TIMER_???") \
 	X(term_iflags, NULL) X(term_oflags, NULL) X(term_cflags, NULL) X(term_lflags, NULL) X(baud_rates, NULL) \
+	X(ipc_flags, "IPC_???") X(shmat_flags, "SHM_???") X(sem_flags, "SEM_???") X(msgrcv_flags, "MSG_???") X(ipc_cmds, "IPC_???") X(shmctl_cmds, "SHM_???") X(semctl_cmds, "SEM_???") X(msgctl_cmds, "MSG_???") \
  \
 	X(memfd_flags, "MFD_???") X(getrandom_flags, "GRND_???") X(mremap_flags, "MREMAP_???") X(msync_flags, "MS_???") X(shutdown_how, "SHUT_???") X(flock_ops, "LOCK_???") X(rename_flags, "RENAME_???") X(epoll_ctl_ops, "EPOLL_CTL_???") X(socket_levels, "SOL_???") X(sol_socket_opts, "SO_???") X(tcp_opts, "TCP_???") X(epoll_flags, "EPOLL_???") X(eventfd_flags, "EFD_???") X(inotify_flags, "IN_???") X(timerfd_flags, "TFD_???") X(signalfd_flags, "SFD_???") X(epoll_events, "EPOLL???")
 
@@ -130,6 +131,9 @@ bool sc_p_fdset(const struct sc_pctx *p, uint64_t addr, int64_t nfds);
 void sc_p_timeval(const struct sc_pctx *p, uint64_t addr);
 void sc_p_termios(const struct sc_pctx *p, uint64_t addr);
 void sc_p_winsize(const struct sc_pctx *p, uint64_t addr);
+void sc_p_user_desc(const struct sc_pctx *p, uint64_t addr);
+void sc_p_sembufs(const struct sc_pctx *p, uint64_t addr, uint64_t n);
+void sc_p_msgbuf(const struct sc_pctx *p, uint64_t addr, uint64_t len);
 void sc_p_statfs(const struct sc_pctx *p, uint64_t addr, bool is64);
 void sc_p_sysinfo(const struct sc_pctx *p, uint64_t addr);
 void sc_p_gid_array(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool gid16);
@@ -185,6 +189,7 @@ enum {
 	IOCTL_TIOCGPTN = 0x80045430,
 	IOCTL_TIOCSPTLCK = 0x40045431,
 	ERR_INTR = 4,
+	IPC_64_FLAG = 0x100,
 	FUTEX_CLOCK_RT = 256,
 	PAGE_SHIFT_MMAP2 = 12,
 	/* kernel-internal errnos strace prints as "= ? NAME (...)" */

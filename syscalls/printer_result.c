@@ -103,6 +103,14 @@ void sc_pc_result(const struct sc_pctx *p, const struct sc_result *res)
 	uint64_t u = p->word == 4 ? (uint32_t)r : (uint64_t)r;
 
 	sc_p_puts(p, " = ");
+	if (c->id == SC_ID_shmat && c->demuxed && !p->opts->raw) {
+		/* ipc(SHMAT) returns 0 and stores the address through its
+		 * third argument: show the address, as strace does */
+		uint32_t at;
+
+		if (sc_pmem_read(p, (uint32_t)c->raw[3], &at, sizeof(at)) == 0)
+			u = at;
+	}
 	if (p->opts->raw || sc_pc_hex_result(c->id)) {
 		sc_p_hex(p, u);
 		return;
@@ -154,6 +162,15 @@ void sc_pc_result(const struct sc_pctx *p, const struct sc_result *res)
 	case SC_ID_pselect6_time64:
 		print_select_result(p, r);
 		return;
+	case SC_ID_set_thread_area: {
+		int32_t entry;
+
+		sc_p_int(p, r);
+		if (p->state && p->state->saved_valid && (int32_t)p->state->saved == -1 &&
+		    sc_pmem_read(p, sc_arg_u(p, 0), &entry, sizeof(entry)) == 0)
+			sc_out_printf(p->out, " (entry_number=%d)", entry);
+		return;
+	}
 	case SC_ID_poll:
 	case SC_ID_ppoll:
 	case SC_ID_ppoll_time64:

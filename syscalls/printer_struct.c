@@ -318,7 +318,7 @@ void sc_p_iovec(const struct sc_pctx *p, uint64_t addr, uint64_t count,
 		return;
 	}
 	sc_out_putc(p->out, '[');
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count && !p->out->cut; i++) {
 		if (i) {
 			sc_p_puts(p, ", ");
 			if (i >= lim) {
@@ -595,7 +595,7 @@ void sc_p_argv(const struct sc_pctx *p, uint64_t addr)
 		return;
 	}
 	sc_out_putc(p->out, '[');
-	for (unsigned i = 0; ptr; i++) {
+	for (unsigned i = 0; ptr && !p->out->cut; i++) {
 		if (i) {
 			sc_p_puts(p, ", ");
 			if (i >= lim) {
@@ -614,25 +614,55 @@ void sc_p_argv(const struct sc_pctx *p, uint64_t addr)
 
 #define ENV_COUNT_MAX 65536u	/* more than the kernel's ARG_MAX allows */
 
+/* Count the pointers of a NULL-terminated array: a block of words per read
+ * (one read for a usual environment), word by word only near a hole.
+ * Returns the count, or -1 if a word before the NULL is unreadable. */
+static long count_pointers(const struct sc_pctx *p, uint64_t addr)
+{
+	enum { BLOCK = 64 };
+	unsigned char b[BLOCK * 8];
+	unsigned long n = 0;
+
+	if (!p->mem || !p->mem->read)
+		return -1;
+	while (n < ENV_COUNT_MAX) {
+		uint64_t at = addr + (uint64_t)n * p->word;
+		size_t words = BLOCK;
+		ssize_t got;
+
+		if (p->word == 4 && at > UINT32_MAX - BLOCK * 4)
+			words = 1;	/* stay below 4 GiB */
+		/* a short read still gives the words before the hole */
+		got = p->mem->read(p->mem->ctx, at, b, words * p->word);
+		if (got < (ssize_t)p->word)
+			return -1;
+		words = (size_t)got / p->word;
+		for (size_t i = 0; i < words; i++) {
+			uint64_t ptr = p->word == 4 ? get32(b, 4 * i) : get64(b, 8 * i);
+
+			if (!ptr)
+				return (long)n;
+			if (++n >= ENV_COUNT_MAX)
+				break;
+		}
+	}
+	return (long)n;
+}
+
 void sc_p_envp(const struct sc_pctx *p, uint64_t addr)
 {
-	uint64_t ptr;
-	unsigned n = 0;
+	long n;
 
 	if (p->opts->verbose || addr == 0) {
 		sc_p_argv(p, addr);
 		return;
 	}
 	sc_p_addr(p, addr);
-	while (n < ENV_COUNT_MAX) {
-		if (sc_pmem_word(p, addr + (uint64_t)n * p->word, &ptr) < 0)
-			return;		/* unreadable: the address alone */
-		if (!ptr)
-			break;
-		n++;
-	}
-	sc_out_printf(p->out, " /* %u var%s%s */", n, n == 1 ? "" : "s",
-		      n >= ENV_COUNT_MAX ? " or more" : "");
+	n = count_pointers(p, addr);
+	if (n < 0)
+		return;		/* unreadable: the address alone */
+	sc_out_printf(p->out, " /* %ld var%s%s */", n, n == 1 ? "" : "s",
+		      n >= (long)ENV_COUNT_MAX ? " or more" : "");
 }
 
 /* ---- small arrays ---- */
@@ -1195,4 +1225,74 @@ void sc_p_winsize(const struct sc_pctx *p, uint64_t addr)
 		return;
 	}
 	sc_out_printf(p->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1], w[2], w[3]);
+}
+
+/* struct sembuf: u16 sem_num, s16 sem_op, s16 sem_flg */
+void sc_p_sembufs(const struct sc_pctx *p, uint64_t addr, uint64_t n)
+{
+	unsigned lim = array_limit(p);
+	unsigned char e[6];
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_read(p, addr, e, sizeof(e)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_putc(p->out, '[');
+	for (uint64_t i = 0; i < n; i++) {
+		if (i) {
+			sc_p_puts(p, ", ");
+			if (i >= lim) {
+				sc_p_puts(p, "...");
+				break;
+			}
+			if (sc_pmem_read(p, addr + 6 * i, e, sizeof(e)) < 0) {
+				sc_p_addr(p, addr + 6 * i);
+				break;
+			}
+		}
+		sc_out_printf(p->out, "{sem_num=%u, sem_op=%d, sem_flg=", get16(e, 0), (int16_t)get16(e, 2));
+		sc_p_flags(p, &sc_xlat_sem_flags, get16(e, 4));
+		sc_out_putc(p->out, '}');
+	}
+	sc_out_putc(p->out, ']');
+}
+
+/* struct msgbuf: long mtype, then LEN bytes of text */
+void sc_p_msgbuf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	uint64_t type;
+
+	if (addr == 0) {
+		sc_p_puts(p, "NULL");
+		return;
+	}
+	if (sc_pmem_word(p, addr, &type) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	sc_out_printf(p->out, "{mtype=%" PRId64 ", mtext=",
+		      p->word == 4 ? (int64_t)(int32_t)type : (int64_t)type);
+	sc_p_buf(p, addr + p->word, len);
+	sc_out_putc(p->out, '}');
+}
+
+/* struct user_desc (x86 set_thread_area): three u32, then bit fields */
+void sc_p_user_desc(const struct sc_pctx *p, uint64_t addr)
+{
+	unsigned char b[16];
+	uint32_t bits;
+
+	if (addr == 0 || sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
+		sc_p_addr(p, addr);
+		return;
+	}
+	bits = get32(b, 12);
+	sc_out_printf(p->out, "{entry_number=%d, base_addr=%#x, limit=%#08x, seg_32bit=%u, contents=%u"
+		      ", read_exec_only=%u, limit_in_pages=%u, seg_not_present=%u, useable=%u}",
+		      (int32_t)get32(b, 0), get32(b, 4), get32(b, 8), bits & 1, (bits >> 1) & 3,
+		      (bits >> 3) & 1, (bits >> 4) & 1, (bits >> 5) & 1, (bits >> 6) & 1);
 }

@@ -76,6 +76,9 @@ static void print_sockopt_name(const struct sc_pctx *p, uint64_t level, uint64_t
 	case 41:	/* SOL_IPV6 */
 		sc_p_xval(p, &sc_xlat_ipv6_opts, name, false);
 		break;
+	case 270:	/* SOL_NETLINK */
+		sc_p_xval(p, &sc_xlat_netlink_opts, name, false);
+		break;
 	case 1:		/* SOL_SOCKET */
 		sc_p_xval(p, &sc_xlat_sol_socket_opts, name, false);
 		break;
@@ -122,6 +125,44 @@ static void print_rem(const struct sc_pctx *p, uint64_t v)
 		sc_p_timespec(p, v);
 	else
 		sc_p_addr(p, v);
+}
+
+/* SysV IPC: the key, "IPC_CREAT|0600", and "IPC_64|IPC_RMID" */
+static void print_ipc_key(const struct sc_pctx *p, uint64_t key)
+{
+	if ((uint32_t)key == 0)
+		sc_p_puts(p, "IPC_PRIVATE");
+	else
+		sc_p_hex(p, (uint32_t)key);
+}
+
+static void print_ipc_get_flags(const struct sc_pctx *p, uint64_t v)
+{
+	uint32_t flags = (uint32_t)v & ~0777u, mode = (uint32_t)v & 0777u;
+
+	if (flags) {
+		sc_p_flags(p, &sc_xlat_ipc_flags, flags);
+		sc_out_putc(p->out, '|');
+	}
+	sc_p_octal(p, mode);
+}
+
+static void print_ipc_cmd(const struct sc_pctx *p, const struct sc_xlat *extra, uint64_t v)
+{
+	uint32_t cmd = (uint32_t)v;
+	const char *name;
+
+	if (cmd & IPC_64_FLAG) {
+		sc_p_puts(p, "IPC_64|");
+		cmd &= ~(uint32_t)IPC_64_FLAG;
+	}
+	name = sc_xlat_lookup(&sc_xlat_ipc_cmds, cmd);
+	if (!name)
+		name = sc_xlat_lookup(extra, cmd);
+	if (name)
+		sc_p_puts(p, name);
+	else
+		sc_out_printf(p->out, "%#x /* %s */", cmd, extra->unknown);
 }
 
 /* Print argument I, by id where strace does something special, else by kind. */
@@ -217,6 +258,78 @@ void sc_pc_arg(const struct sc_pctx *p, int i)
 				sc_p_sigset(p, ss, len);
 				sc_out_printf(p->out, ", sigsetsize=%" PRIu64 "}", len);
 			}
+			return;
+		}
+		break;
+	case SC_ID_set_thread_area:
+		sc_p_user_desc(p, v);
+		return;
+	case SC_ID_shmget:
+	case SC_ID_semget:
+	case SC_ID_msgget:
+		if (i == 0)
+			print_ipc_key(p, v);
+		else if (i == c->nargs - 1)
+			print_ipc_get_flags(p, v);
+		else
+			sc_p_uint(p, v);
+		return;
+	case SC_ID_shmat:
+		if (i == 2) {
+			sc_p_flags(p, &sc_xlat_shmat_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_shmctl:
+	case SC_ID_msgctl:
+		if (i == 1) {
+			print_ipc_cmd(p, c->id == SC_ID_shmctl ? &sc_xlat_shmctl_cmds : &sc_xlat_msgctl_cmds, v);
+			return;
+		}
+		break;
+	case SC_ID_semctl:
+		if (i == 2) {
+			print_ipc_cmd(p, &sc_xlat_semctl_cmds, v);
+			return;
+		}
+		if (i == 3) {
+			/* ipc(SEMCTL) passes the union by reference: strace shows [value] */
+			if (c->demuxed)
+				sc_out_putc(p->out, '[');
+			sc_p_addr(p, v);
+			if (c->demuxed)
+				sc_out_putc(p->out, ']');
+			return;
+		}
+		break;
+	case SC_ID_semop:
+	case SC_ID_semtimedop:
+	case SC_ID_semtimedop_time64:
+		if (i == 1) {
+			sc_p_sembufs(p, v, sc_arg_u(p, 2));
+			return;
+		}
+		break;
+	case SC_ID_msgsnd:
+		if (i == 1) {
+			sc_p_msgbuf(p, v, sc_arg_u(p, 2));
+			return;
+		}
+		if (i == 3) {
+			sc_p_flags(p, &sc_xlat_msgrcv_flags, (uint32_t)v);
+			return;
+		}
+		break;
+	case SC_ID_msgrcv:
+		if (i == 1) {
+			if (p->failed || !p->exiting)
+				sc_p_addr(p, v);
+			else
+				sc_p_msgbuf(p, v, (uint64_t)p->rval);
+			return;
+		}
+		if (i == 4) {
+			sc_p_flags(p, &sc_xlat_msgrcv_flags, (uint32_t)v);
 			return;
 		}
 		break;

@@ -230,6 +230,33 @@ static const struct sc_xlat_entry term_lflags_entries[] = {
 static const struct sc_xlat_entry baud_rates_entries[] = {
 #include "syscalls/xlat/baud_rates.def"
 };
+static const struct sc_xlat_entry ipc_flags_entries[] = {
+#include "syscalls/xlat/ipc_flags.def"
+};
+static const struct sc_xlat_entry shmat_flags_entries[] = {
+#include "syscalls/xlat/shmat_flags.def"
+};
+static const struct sc_xlat_entry sem_flags_entries[] = {
+#include "syscalls/xlat/sem_flags.def"
+};
+static const struct sc_xlat_entry msgrcv_flags_entries[] = {
+#include "syscalls/xlat/msgrcv_flags.def"
+};
+static const struct sc_xlat_entry ipc_cmds_entries[] = {
+#include "syscalls/xlat/ipc_cmds.def"
+};
+static const struct sc_xlat_entry shmctl_cmds_entries[] = {
+#include "syscalls/xlat/shmctl_cmds.def"
+};
+static const struct sc_xlat_entry semctl_cmds_entries[] = {
+#include "syscalls/xlat/semctl_cmds.def"
+};
+static const struct sc_xlat_entry msgctl_cmds_entries[] = {
+#include "syscalls/xlat/msgctl_cmds.def"
+};
+static const struct sc_xlat_entry netlink_opts_entries[] = {
+#include "syscalls/xlat/netlink_opts.def"
+};
 
 #define XLAT_OBJECT(name, unk) \
 	const struct sc_xlat sc_xlat_##name = { name##_entries, ARRAY_LEN(name##_entries), unk };

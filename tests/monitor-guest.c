@@ -29,7 +29,7 @@
 static int usage(void)
 {
 	fputs("usage: monitor-guest getppid|untraced|untraced3|restart-read|x32|dumpable|ptrace|"
-	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80|vsyscall|enoent\n", stderr);
+	      "fork N|thread-exec PROG|vfork-exec PROG|daemon FILE|segv|threads N|leader-exit|loop N|own-filter|uname|beyond|int80|vsyscall|enoent|sigcount FILE\n", stderr);
 	return 2;
 }
 
@@ -71,6 +71,37 @@ static int untraced(int use_clone3)
 		printf("child getppid=parent\n");
 	else
 		printf("child getppid=%ld\n", value);
+	return 0;
+}
+
+/* Counts SIGINTs until a SIGTERM, taking them with sigwaitinfo (so no
+ * signal-delivery stop, nothing the monitor must do): creates READY when
+ * set up and READY.N after the Nth SIGINT, prints the count at the end. */
+static int sigcount(const char *ready)
+{
+	sigset_t set;
+	char path[4096];
+	int n = 0, fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return 1;
+	if ((fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return 1;
+	close(fd);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGTERM)
+			break;
+		if (sig != SIGINT)
+			continue;
+		snprintf(path, sizeof(path), "%s.%d", ready, ++n);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0)
+			close(fd);
+	}
+	printf("ints=%d\n", n);
 	return 0;
 }
 
@@ -384,6 +415,8 @@ int main(int argc, char **argv)
 		printf("int80 getppid=%s\n", rc == 4242 ? "4242" : rc == getppid() ? "real" : "other");
 		return 0;
 	}
+	if (!strcmp(argv[1], "sigcount") && argc > 2)
+		return sigcount(argv[2]);
 	if (!strcmp(argv[1], "enoent")) {
 		int fd = open("/nonexistent/umvisor-test", O_RDONLY);
 		printf("open: %s\n", fd < 0 ? strerror(errno) : "opened");

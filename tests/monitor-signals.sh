@@ -61,4 +61,41 @@ for opts in "" "-m count:out=/dev/null"; do
 	wait $mon; expect_eq "resumed job ($opts)" 0 $?
 	expect_eq "resumed output ($opts)" done "$(cat "$TMPD/out")"
 done
+
+# A job of a shell with job control: signals to the job's process group
+# (kill %1, kill -INT -PGID) reach the guest once, signals to the monitor's
+# pid are forwarded: the monitor steps out of the job's group. To make a
+# duplicate visible every time, the monitor is held stopped while the
+# group's SIGINT reaches the guest (which takes it with sigwaitinfo, needing
+# no monitor), and let go after; only getppid is trapped, so the guest runs
+# on meanwhile.
+if command -v bash >/dev/null 2>&1; then
+	for side in native umvisor; do
+		run=""
+		[ $side = umvisor ] && run="$UMVISOR -m emulate-getppid --"
+		rm -f "$TMPD/ready"*
+		UMV_RUN=$run GUEST=$GUEST READY=$TMPD/ready SIDE=$side bash -c '
+			wait_for() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+			set -m
+			$UMV_RUN "$GUEST" sigcount "$READY" &
+			job=$!
+			wait_for "$READY"
+			for n in 1 2 3; do
+				[ $SIDE = umvisor ] && kill -STOP $job
+				kill -INT -$job
+				wait_for "$READY.$n"
+				[ $SIDE = umvisor ] && kill -CONT $job
+				sleep 0.2
+			done
+			kill -INT $job
+			wait_for "$READY.4"
+			kill -TERM $job
+			wait $job; echo "status $?"' 2>&1 | grep -v -e "^\[" -e "^\$" >"$TMPD/$side.jobsig"
+	done
+	expect_eq "signals to a job's group" "$(cat "$TMPD/native.jobsig")" "$(cat "$TMPD/umvisor.jobsig")"
+	expect_eq "signals to a job's group (native)" "ints=4
+status 0" "$(cat "$TMPD/native.jobsig")"
+else
+	echo "note: no bash, job-group signals not tested" >&2
+fi
 exit 0

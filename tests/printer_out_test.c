@@ -413,3 +413,20 @@ Test(printer_hostile, aarch64_layouts)
 	expect_line(AA64, SC_ID_mmap, A(0, 4096, 3, 0x22 | 0x40, -1, 0), 0x7f0000000000,
 		    "mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|0x40, -1, 0) = 0x7f0000000000");
 }
+
+Test(printer_hostile, environment_counted_in_blocks)
+{
+	/* synthetic: 37 variables cost one read, not 38 */
+	uint64_t envp[38] = { 0 }, argv[2] = { 0x1100, 0 };
+
+	for (int i = 0; i < 37; i++)
+		envp[i] = 0x1200;
+	fm_str(0x1000, "/bin/true");
+	fm_str(0x1100, "true");
+	fm_add(0x2000, argv, sizeof(argv));
+	fm_add(0x3000, envp, sizeof(envp));
+	fm_reads = 0;
+	expect_line(X64, SC_ID_execve, A(0x1000, 0x2000, 0x3000), 0,
+		    "execve(\"/bin/true\", [\"true\"], 0x3000 /* 37 vars */) = 0");
+	cr_expect_leq(fm_reads, 6, "%u reads", fm_reads);
+}

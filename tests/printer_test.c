@@ -851,3 +851,69 @@ Test(printer_more, termios)
 		    "ioctl(4, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0");
 	expect_line(X64, SC_ID_ioctl, A(3, 0x5441, 0x102), 4, "ioctl(3, TIOCGPTPEER, 0x102) = 4");
 }
+
+/* strace 6.1, x86_64 and i386: System V IPC (the i386 ones through ipc()) */
+Test(printer_more, sysv_ipc)
+{
+	expect_line(X64, SC_ID_shmget, A(0, 4096, 01000 | 0600), 0, "shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) = 0");
+	expect_line(X64, SC_ID_shmat, A(0, 0, 010000), 0x7f541b132000, "shmat(0, NULL, SHM_RDONLY) = 0x7f541b132000");
+	expect_line(X64, SC_ID_shmdt, A(0x7f541b132000), 0, "shmdt(0x7f541b132000) = 0");
+	expect_line(X64, SC_ID_shmctl, A(0, 0, 0), 0, "shmctl(0, IPC_RMID, NULL) = 0");
+	expect_line(X64, SC_ID_semget, A(0, 1, 01000 | 02000 | 0600), 0,
+		    "semget(IPC_PRIVATE, 1, IPC_CREAT|IPC_EXCL|0600) = 0");
+	uint16_t sb[3] = { 0, 1, 04000 };
+
+	fm_add(0x7ffd00001000, sb, sizeof(sb));
+	expect_line(X64, SC_ID_semtimedop, A(0, 0x7ffd00001000, 1, 0), 0,
+		    "semtimedop(0, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}], 1, NULL) = 0");
+	expect_line(X64, SC_ID_semctl, A(0, 0, 0, 0), 0, "semctl(0, 0, IPC_RMID, NULL) = 0");
+	expect_line(X64, SC_ID_msgget, A(0x1234, 01000 | 0644), 0, "msgget(0x1234, IPC_CREAT|0644) = 0");
+	struct { int64_t type; char text[4]; } m = { 1, "abc" };
+
+	fm_add(0x7ffd00002000, &m, sizeof(m));
+	expect_line(X64, SC_ID_msgsnd, A(0, 0x7ffd00002000, 4, 0), 0, "msgsnd(0, {mtype=1, mtext=\"abc\\0\"}, 4, 0) = 0");
+	expect_line(X64, SC_ID_msgrcv, A(0, 0x7ffd00002000, 4, 0, 04000), 4,
+		    "msgrcv(0, {mtype=1, mtext=\"abc\\0\"}, 4, 0, IPC_NOWAIT) = 4");
+	expect_line(I386, SC_ID_msgctl, A(1, 0x100, 0), 0, "msgctl(1, IPC_64|IPC_RMID, NULL) = 0");
+	/* ipc(SHMAT, id, flags, &result, addr): the address comes back
+	 * through the third argument */
+	uint32_t at = 0xf7fbe000, semun = 0;
+
+	fm_add(0xffd01000, &at, 4);
+	expect_line_nr(I386, 117, A(21, 1, 010000, 0xffd01000, 0), 0, "shmat(1, NULL, SHM_RDONLY) = 0xf7fbe000");
+	fm_add(0xffd02000, &semun, 4);
+	expect_line_nr(I386, 117, A(3, 1, 0, 0x100, 0xffd02000), 0, "semctl(1, 0, IPC_64|IPC_RMID, [NULL]) = 0");
+}
+
+/* strace 6.1, i386: glibc's TLS set-up */
+Test(printer_more, i386_set_thread_area)
+{
+	uint32_t ud[4] = { 0xffffffff, 0xf7fc0580, 0xfffff, 1 | 1 << 4 | 1 << 6 };
+	struct sc_call call;
+	struct sc_print_state st;
+	struct sc_out out;
+	struct sc_result res = { .rval = 0 };
+
+	fm_add(0xffffd510, ud, sizeof(ud));
+	cr_assert_eq(sc_decode(I386, nr_of(I386, SC_ID_set_thread_area), A(0xffffd510), &fm_reader, &call), 0);
+	cr_assert_eq(sc_out_init(&out, 0), 0);
+	cr_assert_eq(sc_print_enter(&out, &call, &fm_reader, NULL, &st), 0);
+	ud[0] = 12;	/* the kernel picked an entry */
+	fm_add(0xffffd510, ud, sizeof(ud));
+	cr_assert_eq(sc_print_exit(&out, &call, &fm_reader, NULL, &st, &res), 0);
+	cr_expect_str_eq(sc_out_str(&out),
+			 "set_thread_area({entry_number=-1, base_addr=0xf7fc0580, limit=0x0fffff, seg_32bit=1, contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=12)");
+	sc_out_fini(&out);
+}
+
+/* strace 6.1, x86_64: ip link show lo */
+Test(printer_more, netlink_socket_options)
+{
+	int32_t one = 1;
+
+	fm_add(0x7ffd00001000, &one, 4);
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 11, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, [1], 4) = 0");
+	expect_line(X64, SC_ID_setsockopt, A(3, 270, 12, 0x7ffd00001000, 4), 0,
+		    "setsockopt(3, SOL_NETLINK, NETLINK_GET_STRICT_CHK, [1], 4) = 0");
+}
