@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 /* The SDK mirrors the tables' classes and arches bit for bit. */
 static_assert((unsigned)UMV_CLASS_PATH == (unsigned)SC_CL_PATH && (unsigned)UMV_CLASS_FD == (unsigned)SC_CL_FD &&
@@ -26,6 +27,13 @@ static_assert((int)UMV_ARCH_X86_64 == (int)SC_ARCH_X86_64 &&
 	      "enum umv_arch must match enum sc_arch");
 
 enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
+enum sc_id mon_id_pid_calls[MON_PC_COUNT];
+pid_t mon_self_pid;
+
+static const char *const pid_call_names[MON_PC_COUNT] = {
+	"kill", "tkill", "tgkill", "pidfd_open", "prlimit64", "process_vm_readv",
+	"process_vm_writev", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+};
 
 /* Union of the modules' interests, one byte per id. */
 static uint8_t *wanted;
@@ -64,6 +72,10 @@ int mon_interest_init(void)
 	mon_id_seccomp = need_id("seccomp");
 	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace || !mon_id_seccomp)
 		return -ENOENT;
+	for (int i = 0; i < MON_PC_COUNT; i++)
+		if (!(mon_id_pid_calls[i] = need_id(pid_call_names[i])))
+			return -ENOENT;
+	mon_self_pid = getpid();
 	free(wanted);
 	wanted = calloc(SC_ID_COUNT, 1);
 	if (!wanted)
@@ -75,6 +87,14 @@ int mon_interest_init(void)
 				break;
 			}
 	return 0;
+}
+
+static bool is_pid_call(enum sc_id id)
+{
+	for (int i = 0; i < MON_PC_COUNT; i++)
+		if (mon_id_pid_calls[i] == id)
+			return true;
+	return false;
 }
 
 bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
@@ -90,10 +110,11 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 	if (wanted && wanted[id])
 		return true;
 	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
-	 * guests installing their own seccomp filters. */
+	 * guests installing their own seccomp filters, calls aimed at the
+	 * monitor's pid. */
 	return mon_modules_count() > 0 &&
 	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
-		id == mon_id_ptrace || id == mon_id_seccomp);
+		id == mon_id_ptrace || id == mon_id_seccomp || is_pid_call(id));
 }
 
 int mon_filter_build(struct sock_fprog **out)
@@ -106,7 +127,7 @@ int mon_filter_build(struct sock_fprog **out)
 	*out = NULL;
 	if (mon_modules_count() == 0)
 		return 0;
-	rules = calloc(SC_ID_COUNT + 8, sizeof(*rules));
+	rules = calloc(SC_ID_COUNT + 8 + 2 * MON_PC_COUNT, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
@@ -125,6 +146,22 @@ int mon_filter_build(struct sock_fprog **out)
 					      .value = PR_SET_SECCOMP };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_ptrace, .cmp = SC_CMP_ANY };
 	rules[n++] = (struct sc_filter_rule){ .id = mon_id_seccomp, .cmp = SC_CMP_ANY };
+	/* Calls naming the monitor's pid, only when they do (ordinary kills
+	 * run untrapped). A pidfd has no pid in a register: every
+	 * pidfd_send_signal stops. */
+	for (int i = 0; i < MON_PC_COUNT; i++) {
+		enum sc_id id = mon_id_pid_calls[i];
+
+		if (i == MON_PC_PIDFD_SEND_SIGNAL) {
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_ANY };
+			continue;
+		}
+		rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 0,
+						      .value = (uint64_t)mon_self_pid };
+		if (i == MON_PC_TGKILL || i == MON_PC_RT_TGSIGQUEUEINFO)
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 1,
+							      .value = (uint64_t)mon_self_pid };
+	}
 	spec.rules = rules;
 	spec.nrules = n;
 	spec.action = SC_FILTER_TRACE;
