@@ -170,7 +170,10 @@ int mon_modules_load(const struct mon_module_spec *specs, size_t n)
 			return rc;
 		}
 	}
-	return mon_interest_init();
+	rc = mon_interest_init();
+	if (rc < 0)
+		mon_log(MON_LOG_ERROR, "cannot set up the modules' interests: %s", strerror(-rc));
+	return rc;
 }
 
 void mon_modules_process_exit(pid_t pid, int wstatus)
