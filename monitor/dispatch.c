@@ -127,7 +127,7 @@ int mon_filter_build(struct sock_fprog **out)
 	*out = NULL;
 	if (mon_modules_count() == 0)
 		return 0;
-	rules = calloc(SC_ID_COUNT + 8 + 2 * MON_PC_COUNT, sizeof(*rules));
+	rules = calloc(SC_ID_COUNT + 8 + 2 * MON_PC_COUNT + 1, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
@@ -158,6 +158,9 @@ int mon_filter_build(struct sock_fprog **out)
 		}
 		rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 0,
 						      .value = (uint64_t)mon_self_pid };
+		if (i == MON_PC_KILL)	/* its process group, when it leads one */
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 0,
+							      .value = (uint64_t)(int64_t)-mon_self_pid };
 		if (i == MON_PC_TGKILL || i == MON_PC_RT_TGSIGQUEUEINFO)
 			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 1,
 							      .value = (uint64_t)mon_self_pid };

@@ -68,6 +68,13 @@ bool mon_guard_self(struct umv_call *call)
 	} else if (id == mon_id_pid_calls[MON_PC_TGKILL] ||
 		   id == mon_id_pid_calls[MON_PC_RT_TGSIGQUEUEINFO]) {
 		hit = names_monitor(a[0]) || names_monitor(a[1]);
+	} else if (id == mon_id_pid_calls[MON_PC_KILL]) {
+		/* -PID: the monitor leads a process group of its own once it
+		 * has left the job's (signals.c); refused only while that
+		 * group is the monitor's alone, not the caller's too */
+		hit = names_monitor(a[0]) ||
+		      ((pid_t)(int32_t)(uint32_t)a[0] == -mon_self_pid && getpgrp() == mon_self_pid &&
+		       getpgid(call->thread->tid) != mon_self_pid);
 	} else if (id == mon_id_pid_calls[MON_PC_PIDFD_SEND_SIGNAL]) {
 		hit = fd_names_monitor(call->thread->tid, a[0]);
 	} else {

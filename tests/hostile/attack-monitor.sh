@@ -11,7 +11,7 @@ for opts in "-m count" "--stats -m rewrite-test:fd=99"; do
 	UMV_OPTS=$opts
 	run_umv "$TMPD/out" "$TMPD/err" "$HOSTILE" attack-parent
 	[ "$rc" = 0 ] || { cat "$TMPD/err" >&2; fail "attack-parent under $opts: exit $rc"; }
-	for call in kill kill_term tkill tgkill tgkill_tid pidfd_open ptrace_attach ptrace_seize \
+	for call in kill kill_term kill_group tkill tgkill tgkill_tid pidfd_open ptrace_attach ptrace_seize \
 		process_vm_readv process_vm_writev prlimit_get prlimit_set rt_sigqueueinfo \
 		rt_tgsigqueueinfo pidfd_send_signal_procdir; do
 		grep -qx "$call=ESRCH" "$TMPD/out" ||
@@ -21,10 +21,10 @@ for opts in "-m count" "--stats -m rewrite-test:fd=99"; do
 		grep -qx "$call=OK" "$TMPD/out" || fail "$call under $opts: $(grep "^$call=" "$TMPD/out") (want OK)"
 	done
 done
-# With a module that wants only read: the attacks stop (2 kills at the
-# monitor), the kill of itself does not (it would make 3).
+# With a module that wants only read: the attacks stop (3 kills at the
+# monitor or its group), the kill of itself does not (it would make 4).
 kills=$(sed -n 's/^umvisor: stats: syscall kill \([0-9]*\)$/\1/p' "$TMPD/err")
 expect() { [ "$2" = "$3" ] || fail "$1: expected $2, got '$3'"; }
-expect "kill stops" 2 "$kills"
+expect "kill stops" 3 "$kills"
 expect "prlimit64 stops" 2 "$(sed -n 's/^umvisor: stats: syscall prlimit64 \([0-9]*\)$/\1/p' "$TMPD/err")"
 echo "attacks refused with ESRCH; ordinary targets untouched and not stopped"

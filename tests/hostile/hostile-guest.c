@@ -79,6 +79,9 @@ static int mode_attack_parent(void)
 
 	report("kill", kill(pp, 0));
 	report("kill_term", kill(pp, SIGTERM));
+	/* its process group (the monitor leads one of its own when it is not
+	 * the job's leader) */
+	report("kill_group", kill(-pp, 0));
 	report("tkill", syscall(SYS_tkill, pp, 0));
 	report("tgkill", syscall(SYS_tgkill, pp, pp, 0));
 	report("tgkill_tid", syscall(SYS_tgkill, getpid(), pp, 0));
