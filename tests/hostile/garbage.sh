@@ -5,6 +5,8 @@
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/hostile/lib.sh"
 
-same_as_native "$HOSTILE" garbage
-same_as_native "$HOSTILE" iovec
-echo "garbage pointers and huge iovec counts: as natively"
+for g in $GUESTS; do
+	same_as_native "$g" garbage
+	same_as_native "$g" iovec
+	echo "$(basename "$g"): garbage pointers and huge iovec counts: as natively"
+done

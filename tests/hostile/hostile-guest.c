@@ -190,7 +190,11 @@ static int mode_iovec(void)
 
 static int mode_garbage(void)
 {
+#if UINTPTR_MAX > 0xffffffffu
 	static const uintptr_t bads[] = { 1, 0x10, (uintptr_t)-1, 0xffff800000000000ul };
+#else
+	static const uintptr_t bads[] = { 1, 0x10, (uintptr_t)-1, 0xfffff000u };
+#endif
 	int sock = socket(AF_UNIX, SOCK_STREAM, 0);
 	int pfd[2];
 
@@ -202,7 +206,11 @@ static int mode_garbage(void)
 
 #define T(name, call) do { snprintf(tag, sizeof(tag), "%s/%u", name, i); report(tag, call); } while (0)
 		T("openat_path", syscall(SYS_openat, AT_FDCWD, b, O_RDONLY));
+#ifdef SYS_newfstatat
 		T("stat_buf", syscall(SYS_newfstatat, AT_FDCWD, "/", b, 0));
+#else
+		T("stat_buf", syscall(SYS_fstatat64, AT_FDCWD, "/", b, 0));
+#endif
 		T("fstat_buf", syscall(SYS_fstat, 0, b));
 		T("statx_buf", syscall(SYS_statx, AT_FDCWD, "/", 0, 0x7ff, b));
 		T("statfs_buf", syscall(SYS_statfs, "/", b));

@@ -1,6 +1,15 @@
 # Helpers for the hostile-guest tests (sourced after tests/lib/harness.sh).
 HOSTILE="$top_builddir/tests/hostile/hostile-guest"
 [ -x "$HOSTILE" ] || hard_error "$HOSTILE is not built"
+# The guests to run: the i386 one too where gcc -m32 works.
+GUESTS=$HOSTILE
+if [ "${HAVE_M32:-no}" = yes ]; then
+	HOSTILE32="$top_builddir/tests/hostile/hostile-guest32"
+	[ -x "$HOSTILE32" ] || hard_error "$HOSTILE32 is not built"
+	GUESTS="$HOSTILE $HOSTILE32"
+else
+	echo "note: no -m32 toolchain: i386 guests not run" >&2
+fi
 # Every syscall the tables know is trapped: the harshest engine setting.
 UMV_OPTS=${UMV_OPTS:--m count}
 # A hang is a failure, not a stuck test run.
