@@ -187,6 +187,7 @@ enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask)
 	enum umv_verdict verdict = UMV_PASS;
 
 	call->post_mask = 0;
+	call->decided_by = -1;
 	call->phase = MON_PHASE_ENTER;
 	for (size_t i = 0; i < n && verdict == UMV_PASS; i++) {
 		struct umv_mod *m = mon_module_at(i);
@@ -210,8 +211,10 @@ enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask)
 				call->result = -ENOSYS;
 			}
 			verdict = v;
+			call->decided_by = (int)i;
 			break;
 		case UMV_REWRITE:
+			call->decided_by = (int)i;
 			verdict = v;
 			break;
 		default:
@@ -232,6 +235,53 @@ void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *resu
 		struct umv_mod *m = mon_module_at(i);
 		if ((post_mask & (1ull << i)) && m->ops->leave)
 			m->ops->leave(m, call, result);
+	}
+	call->phase = MON_PHASE_OTHER;
+}
+
+/* ---- observers (revision 2) ---- */
+
+bool mon_dispatch_has_observers(void)
+{
+	for (size_t i = 0; i < mon_modules_count(); i++)
+		if (MON_OPS_HAS(mon_module_at(i), observe))
+			return true;
+	return false;
+}
+
+uint64_t mon_dispatch_observe(struct umv_call *call, enum umv_verdict v, const char *decider,
+			      int64_t result)
+{
+	struct umv_outcome outcome = {
+		.verdict = v == UMV_POST ? UMV_PASS : v,
+		.module = v == UMV_PASS || v == UMV_POST ? NULL : decider,
+		.result = v == UMV_EMULATE ? result : 0,
+	};
+	size_t n = mon_modules_count();
+	uint64_t mask = 0;
+
+	call->phase = MON_PHASE_OBSERVE;
+	for (size_t i = 0; i < n; i++) {
+		struct umv_mod *m = mon_module_at(i);
+
+		if (!MON_OPS_HAS(m, observe) || !mon_module_wants(m, call->sc.id))
+			continue;
+		call->cur_module = i;
+		if (m->ops->observe(m, call, &outcome) > 0 && MON_OPS_HAS(m, observe_exit))
+			mask |= 1ull << i;
+	}
+	call->phase = MON_PHASE_OTHER;
+	return mask;
+}
+
+void mon_dispatch_observe_exit(struct umv_call *call, uint64_t mask, int64_t result)
+{
+	call->phase = MON_PHASE_OBSERVE;
+	for (size_t i = 0; i < mon_modules_count(); i++) {
+		struct umv_mod *m = mon_module_at(i);
+
+		if ((mask & (1ull << i)) && MON_OPS_HAS(m, observe_exit))
+			m->ops->observe_exit(m, call, result);
 	}
 	call->phase = MON_PHASE_OTHER;
 }

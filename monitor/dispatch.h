@@ -20,7 +20,7 @@ struct umv_mod {
 	uint8_t *want;		/* one byte per sc_id */
 };
 
-enum mon_call_phase { MON_PHASE_ENTER = 0, MON_PHASE_LEAVE, MON_PHASE_OTHER };
+enum mon_call_phase { MON_PHASE_ENTER = 0, MON_PHASE_LEAVE, MON_PHASE_OTHER, MON_PHASE_OBSERVE };
 
 struct umv_call {
 	struct mon_thread *thread;
@@ -33,7 +33,13 @@ struct umv_call {
 	bool direct_args;	/* decoded args == registers (no demux/split) */
 	size_t cur_module;	/* the module whose enter() runs */
 	uint64_t post_mask;	/* modules whose leave() must run */
+	int decided_by;		/* module index whose verdict won; -1 none */
 };
+
+/* Does module M's descriptor have member FIELD (revision check) and set it? */
+#define MON_OPS_HAS(m, field)                                                  \
+	((m)->ops->size >= offsetof(struct umv_module_ops, field) +            \
+				   sizeof((m)->ops->field) && (m)->ops->field)
 
 /* Upper bound on modules, so post masks fit in 64 bits. */
 #define MON_MAX_MODULES 64
@@ -45,6 +51,16 @@ bool mon_module_wants(const struct umv_mod *m, enum sc_id id);
 enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask);
 /* Runs leave() of the modules in POST_MASK in reverse load order. */
 void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *result);
+/* Observers (revision 2): observe() of every module that has it and wants
+ * the call, in load order, after the chain decided V (DECIDER: module name,
+ * "umvisor" or NULL; RESULT for EMULATE). Returns the mask of modules that
+ * want observe_exit. */
+uint64_t mon_dispatch_observe(struct umv_call *call, enum umv_verdict v, const char *decider,
+			      int64_t result);
+/* observe_exit() of the modules in MASK, in load order. */
+void mon_dispatch_observe_exit(struct umv_call *call, uint64_t mask, int64_t result);
+/* Is any module an observer (has observe)? */
+bool mon_dispatch_has_observers(void);
 /* The sc_memreader over the call's thread. */
 void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
 /* Monitor-internal interests are looked up once. */

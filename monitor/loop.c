@@ -20,6 +20,8 @@ static bool defer_fork_events;
 static struct {
 	pid_t tid;
 	int status;
+	pid_t child;		/* the new thread the held-back event announces */
+	bool child_seen;	/* its first stop (or death) has been reported */
 } deferred[MAX_DEFERRED];
 static size_t ndeferred;
 static pid_t initial_pid;
@@ -96,6 +98,7 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 		/* Its first stop came before our event: adopt and let it go. */
 		mon_thread_set_process(t, proc);
 		t->state = MON_T_RUNNING;
+		mon_modules_thread_start(proc->tgid, newtid, parent->tid);
 		resume_or_log(t, t->orphan_sig);
 		t->orphan_sig = 0;
 		return;
@@ -111,7 +114,9 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 		kill_untracked(newtid, "thread");
 		if (proc->nthreads == 0)
 			free(proc);
+		return;
 	}
+	mon_modules_thread_start(proc->tgid, newtid, parent->tid);
 }
 
 static void on_event(struct mon_thread *t, int event)
@@ -142,6 +147,7 @@ static void on_event(struct mon_thread *t, int event)
 			if (former) {
 				t->post_pending = former->post_pending;
 				t->post_mask = former->post_mask;
+				t->observe_mask = former->observe_mask;
 				t->post_arch = former->post_arch;
 				t->post_nr = former->post_nr;
 				memcpy(t->post_args, former->post_args, sizeof(t->post_args));
@@ -207,9 +213,21 @@ static void on_signal_delivery(struct mon_thread *t, int sig)
 		resume_or_log(t, 0);
 		return;
 	}
-	if (t->rewrite.valid)
+	if (t->rewrite.valid) {
 		t->rewrite.interrupted = true;
+		t->rewrite.returning = false;
+	}
 	mon_stats_event(MON_EV_SIGNAL);
+	if (mon_modules_want_signals()) {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		if (mon_ptrace(MON_REQ_OTHER, PTRACE_GETSIGINFO, t->tid, NULL, &si) < 0) {
+			si.si_signo = sig;
+			si.si_code = SI_KERNEL;
+		}
+		mon_modules_signal(t->proc ? t->proc->tgid : t->tid, t->tid, &si);
+	}
 	if (sig == SIGCONT && t->proc && t->proc->group_stopped) {
 		t->proc->group_stopped = false;
 		if (t->proc->initial)
@@ -241,6 +259,7 @@ static void on_death(pid_t tid, int status)
 		initial_status = status;
 	if (!t)
 		return;
+	mon_modules_thread_exit(t->proc ? t->proc->tgid : tid, tid, status);
 	if (t->proc && t->proc->tgid == tid)
 		mon_modules_process_exit(tid, status);
 	mon_thread_remove(t);
@@ -290,6 +309,7 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		return -ENOMEM;
 	}
 	t->launch_stop = launch_stop;
+	mon_modules_thread_start(initial, initial, 0);
 
 	defer_fork_events = getenv("UMVISOR_TEST_DEFER_FORK_EVENTS") &&
 			    strcmp(getenv("UMVISOR_TEST_DEFER_FORK_EVENTS"), "1") == 0;
@@ -298,7 +318,10 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		pid_t tid;
 
 		if (ndeferred > 0) {
-			tid = waitpid(-1, &status, __WALL | WNOHANG);
+			/* Hold the event until its new thread has stopped, so
+			 * the orphan path is taken however busy the machine. */
+			bool seen = deferred[ndeferred - 1].child_seen;
+			tid = waitpid(-1, &status, __WALL | (seen ? WNOHANG : 0));
 			if (tid == 0) {
 				/* Nothing else pending: handle a held-back event. */
 				ndeferred--;
@@ -318,6 +341,9 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 				break;	/* every guest process is gone, daemons too */
 			return -errno;
 		}
+		for (size_t i = 0; i < ndeferred; i++)
+			if (deferred[i].child == tid)
+				deferred[i].child_seen = true;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			on_death(tid, status);
 			continue;
@@ -335,8 +361,14 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 		    ((unsigned)status >> 16 == PTRACE_EVENT_FORK ||
 		     (unsigned)status >> 16 == PTRACE_EVENT_VFORK ||
 		     (unsigned)status >> 16 == PTRACE_EVENT_CLONE)) {
+			unsigned long child = 0;
+
+			if (mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, tid, NULL, &child) < 0)
+				child = 0;
 			deferred[ndeferred].tid = tid;
 			deferred[ndeferred].status = status;
+			deferred[ndeferred].child = (pid_t)child;
+			deferred[ndeferred].child_seen = child == 0 || mon_thread_find((pid_t)child);
 			ndeferred++;
 			continue;
 		}

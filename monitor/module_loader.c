@@ -1,5 +1,6 @@
 /* Loading modules: -m NAME[:OPTIONS] finds NAME.so in UMVISOR_MODULE_PATH
- * (colon list), then UMV_MODULE_DIR; a NAME with a '/' is a path. The
+ * (colon list), then, for a binary run from its build tree, in that tree's
+ * .libs, then UMV_MODULE_DIR; a NAME with a '/' is a path. The
  * descriptor umv_module_v1 is checked (ABI, size, name) and init() runs with
  * the options. Any failure is one line and exit 125 (by the caller). */
 #include "config.h"
@@ -13,6 +14,9 @@
 
 #ifndef UMV_MODULE_DIR
 #error "UMV_MODULE_DIR must be defined by the build (the installed module directory)"
+#endif
+#ifndef UMV_BUILD_DIR
+#error "UMV_BUILD_DIR must be defined by the build (the build tree, for uninstalled runs)"
 #endif
 
 static struct umv_mod *mods[MON_MAX_MODULES];
@@ -48,6 +52,27 @@ static int candidate(const char *dir, size_t dirlen, const char *name, char **ou
 	return 0;
 }
 
+/* An uninstalled umvisor (run as BUILD/umvisor, or by libtool as
+ * BUILD/.libs/lt-umvisor) finds the modules built beside it, so the build
+ * tree works without `make install` or UMVISOR_MODULE_PATH. */
+static bool running_from_build_tree(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t blen = strlen(UMV_BUILD_DIR);
+	const char *rest;
+
+	if (n <= 0 || (size_t)n <= blen)
+		return false;
+	exe[n] = '\0';
+	if (strncmp(exe, UMV_BUILD_DIR, blen) != 0 || exe[blen] != '/')
+		return false;
+	rest = exe + blen + 1;
+	if (strncmp(rest, ".libs/", 6) == 0)
+		rest += 6;
+	return strchr(rest, '/') == NULL;
+}
+
 static int find_module(const char *name, char **path)
 {
 	const char *env = getenv("UMVISOR_MODULE_PATH");
@@ -69,6 +94,9 @@ static int find_module(const char *name, char **path)
 			return rc;
 		env = end ? end + 1 : NULL;
 	}
+	if (running_from_build_tree() &&
+	    (rc = candidate(UMV_BUILD_DIR "/.libs", strlen(UMV_BUILD_DIR "/.libs"), name, path)) != 0)
+		return rc;
 	return candidate(UMV_MODULE_DIR, strlen(UMV_MODULE_DIR), name, path);
 }
 
@@ -82,8 +110,10 @@ static int load_one(const struct mon_module_spec *spec)
 	rc = find_module(spec->name, &path);
 	if (rc == 0) {
 		const char *env = getenv("UMVISOR_MODULE_PATH");
-		mon_log(MON_LOG_ERROR, "module '%s' not found (searched %s%s%s)", spec->name,
-			env && *env ? env : "", env && *env ? ":" : "", UMV_MODULE_DIR);
+		bool build = running_from_build_tree();
+		mon_log(MON_LOG_ERROR, "module '%s' not found (searched %s%s%s%s)", spec->name,
+			env && *env ? env : "", env && *env ? ":" : "",
+			build ? UMV_BUILD_DIR "/.libs:" : "", UMV_MODULE_DIR);
 		return -ENOENT;
 	}
 	if (rc < 0)
@@ -174,6 +204,40 @@ int mon_modules_load(const struct mon_module_spec *specs, size_t n)
 	if (rc < 0)
 		mon_log(MON_LOG_ERROR, "cannot set up the modules' interests: %s", strerror(-rc));
 	return rc;
+}
+
+void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], thread_start))
+			mods[i]->ops->thread_start(mods[i], pid, tid, parent_tid);
+}
+
+void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], thread_exit))
+			mods[i]->ops->thread_exit(mods[i], pid, tid, wstatus);
+}
+
+bool mon_modules_want_signals(void)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], signal))
+			return true;
+	return false;
+}
+
+void mon_modules_signal(pid_t pid, pid_t tid, const siginfo_t *info)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], signal))
+			mods[i]->ops->signal(mods[i], pid, tid, info);
+}
+
+const char *mon_module_name_at(size_t i)
+{
+	return i < nmods ? mods[i]->name : "umvisor";
 }
 
 void mon_modules_process_exit(pid_t pid, int wstatus)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -151,10 +152,13 @@ enum mon_thread_state {
 struct mon_rewrite {
 	bool valid;
 	bool interrupted;	/* a signal stop was seen since */
+	bool returning;		/* and the handler's rt_sigreturn since */
 	uint32_t audit_arch;
 	uint64_t nr;
 	uint64_t args[6];	/* as we left them */
 	uint64_t post_mask;	/* modules that asked POST for it */
+	uint64_t observe_mask;	/* modules that asked observe_exit for it */
+	int decided_by;		/* module whose REWRITE it was */
 };
 
 struct mon_thread {
@@ -166,6 +170,7 @@ struct mon_thread {
 	bool emulated;		/* fallback mode: set the result at the exit stop */
 	int64_t emulated_result;
 	uint64_t post_mask;	/* modules whose leave runs at the exit stop */
+	uint64_t observe_mask;	/* modules whose observe_exit runs there */
 	uint32_t post_arch;
 	uint64_t post_nr;
 	uint64_t post_args[6];
@@ -254,5 +259,13 @@ void mon_filter_free(struct sock_fprog *prog);
 bool mon_interest_wants(uint32_t audit_arch, uint64_t nr);
 /* Tell modules a guest process is gone. */
 void mon_modules_process_exit(pid_t pid, int wstatus);
+/* Observer events (SDK revision 2). */
+void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid);
+void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus);
+/* Does any module want signal events (worth a PTRACE_GETSIGINFO)? */
+bool mon_modules_want_signals(void);
+void mon_modules_signal(pid_t pid, pid_t tid, const siginfo_t *info);
+/* The name of module I ("umvisor" past the end: the monitor itself). */
+const char *mon_module_name_at(size_t i);
 
 #endif

@@ -180,6 +180,13 @@ static int write_args(struct mon_thread *t, const struct mon_regs *r, const stru
 	return 0;
 }
 
+static bool is_sigreturn(const struct mon_regs *r)
+{
+	const char *name = sc_nr_name(sc_arch_from_audit(r->audit_arch), r->nr);
+
+	return name && (strcmp(name, "rt_sigreturn") == 0 || strcmp(name, "sigreturn") == 0);
+}
+
 static bool is_restart_of_rewrite(const struct mon_thread *t, const struct mon_regs *r)
 {
 	const struct mon_rewrite *w = &t->rewrite;
@@ -188,12 +195,45 @@ static bool is_restart_of_rewrite(const struct mon_thread *t, const struct mon_r
 	       memcmp(w->args, r->args, sizeof(w->args)) == 0;
 }
 
+/* Remember what the exit stop needs: the call as resumed. */
+static void want_exit_stop(struct mon_thread *t, const struct mon_regs *r, const uint64_t regs[6],
+			   uint64_t post_mask, uint64_t observe_mask)
+{
+	t->post_pending = true;
+	t->post_mask = post_mask;
+	t->observe_mask = observe_mask;
+	t->post_arch = r->audit_arch;
+	t->post_nr = r->nr;
+	memcpy(t->post_args, regs, sizeof(t->post_args));
+}
+
+/* A restarted rewritten call is not asked of the chain again, but
+ * observers see it as the new call it is for the guest. */
+static uint64_t observe_restart(struct mon_thread *t, const struct mon_regs *r)
+{
+	struct umv_call call;
+	struct sc_memreader mem;
+
+	if (!t->rewrite.observe_mask)
+		return 0;
+	memset(&call, 0, sizeof(call));
+	call.thread = t;
+	mon_call_memreader(t, &mem);
+	if (sc_decode(r->audit_arch, r->nr, r->args, &mem, &call.sc) < 0)
+		return 0;
+	memcpy(call.regs, r->args, sizeof(call.regs));
+	call.direct_args = true;
+	return mon_dispatch_observe(&call, UMV_REWRITE, mon_module_name_at((size_t)t->rewrite.decided_by),
+				    0);
+}
+
 static int on_entry(struct mon_thread *t, struct mon_regs *r)
 {
 	struct umv_call call;
 	struct sc_memreader mem;
 	enum umv_verdict v;
-	uint64_t post_mask = 0;
+	uint64_t post_mask = 0, observe_mask = 0;
+	const char *decider;
 	uint32_t tag;
 	int rc;
 
@@ -237,13 +277,20 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		/* The kernel restarts the call with the registers as we left
 		 * them: already translated. */
 		t->rewrite.interrupted = false;
-		if (t->rewrite.post_mask) {
-			t->post_pending = true;
-			t->post_mask = t->rewrite.post_mask;
-		}
+		t->rewrite.returning = false;
+		observe_mask = observe_restart(t, r);
+		if (t->rewrite.post_mask || observe_mask)
+			want_exit_stop(t, r, t->rewrite.args, t->rewrite.post_mask, observe_mask);
 		return mon_resume(t, 0);
 	}
-	t->rewrite.valid = false;
+	/* Calls a signal handler makes between the interruption and the
+	 * restart (trapped when a module wants them, e.g. trace) must not
+	 * forget the rewrite; the first call after the handler's sigreturn
+	 * that is not the restart means there was none (EINTR). */
+	if (!t->rewrite.interrupted || t->rewrite.returning)
+		t->rewrite.valid = false;
+	else if (is_sigreturn(r))
+		t->rewrite.returning = true;
 
 	memset(&call, 0, sizeof(call));
 	call.thread = t;
@@ -264,6 +311,12 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		call.has_result = true;
 		v = UMV_EMULATE;
 	}
+	if (call.decided_by >= 0)
+		decider = mon_module_name_at((size_t)call.decided_by);
+	else
+		decider = v == UMV_EMULATE ? "umvisor" : NULL;
+	if (mon_dispatch_has_observers())
+		observe_mask = mon_dispatch_observe(&call, v, decider, call.result);
 
 	if (v == UMV_EMULATE) {
 		int64_t result = call.result;
@@ -271,6 +324,8 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		 * exit stop for a call that never runs. */
 		if (post_mask)
 			mon_dispatch_leave(&call, post_mask, &result);
+		if (observe_mask)
+			mon_dispatch_observe_exit(&call, observe_mask, result);
 		if ((rc = skip_with(t, r, result)) < 0)
 			return rc;
 		return mon_resume(t, 0);
@@ -280,18 +335,16 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 	if (call.changed && v == UMV_REWRITE) {
 		t->rewrite.valid = true;
 		t->rewrite.interrupted = false;
+		t->rewrite.returning = false;
 		t->rewrite.audit_arch = r->audit_arch;
 		t->rewrite.nr = r->nr;
 		memcpy(t->rewrite.args, call.regs, sizeof(t->rewrite.args));
 		t->rewrite.post_mask = post_mask;
+		t->rewrite.observe_mask = observe_mask;
+		t->rewrite.decided_by = call.decided_by;
 	}
-	if (post_mask) {
-		t->post_pending = true;
-		t->post_mask = post_mask;
-		t->post_arch = r->audit_arch;
-		t->post_nr = r->nr;
-		memcpy(t->post_args, call.regs, sizeof(t->post_args));
-	}
+	if (post_mask || observe_mask)
+		want_exit_stop(t, r, call.regs, post_mask, observe_mask);
 	return mon_resume(t, 0);
 }
 
@@ -299,7 +352,7 @@ static int on_exit_stop(struct mon_thread *t, const struct mon_regs *r)
 {
 	struct umv_call call;
 	struct sc_memreader mem;
-	uint64_t mask = t->post_mask;
+	uint64_t mask = t->post_mask, observe_mask = t->observe_mask;
 	int64_t result = r->rval;
 	int rc;
 
@@ -307,14 +360,18 @@ static int on_exit_stop(struct mon_thread *t, const struct mon_regs *r)
 		t->emulated = false;
 		return mon_resume(t, 0);
 	}
-	if (!t->post_pending || !mask)
+	if (!t->post_pending || !(mask || observe_mask))
 		return mon_resume(t, 0);
 	t->post_pending = false;
 	t->post_mask = 0;
+	t->observe_mask = 0;
 	if (is_restart_code(r->rval)) {
 		/* Interrupted: the guest never sees this result; the restart
-		 * re-enters seccomp and asks again. */
-		return mon_resume(t, 0);
+		 * re-enters seccomp and asks again. Observers are told (strace
+		 * prints "= ? ERESTARTSYS"): the restart is a new call for them. */
+		mask = 0;
+		if (!observe_mask)
+			return mon_resume(t, 0);
 	}
 	memset(&call, 0, sizeof(call));
 	call.thread = t;
@@ -323,7 +380,10 @@ static int on_exit_stop(struct mon_thread *t, const struct mon_regs *r)
 		return rc;
 	memcpy(call.regs, t->post_args, sizeof(call.regs));
 	call.direct_args = true;
-	mon_dispatch_leave(&call, mask, &result);
+	if (mask)
+		mon_dispatch_leave(&call, mask, &result);
+	if (observe_mask)
+		mon_dispatch_observe_exit(&call, observe_mask, result);
 	if (result != r->rval && (rc = mon_regs_set_result(t->tid, t->post_arch, result)) < 0)
 		return rc;
 	return mon_resume(t, 0);

@@ -23,12 +23,16 @@
  * first verdict that is not UMV_PASS wins and later modules are not asked.
  * UMV_POST is the exception: it does not stop the chain (several modules can
  * ask for the exit stop); leave runs in reverse load order.
+ * Observers (revision 2, observe/observe_exit) run after the chain, in load
+ * order, whatever their position: they see the final verdict and which
+ * module gave it.
  * Syscall ids are NOT part of the ABI: look them up by name with umv_sysid()
  * in init.
  */
 #ifndef UMVISOR_MODULE_H
 #define UMVISOR_MODULE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -74,6 +78,14 @@ enum umv_arch {
 
 enum umv_log_level { UMV_LOG_ERROR = 0, UMV_LOG_WARN, UMV_LOG_INFO, UMV_LOG_DEBUG };
 
+/* What the chain did with a call, as observers see it (revision 2). */
+struct umv_outcome {
+	enum umv_verdict verdict;	/* UMV_PASS, UMV_REWRITE or UMV_EMULATE */
+	const char *module;	/* name of the deciding module; "umvisor" for the
+				 * monitor's own emulation; NULL when passed */
+	int64_t result;		/* UMV_EMULATE: the value the guest gets */
+};
+
 struct umv_module_ops {
 	uint32_t abi;		/* UMV_ABI_VERSION */
 	uint32_t size;		/* sizeof(struct umv_module_ops) as built */
@@ -84,6 +96,35 @@ struct umv_module_ops {
 	enum umv_verdict (*enter)(struct umv_mod *mod, struct umv_call *call);
 	void (*leave)(struct umv_mod *mod, struct umv_call *call, int64_t *result);
 	void (*process_exit)(struct umv_mod *mod, pid_t pid, int wstatus);
+
+	/* ---- revision 2: observers (trace). All optional. ----
+	 * observe(mod, call, outcome)  after the whole chain (and the monitor's
+	 *     own emulation) decided, for every call the module wants, whatever
+	 *     its place in the load order. Runs before the writes; the call's
+	 *     arguments are those the kernel will see. Must not change the call
+	 *     (set_arg/set_result return -EPERM). Return 1 to get observe_exit
+	 *     for this call, 0 otherwise.
+	 * observe_exit(mod, call, result)  at the call's exit, after every
+	 *     leave(), with the result the guest gets. For an emulated call it
+	 *     runs at once. Also runs for a call interrupted by a signal, with
+	 *     the kernel's restart code (-512 ERESTARTSYS ...), since the guest
+	 *     re-enters it as a new call. It does not run when the thread never
+	 *     comes back (exit, exit_group, execve from another thread, killed):
+	 *     thread_exit tells that.
+	 * signal(mod, pid, tid, info)  a signal is about to be delivered to TID
+	 *     (signal-delivery stop; INFO as PTRACE_GETSIGINFO gives it).
+	 * thread_start(mod, pid, tid, parent_tid)  a new guest thread or
+	 *     process (PID == TID) is known; PARENT_TID 0 for the initial one.
+	 * thread_exit(mod, pid, tid, wstatus)  a guest thread is gone (every
+	 *     thread, leader included, before process_exit for the leader).
+	 * Calls through the legacy vsyscall page and vDSO calls are never
+	 * observed (see doc/modules.md). */
+	int (*observe)(struct umv_mod *mod, struct umv_call *call,
+		       const struct umv_outcome *outcome);
+	void (*observe_exit)(struct umv_mod *mod, struct umv_call *call, int64_t result);
+	void (*signal)(struct umv_mod *mod, pid_t pid, pid_t tid, const siginfo_t *info);
+	void (*thread_start)(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t parent_tid);
+	void (*thread_exit)(struct umv_mod *mod, pid_t pid, pid_t tid, int wstatus);
 	/* Later ABI revisions append members here; SIZE tells which exist. */
 };
 
@@ -138,6 +179,53 @@ ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size
 /* NUL-terminated string of at most SIZE - 1 bytes; returns its length, or
  * -EFAULT, -ENAMETOOLONG (no NUL within SIZE - 1 bytes), -ESRCH, -EPERM. */
 ssize_t umv_vm_read_str(struct umv_call *call, uint64_t addr, char *buf, size_t size);
+
+/* ---- revision 2: formatting a call as strace 6.1 does ----
+ * Two halves, because input memory may be gone at exit (execve's argv) and
+ * output arguments exist only at exit:
+ *   umv_call_format_enter()  "NAME(" and every argument known at entry;
+ *   umv_call_format_exit()   the output arguments, ")" and " = RESULT"
+ *                            (e.g. " = -1 ENOENT (No such file or directory)").
+ * Both APPEND to the NUL-terminated text already in BUF (so a tid prefix,
+ * the entry half or "<... NAME resumed>" can come first, and opts->align
+ * counts from the start of BUF, as strace's column does). The text is cut
+ * (ending in "...<cut>") if it does not fit in SIZE - 1 bytes; it is always
+ * NUL-terminated. Both return the whole text's length, or
+ * -EINVAL (NULL argument, SIZE 0, exit without a matching enter). Guest
+ * memory that cannot be read prints as an address, never an error. */
+struct umv_format_opts {
+	uint32_t size;		/* sizeof(struct umv_format_opts) */
+	uint32_t string_limit;	/* like strace -s (0: 32) */
+	uint32_t align;		/* column of " = RESULT" (strace -a; 0: one space) */
+	uint32_t flags;		/* UMV_FORMAT_* */
+};
+#define UMV_FORMAT_RAW 1u	/* every argument in hex */
+#define UMV_FORMAT_VERBOSE 2u	/* unabbreviated structs (strace -v) */
+
+/* Carries what the exit half needs from the entry half; opaque. */
+struct umv_format_state {
+	uint64_t opaque[4];
+};
+
+ssize_t umv_call_format_enter(struct umv_call *call, const struct umv_format_opts *opts,
+			      struct umv_format_state *state, char *buf, size_t size);
+ssize_t umv_call_format_exit(struct umv_call *call, const struct umv_format_opts *opts,
+			     const struct umv_format_state *state, int64_t result,
+			     char *buf, size_t size);
+/* "ENOENT" / "No such file or directory" for -ENOENT or ENOENT (kernel
+ * restart codes included: "ERESTARTSYS"); NULL if unknown. */
+const char *umv_errno_name(int64_t err);
+const char *umv_errno_message(int64_t err);
+/* "SIGCHLD", "SIGRTMIN", "SIGRT_3" into BUF; NULL if out of range. */
+const char *umv_signal_name(int sig, char *buf, size_t size);
+/* The NTH (0-based) argument of the call that is a path the kernel
+ * resolves, as the guest passed it (relative paths stay relative).
+ * Returns its length, -ENOENT (no such argument), -EFAULT, -ENAMETOOLONG,
+ * -ESRCH, -EINVAL. */
+ssize_t umv_call_path_arg(struct umv_call *call, unsigned nth, char *buf, size_t size);
+/* The call's dirfd argument paired with its NTH path (AT_FDCWD = -100 when
+ * the call has none, as for open). */
+int umv_call_path_dirfd(const struct umv_call *call, unsigned nth);
 
 /* ---- module state and logging ---- */
 void umv_mod_set_data(struct umv_mod *mod, void *data);

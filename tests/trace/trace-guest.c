@@ -1,0 +1,107 @@
+/* A deterministic guest for the trace tests: MODE picks a workload whose
+ * syscalls do not depend on the environment (no locale, no timing). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int files(void)
+{
+	char buf[64];
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	if (read(fd, buf, sizeof(buf)) != 0)
+		return 1;
+	close(fd);
+	if (open("/nonexistent/umvisor-trace", O_RDONLY) != -1 || errno != ENOENT)
+		return 1;
+	if (write(1, "hello\n", 6) != 6)
+		return 1;
+	return 0;
+}
+
+static int fork_child(void)
+{
+	sigset_t chld, old;
+	int status;
+	pid_t pid;
+
+	/* SIGCHLD held until wait4 is done: its line comes after wait4's
+	 * whatever the scheduling (the child may exit before the wait). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	pid = fork();
+
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		/* Late enough that the parent is blocked in wait4 (the
+		 * <unfinished ...> case), in practice always. */
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		(void)getppid();
+		nanosleep(&ts, NULL);
+		_exit(3);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 3)
+		return 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	(void)getppid();
+	return NULL;
+}
+
+static int threads(void)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
+		return 1;
+	if (pthread_join(th, NULL) != 0)
+		return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "files";
+
+	/* Marks where the program's own calls start (the loader's depend on
+	 * the system): the golden files begin at this line. */
+	(void)access("/umvisor-trace-start", F_OK);
+
+	if (strcmp(mode, "files") == 0)
+		return files();
+	if (strcmp(mode, "fork") == 0)
+		return fork_child();
+	if (strcmp(mode, "threads") == 0)
+		return threads();
+	if (strcmp(mode, "kill") == 0) {
+		(void)getppid();
+		raise(SIGKILL);
+		return 1;
+	}
+	if (strcmp(mode, "many") == 0) {
+		/* Enough output to fill a small disk or a pipe. */
+		int n = argc > 2 ? atoi(argv[2]) : 1000;
+		for (int i = 0; i < n; i++)
+			(void)getppid();
+		return 0;
+	}
+	fprintf(stderr, "trace-guest: unknown mode %s\n", mode);
+	return 2;
+}
