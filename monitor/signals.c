@@ -4,10 +4,16 @@
 #include "monitor/monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <stdbool.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Signals a user sends to the monitor's pid that the guest must get. */
@@ -31,6 +37,10 @@ static volatile sig_atomic_t guest_stopped;
 static pid_t job_pgid;
 static volatile sig_atomic_t out_of_job;
 static volatile sig_atomic_t stopping_in_job;	/* mirrored stop, back in the job */
+/* The process that wakes a mirrored stop (see spawn_watcher), and whether
+ * the last SIGCONT came from it. */
+static volatile sig_atomic_t watcher_pid;
+static volatile sig_atomic_t woken_by_watcher;
 
 static void forward_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -38,6 +48,13 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 	pid_t g = (pid_t)guest_pid;
 
 	(void)uc;
+	if (sig == SIGCONT && watcher_pid > 0 && si->si_pid == (pid_t)watcher_pid) {
+		/* Not a user's SIGCONT: something happened to a tracee while
+		 * we were stopped. Nothing to forward. */
+		woken_by_watcher = 1;
+		errno = saved_errno;
+		return;
+	}
 	if (g <= 0 && sig != SIGCONT) {
 		/* No guest yet (modules loading, probing): be killable as
 		 * any program is. */
@@ -142,16 +159,96 @@ void mon_signals_note_guest_stopped(bool stopped)
 	guest_stopped = stopped;
 }
 
-void mon_signals_mirror_stop(int sig)
+/* Reads the state letter and the pending signals (thread + shared) of PID
+ * from /proc/PID/status. Returns 0 or -errno. */
+static int read_proc_status(pid_t pid, char *state, uint64_t *pending)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	*state = '?';
+	*pending = 0;
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "State:", 6) == 0)
+			*state = line[6 + strspn(line + 6, " \t")];
+		else if (strncmp(line, "SigPnd:", 7) == 0 || strncmp(line, "ShdPnd:", 7) == 0)
+			*pending |= strtoull(line + 7, NULL, 16);
+	}
+	return 0;
+}
+
+/* The watcher: a stopped monitor cannot see a tracee event, so a SIGCONT
+ * sent to the guest alone would leave the guest running into its next
+ * trapped call with nobody to serve it. Every tracee stop and every
+ * continue of a child raises SIGCHLD at the monitor, which is blocked
+ * during the stop and so stays pending, visible in /proc: the watcher polls
+ * for it and wakes the monitor. It exits once the monitor runs again. */
+static void watch_stopped_monitor(pid_t mon)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	bool seen_stopped = false;
+
+	for (int polls = 0;; polls++) {
+		uint64_t pending = 0;
+		char state = '?';
+
+		if (read_proc_status(mon, &state, &pending) < 0)
+			return;
+		if (state == 'T') {
+			seen_stopped = true;
+			if (pending & (1ULL << (SIGCHLD - 1))) {
+				kill(mon, SIGCONT);
+				return;
+			}
+		} else if (seen_stopped || polls > 500) {
+			return;	/* continued by someone else, or never stopped */
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+/* A direct child: the event loop reaps it as an unknown pid and ignores it. */
+static void spawn_watcher(void)
+{
+	pid_t mon = getpid();
+	pid_t w = fork();
+
+	if (w == 0) {
+		/* Hold no file of the monitor's open (a trace pipe's reader
+		 * must see EOF when the monitor closes it). */
+		if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
+		watch_stopped_monitor(mon);
+		_exit(0);
+	}
+	if (w < 0)
+		mon_log(MON_LOG_WARN, "cannot start the stop watcher (%s): a SIGCONT sent to the guest alone will not end the mirrored stop",
+			strerror(errno));
+	watcher_pid = w > 0 ? w : 0;
+}
+
+bool mon_signals_mirror_stop(int sig)
 {
 	struct sigaction dfl, old;
 	sigset_t set, oldset;
 	bool rejoined = false;
+	bool woken;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	if (sig != SIGSTOP && sigaction(sig, &dfl, &old) < 0)
-		return;
+		return false;
 	/* Stop inside the job's group: the shell's fg/bg sends SIGCONT there,
 	 * and the job's group is not orphaned, so SIGTSTP and friends do stop
 	 * us. Signals that reach us meanwhile (handled when we continue) were
@@ -161,14 +258,22 @@ void mon_signals_mirror_stop(int sig)
 		stopping_in_job = 1;
 		rejoined = true;
 	}
+	/* SIGCHLD blocked: pending instead of discarded, for the watcher. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &oldset);
+	woken_by_watcher = 0;
+	spawn_watcher();
 	sigemptyset(&set);
 	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, &oldset);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	/* Delivered before kill returns: we stop here until SIGCONT. A
 	 * SIGTSTP-like signal in an orphaned process group is discarded by
 	 * the kernel, as it would have been for the guest's parent shell. */
 	kill(getpid(), sig);
 	sigprocmask(SIG_SETMASK, &oldset, NULL);
+	woken = woken_by_watcher;
+	woken_by_watcher = 0;
 	if (sig != SIGSTOP)
 		sigaction(sig, &old, NULL);
 	if (rejoined) {
@@ -176,6 +281,7 @@ void mon_signals_mirror_stop(int sig)
 		if (leave_job() < 0)
 			mon_log(MON_LOG_DEBUG, "staying in the job's process group after a stop");
 	}
+	return woken;
 }
 
 void mon_die_like(int sig)

@@ -26,10 +26,17 @@ one_line_125 "module 'bind' not found (" -b /tmp:/x -- true
 one_line_125 "module 'bind' not found (" -r /tmp -- true
 one_line_125 "module 'bind' not found (" -w /tmp -- true
 one_line_125 "module 'fakeroot' not found (" -0 -- true
-# The trace module is built: hide it to see that -t/-o name it.
-(UMVISOR_MODULE_PATH="$TMPD/no-modules"; export UMVISOR_MODULE_PATH
+# The trace module is built: a copy of umvisor outside the build tree, with
+# an empty module path, sees no module, so -t/-o show which one they name.
+cp "$UMVISOR" "$TMPD/umvisor-copy" || hard_error "cannot copy $UMVISOR"
+(UMVISOR="$TMPD/umvisor-copy"; UMVISOR_MODULE_PATH="$TMPD/no-modules"; export UMVISOR_MODULE_PATH
  one_line_125 "module 'trace' not found (" -t -- true
- one_line_125 "module 'trace' not found (" -o "$TMPD/t" -- true) || exit 1
+ one_line_125 "module 'trace' not found (" -o "$TMPD/t" -- true
+ one_line_125 "module 'count' not found (searched $TMPD/no-modules:[^:]*)\$" -m count -- true) || exit 1
+# The binary in its build tree finds the modules built beside it, with no
+# UMVISOR_MODULE_PATH (the README's example relies on it).
+(unset UMVISOR_MODULE_PATH
+ "$UMVISOR" -m count:out=/dev/null -- true) || fail "uninstalled umvisor did not find module count"
 one_line_125 "module 'no-such-module' not found (" -m no-such-module -- true
 one_line_125 "module '/nonexistent.so' not found" -m /nonexistent.so -- true
 printf 'not an ELF' >"$TMPD/bad.so"
