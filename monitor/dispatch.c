@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 /* The SDK mirrors the tables' classes and arches bit for bit. */
 static_assert((unsigned)UMV_CLASS_PATH == (unsigned)SC_CL_PATH && (unsigned)UMV_CLASS_FD == (unsigned)SC_CL_FD &&
@@ -39,6 +40,13 @@ bool mon_is_unmap_call(enum sc_id id)
 			return true;
 	return false;
 }
+enum sc_id mon_id_pid_calls[MON_PC_COUNT];
+pid_t mon_self_pid;
+
+static const char *const pid_call_names[MON_PC_COUNT] = {
+	"kill", "tkill", "tgkill", "pidfd_open", "prlimit64", "process_vm_readv",
+	"process_vm_writev", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+};
 
 /* Union of the modules' interests, one byte per id. */
 static uint8_t *wanted;
@@ -78,6 +86,10 @@ int mon_interest_init(void)
 	if (!mon_id_clone || !mon_id_clone3 || !mon_id_prctl || !mon_id_ptrace || !mon_id_seccomp)
 		return -ENOENT;
 	nunmap_ids = mon_vfs_active() ? mon_scratch_unmap_ids(unmap_ids) : 0;
+	for (int i = 0; i < MON_PC_COUNT; i++)
+		if (!(mon_id_pid_calls[i] = need_id(pid_call_names[i])))
+			return -ENOENT;
+	mon_self_pid = getpid();
 	free(wanted);
 	wanted = calloc(SC_ID_COUNT, 1);
 	if (!wanted)
@@ -113,6 +125,14 @@ int mon_interest_init(void)
 	return 0;
 }
 
+static bool is_pid_call(enum sc_id id)
+{
+	for (int i = 0; i < MON_PC_COUNT; i++)
+		if (mon_id_pid_calls[i] == id)
+			return true;
+	return false;
+}
+
 bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 {
 	enum sc_arch arch = sc_arch_from_audit(audit_arch);
@@ -131,12 +151,13 @@ bool mon_interest_wants(uint32_t audit_arch, uint64_t nr)
 	if ((id == SC_ID_socketcall || id == SC_ID_ipc) && mon_modules_count() > 0)
 		return true;
 	/* The monitor's own: CLONE_UNTRACED, dumpable emulation, ptrace,
-	 * guests installing their own seccomp filters. */
+	 * guests installing their own seccomp filters, calls aimed at the
+	 * monitor's pid; the path layer's own. */
 	if (mon_is_unmap_call(id) || mon_vfs_extra_wants(id))
 		return true;
 	return mon_modules_count() > 0 &&
 	       (id == mon_id_clone || id == mon_id_clone3 || id == mon_id_prctl ||
-		id == mon_id_ptrace || id == mon_id_seccomp);
+		id == mon_id_ptrace || id == mon_id_seccomp || is_pid_call(id));
 }
 
 int mon_filter_build(struct sock_fprog **out)
@@ -153,7 +174,10 @@ int mon_filter_build(struct sock_fprog **out)
 
 	for (size_t i = 0; i < mon_modules_count(); i++)
 		nconds += mon_module_at(i)->nconds;
-	rules = calloc(SC_ID_COUNT + 16 + nconds, sizeof(*rules));
+	/* One rule per wanted id, the modules' conditions, the monitor's own
+	 * (7), the scratch area's (<= 6), the path layer's (<= 2), and at most
+	 * two per call that can name the monitor's pid. */
+	rules = calloc(SC_ID_COUNT + nconds + 16 + 2 * MON_PC_COUNT, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)
@@ -192,6 +216,25 @@ int mon_filter_build(struct sock_fprog **out)
 			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_ANY };
 	}
 	n += mon_vfs_filter_rules(rules + n);
+	/* Calls naming the monitor's pid, only when they do (ordinary kills
+	 * run untrapped). A pidfd has no pid in a register: every
+	 * pidfd_send_signal stops. */
+	for (int i = 0; i < MON_PC_COUNT; i++) {
+		enum sc_id id = mon_id_pid_calls[i];
+
+		if (i == MON_PC_PIDFD_SEND_SIGNAL) {
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_ANY };
+			continue;
+		}
+		rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 0,
+						      .value = (uint64_t)mon_self_pid };
+		if (i == MON_PC_KILL)	/* its process group, when it leads one */
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 0,
+							      .value = (uint64_t)(int64_t)-mon_self_pid };
+		if (i == MON_PC_TGKILL || i == MON_PC_RT_TGSIGQUEUEINFO)
+			rules[n++] = (struct sc_filter_rule){ .id = id, .cmp = SC_CMP_EQ, .arg = 1,
+							      .value = (uint64_t)mon_self_pid };
+	}
 	spec.rules = rules;
 	spec.nrules = n;
 	spec.action = SC_FILTER_TRACE;

@@ -96,5 +96,18 @@ bool mon_is_unmap_call(enum sc_id id);
 int mon_interest_init(void);
 /* Neutral ids the monitor itself needs. */
 extern enum sc_id mon_id_clone, mon_id_clone3, mon_id_prctl, mon_id_ptrace, mon_id_seccomp;
+/* Calls that can name the monitor's own pid (signals, pidfds, rlimits,
+ * memory access); index: enum mon_pid_call. */
+enum mon_pid_call {
+	MON_PC_KILL = 0, MON_PC_TKILL, MON_PC_TGKILL, MON_PC_PIDFD_OPEN, MON_PC_PRLIMIT64,
+	MON_PC_PROCESS_VM_READV, MON_PC_PROCESS_VM_WRITEV, MON_PC_PIDFD_SEND_SIGNAL,
+	MON_PC_RT_SIGQUEUEINFO, MON_PC_RT_TGSIGQUEUEINFO, MON_PC_COUNT
+};
+extern enum sc_id mon_id_pid_calls[MON_PC_COUNT];
+/* The monitor's pid, as the guest sees it (its parent). */
+extern pid_t mon_self_pid;
+/* self_guard.c: a call aimed at the monitor's pid gets ESRCH (result set,
+ * returns true). */
+bool mon_guard_self(struct umv_call *call);
 
 #endif

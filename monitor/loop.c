@@ -62,6 +62,17 @@ static void resume_or_log(struct mon_thread *t, int sig)
 		mon_log(MON_LOG_WARN, "cannot resume thread %d: %s", (int)t->tid, strerror(-rc));
 }
 
+/* A thread the monitor cannot track (out of memory) would stay in its
+ * first ptrace stop for ever, and whoever waits for it with it: kill it
+ * (SIGKILL takes its whole process), so the guest sees a dead child instead
+ * of a hang. */
+static void kill_untracked(pid_t tid, const char *what)
+{
+	mon_log(MON_LOG_ERROR, "out of memory: cannot track %s %d: killed", what, (int)tid);
+	if (kill(tid, SIGKILL) < 0 && errno != ESRCH)
+		mon_log(MON_LOG_WARN, "cannot kill untracked thread %d: %s", (int)tid, strerror(errno));
+}
+
 /* A thread announced by its parent's fork/vfork/clone event. */
 static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 {
@@ -76,7 +87,7 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 	if (!proc) {
 		proc = mon_process_new(newtid);
 		if (!proc) {
-			mon_log(MON_LOG_ERROR, "out of memory: cannot track process %d", (int)newtid);
+			kill_untracked(newtid, "process");
 			return;
 		}
 		/* fork copies the dumpable flag (it lives in the mm) and the
@@ -106,7 +117,7 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 	}
 	t = mon_thread_add(newtid, proc, MON_T_AWAIT_FIRST_STOP);
 	if (!t) {
-		mon_log(MON_LOG_ERROR, "out of memory: cannot track thread %d", (int)newtid);
+		kill_untracked(newtid, "thread");
 		if (proc->nthreads == 0)
 			free(proc);
 		return;
@@ -236,7 +247,7 @@ static void on_unknown_stop(pid_t tid, int status)
 	struct mon_thread *t = mon_thread_add(tid, NULL, MON_T_ORPHAN_STOPPED);
 
 	if (!t) {
-		mon_log(MON_LOG_ERROR, "out of memory: cannot track thread %d", (int)tid);
+		kill_untracked(tid, "thread");
 		return;
 	}
 	mon_stats_event(MON_EV_ORPHAN);

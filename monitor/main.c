@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,14 @@ static int run(struct mon_options *o)
 		mon_log(MON_LOG_ERROR, "cannot start %s: %s", o->argv[0], strerror(-pid));
 		goto fail;
 	}
+	/* Undumpable from here on (after the fork: the guest must not inherit
+	 * it): a same-uid guest can no longer open /proc/MONITOR/mem, attach
+	 * or process_vm_* it, and the monitor leaves no core. The monitor's
+	 * own access to the guest does not depend on its own flag.
+	 * UMVISOR_DUMPABLE=1 keeps it, to debug the monitor itself. */
+	if (!(getenv("UMVISOR_DUMPABLE") && strcmp(getenv("UMVISOR_DUMPABLE"), "1") == 0) &&
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		mon_log(MON_LOG_WARN, "cannot make the monitor undumpable: %s", strerror(errno));
 	status = mon_loop_run(pid, &cfg, launch.stop_before_exec);
 	mon_modules_fini();
 	mon_vfs_fini();

@@ -201,7 +201,10 @@ int mon_modules_load(const struct mon_module_spec *specs, size_t n)
 			return rc;
 		}
 	}
-	return mon_interest_init();
+	rc = mon_interest_init();
+	if (rc < 0)
+		mon_log(MON_LOG_ERROR, "cannot set up the modules' interests: %s", strerror(-rc));
+	return rc;
 }
 
 void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid)

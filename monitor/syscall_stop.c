@@ -130,6 +130,8 @@ static bool internal_emulate(struct umv_call *call)
 
 	if (!p)
 		return false;
+	if (mon_guard_self(call))
+		return true;
 	if (call->sc.id == mon_id_prctl) {
 		if (call->sc.args[0] == PR_SET_DUMPABLE) {
 			/* Only 0 and 1 are valid from user space; the real flag

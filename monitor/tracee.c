@@ -22,10 +22,12 @@ static size_t bucket_of(pid_t tid, size_t n)
 
 int mon_tracee_init(bool force_proc_mem)
 {
-	nbuckets = 64;
-	buckets = calloc(nbuckets, sizeof(*buckets));
+	/* nbuckets only once the array exists: mon_tracee_fini() after a
+	 * failed init walks nbuckets. */
+	buckets = calloc(64, sizeof(*buckets));
 	if (!buckets)
 		return -ENOMEM;
+	nbuckets = 64;
 	if (force_proc_mem)
 		vma_force = VMA_BACKEND_PROC_MEM;
 	return 0;

@@ -333,7 +333,9 @@ static void emit_arch_block(struct insns *b, struct arch_plan *p, uint32_t actio
 	emit(&beyond, BPF_RET | BPF_K, 0, 0, action | SC_TAG_BEYOND_TABLE);
 	emit(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
 	emit_guarded(b, BPF_JGT, (uint32_t)sc_nr_max(p->arch), &beyond);
-	qsort(p->w, p->n, sizeof(*p->w), by_nr);
+	/* an arch may want nothing (a rule for an x86_64-only call): w is NULL */
+	if (p->n > 0)
+		qsort(p->w, p->n, sizeof(*p->w), by_nr);
 	emit_search(b, p->w, p->n, action | SC_TAG_WANTED);
 }
 

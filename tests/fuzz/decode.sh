@@ -1,0 +1,3 @@
+#!/bin/sh
+# libFuzzer harness fuzz_decode: see run-fuzz.sh
+exec sh "$top_srcdir/tests/fuzz/run-fuzz.sh" fuzz_decode
