@@ -8,7 +8,7 @@
  * looked up on the host with lstat, and a symlink's body (read on the host)
  * is spliced in front of the rest and walked in the guest's namespace.
  * Trie nodes are ancestors of mount points: they are directories even when
- * the host lacks them ("synthetic"). See doc/design-paths.md. */
+ * the host lacks them ("synthetic"). See doc/design.md. */
 #include "config.h"
 
 #include "monitor/paths.h"

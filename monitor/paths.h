@@ -5,7 +5,7 @@
  * guest path argument in the guest's namespace over that table, the way the
  * kernel would walk it natively, and says which host path to hand the kernel.
  * Everything returns >= 0 or -errno; nothing here touches errno as an output.
- * See doc/design-paths.md. */
+ * See doc/design.md. */
 #ifndef UMV_MONITOR_PATHS_H
 #define UMV_MONITOR_PATHS_H
 

@@ -2,7 +2,7 @@
  * rewrites arguments to: one anonymous mapping per address space, mapped by
  * running an mmap in the guest in place of the first call that needs it,
  * with one slot per thread. Never the stack: no red zone, no goroutine or
- * sigaltstack stack is ever touched. See doc/design-vfs.md. */
+ * sigaltstack stack is ever touched. See doc/design.md. */
 #include "monitor/dispatch.h"
 #include "syscalls/syscalls.h"
 #include "vmaccess/vmaccess.h"

@@ -3,7 +3,7 @@
  * the guest's own string reaches the same object), rewritten to the host
  * path written in the thread's scratch slot, or answered with the errno the
  * kernel would give. getcwd, chdir/fchdir and readlink of /proc magic links
- * are the monitor's too. See doc/design-vfs.md. */
+ * are the monitor's too. See doc/design.md. */
 #include "monitor/vfs.h"
 #include "vmaccess/vmaccess.h"
 

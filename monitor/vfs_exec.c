@@ -1,6 +1,6 @@
 /* exec for the path layer (vfs.c): the #! interpreter and PT_INTERP the
  * kernel would open by host path, resolved in the guest's namespace. See
- * doc/design-vfs.md. */
+ * doc/design.md. */
 #include "monitor/vfs.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* AF_UNIX names for the path layer (vfs.c): the sun_path of bind, connect,
  * sendto and sendmsg resolved like a path, and getsockname/getpeername
- * given back as guest paths. See doc/design-vfs.md. */
+ * given back as guest paths. See doc/design.md. */
 #include "monitor/vfs.h"
 
 #include <errno.h>

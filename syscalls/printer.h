@@ -2,7 +2,7 @@
  *
  *   openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3
  *
- * The format follows strace 6.1 (see doc/design-printer.md for what is typed
+ * The format follows strace 6.1 (see doc/design.md for what is typed
  * and the known differences). Output is two-phase, because a tracer prints
  * "<unfinished ...>" / "<... NAME resumed>" for interleaved blocking calls
  * and because input memory may be gone at exit (execve):

@@ -2,7 +2,7 @@
 # Our text trace against strace 6.1's (`strace -f -o`) for the same programs:
 # the share of identical lines after normalising tids, addresses, random
 # bytes and alignment, over the whole run (dynamic loader included). The
-# floor sits below what we measure (doc/design-trace.md gives the figure and
+# floor sits below what we measure (doc/design.md gives the figure and
 # the known differences), so a regression of the printer or the tracer fails.
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/trace-lib.sh"

@@ -11,7 +11,7 @@
  *             (`fakeroot -i FILE`)
  *
  * This file: options, interests, the dispatch to creds.c and files.c,
- * saving. See doc/design-fakeroot.md. */
+ * saving. See doc/design.md. */
 #include "modules/fakeroot/fakeroot.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
  * addresses the kernel hands back (accept, getsockname, getpeername,
  * recvfrom, recvmsg, recvmmsg) are translated back in the guest's buffer at
  * the call's exit. send()/recv() with no address are never trapped. See
- * doc/design-net.md. */
+ * doc/design.md. */
 #include "net.h"
 
 #include <errno.h>

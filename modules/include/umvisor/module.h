@@ -240,7 +240,7 @@ void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)
 /* ---- path virtualization (redirecting modules; init only) ----
  * Paths the guest names are resolved in its own namespace by the monitor:
  * once anything is mounted, every path-taking syscall is trapped and its
- * path arguments rewritten to host paths (see doc/design-vfs.md). */
+ * path arguments rewritten to host paths (see doc/design.md). */
 /* Make HOST (an existing directory or file) appear at guest path GUEST
  * (absolute; "/" makes HOST the guest's root). A later bind at the same
  * GUEST shadows an earlier one; the longest prefix wins. FLAGS must be 0.
