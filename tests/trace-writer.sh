@@ -36,20 +36,32 @@ cmp -s "$TMPD/auto.norm" "$TMPD/opt.norm" || fail "writer=sync trace differs"
 # A live trace (flush=line, the default on a terminal, a pipe or stderr):
 # lines reach the target while the guest still runs, the entry half of
 # the blocking call included.
+# The guest writes a line, then blocks opening a fifo until we release it:
+# the write must be in the trace while the guest is still blocked. Polled,
+# not timed, so a slow (sanitizer) build waits longer instead of failing.
+release() { timeout 20 sh -c "echo >'$1'" || fail "cannot release the guest blocked on $1"; }
 for writer in auto sync; do
-	"$UMVISOR" -m trace:out="$TMPD/live-$writer.txt",writer=$writer,flush=line -- /bin/sh -c 'sleep 2' &
+	mkfifo "$TMPD/go-$writer"
+	"$UMVISOR" -m trace:out="$TMPD/live-$writer.txt",writer=$writer,flush=line -- \
+		/bin/sh -c "echo live >/dev/null; read x <'$TMPD/go-$writer'" &
 	live=$!
-	sleep 1
-	grep -q 'clock_nanosleep\|nanosleep' "$TMPD/live-$writer.txt" 2>/dev/null ||
-		{ kill $live; fail "live trace ($writer): nothing written while the guest runs"; }
+	polls=0
+	until grep -q 'write(1, "live\\n"' "$TMPD/live-$writer.txt" 2>/dev/null; do
+		polls=$((polls + 1))
+		[ $polls -le 300 ] || { release "$TMPD/go-$writer"; kill $live;
+			fail "live trace ($writer): nothing written while the guest runs"; }
+		sleep 0.1
+	done
+	release "$TMPD/go-$writer"
 	wait $live || fail "live trace ($writer): umvisor failed"
 done
 
-# The default on a pipe is per line too.
-{ "$UMVISOR" -t -o /dev/stdout -- /bin/sh -c 'sleep 2' 2>/dev/null & } | {
-	sleep 1
-	timeout 1 head -1 >"$TMPD/pipe-live.txt" 2>/dev/null
-}
+# The default on a pipe is per line too: head gets the first line while
+# the guest is still blocked.
+mkfifo "$TMPD/go-pipe"
+{ "$UMVISOR" -t -o /dev/stdout -- /bin/sh -c "read x <'$TMPD/go-pipe'" 2>/dev/null & } |
+	timeout 30 head -1 >"$TMPD/pipe-live.txt" 2>/dev/null
+release "$TMPD/go-pipe"
 grep -q 'execve(' "$TMPD/pipe-live.txt" || fail "live trace on a pipe: nothing while the guest runs"
 wait
 

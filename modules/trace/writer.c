@@ -228,8 +228,11 @@ int trace_writer_tick(struct trace_writer *w)
 		return w->error;
 	if (w->uring_ok) {
 		/* Bytes appended later go past the submitted range: the kernel
-		 * reads only [done, len) as it was at submission. */
-		reap(w, false);
+		 * reads only [done, len) as it was at submission. Line mode
+		 * waits for a write still in flight, or this line would stay
+		 * buffered until the next event, however long the guest
+		 * blocks meanwhile. */
+		reap(w, w->latency_ms == 0);
 		submit_head(w, true);
 		return w->error;
 	}

@@ -13,7 +13,7 @@ for g in $GUESTS; do
 	# the trace module prints every argument: the printer reads the garbage
 	UMV_OPTS="-m trace:out=$TMPD/trace.txt"
 	same_as_native "$g" garbage
-	grep -q '^[0-9]* uname(0x1) *= -1 EFAULT' "$TMPD/trace.txt" ||
+	grep -q '^[0-9]* *uname(0x1) *= -1 EFAULT' "$TMPD/trace.txt" ||
 		fail "$g: no 'uname(0x1) = -1 EFAULT' in the trace"
 	same_as_native "$g" iovec
 	grep -q 'writev(.*= -1 EINVAL' "$TMPD/trace.txt" || fail "$g: no writev EINVAL in the trace"
