@@ -49,8 +49,11 @@ for opts in "" "-m count:out=/dev/null"; do
 
 	# Job control: the guest is stopped -> the monitor stops; SIGCONT to the
 	# monitor resumes both.
-	rm -f "$TMPD/ready"
-	"$UMVISOR" $opts -- sh -c ': >"$1"; sleep 0.5; echo done' sh "$TMPD/ready" >"$TMPD/out" &
+	# The guest waits on a fifo, not a timer: however slow the build, it
+	# is still there when it is stopped.
+	rm -f "$TMPD/ready" "$TMPD/go"
+	mkfifo "$TMPD/go"
+	"$UMVISOR" $opts -- sh -c ': >"$1"; read x <"$2"; echo done' sh "$TMPD/ready" "$TMPD/go" >"$TMPD/out" &
 	mon=$!
 	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	guest=$(child_of $mon)
@@ -58,6 +61,7 @@ for opts in "" "-m count:out=/dev/null"; do
 	kill -STOP "$guest"
 	wait_state $mon T || fail "monitor not stopped with its guest ($opts): $(state_of $mon)"
 	kill -CONT $mon
+	timeout 20 sh -c 'echo >"$1"' sh "$TMPD/go" || fail "the resumed guest never read its fifo ($opts)"
 	wait $mon; expect_eq "resumed job ($opts)" 0 $?
 	expect_eq "resumed output ($opts)" done "$(cat "$TMPD/out")"
 done
