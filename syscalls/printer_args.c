@@ -277,14 +277,8 @@ static void print_socklen(const struct sc_pctx *p, uint64_t addr)
 {
 	int32_t now;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, &now, sizeof(now)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, &now, sizeof(now)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	if (p->state && p->state->saved_valid && (int32_t)p->state->saved != now)
 		sc_out_printf(p->out, "[%d => %d]", (int32_t)p->state->saved, now);
 	else

@@ -30,6 +30,14 @@ int sc_pmem_read(const struct sc_pctx *p, uint64_t addr, void *buf, size_t len)
 	return (size_t)got == len ? 0 : -EFAULT;
 }
 
+bool sc_p_fetch(const struct sc_pctx *p, uint64_t addr, void *buf, size_t len)
+{
+	if (addr != 0 && sc_pmem_read(p, addr, buf, len) == 0)
+		return true;
+	sc_p_addr(p, addr);
+	return false;
+}
+
 int sc_pmem_word(const struct sc_pctx *p, uint64_t addr, uint64_t *val)
 {
 	int r;

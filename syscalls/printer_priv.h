@@ -63,6 +63,10 @@ struct sc_pctx {
 
 /* Guest reads, capped and checked: 0 on a full read, -errno otherwise. */
 int sc_pmem_read(const struct sc_pctx *p, uint64_t addr, void *buf, size_t len);
+/* Reads a struct of LEN bytes at ADDR to decode it; when there is nothing
+ * to decode (NULL, unreadable, short), prints NULL or the address as strace
+ * does and returns false. */
+bool sc_p_fetch(const struct sc_pctx *p, uint64_t addr, void *buf, size_t len);
 /* A guest word (pointer/long) of the call's arch, zero-extended. */
 int sc_pmem_word(const struct sc_pctx *p, uint64_t addr, uint64_t *val);
 

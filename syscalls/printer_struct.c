@@ -471,14 +471,8 @@ void sc_p_wait_status(const struct sc_pctx *p, uint64_t addr)
 	char buf[16];
 	const char *sig;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, &s, sizeof(s)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, &s, sizeof(s)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_p_puts(p, "[{");
 	if ((s & 0x7f) == 0) {
 		sc_out_printf(p->out, "WIFEXITED(s) && WEXITSTATUS(s) == %u", (s >> 8) & 0xff);
@@ -514,14 +508,8 @@ void sc_p_timespec(const struct sc_pctx *p, uint64_t addr)
 	bool t32 = p->word == 4 && !strstr(p->call->name, "time64");
 	int64_t sec, nsec;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, t32 ? 8 : 16))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, t32 ? 8 : 16) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sec = t32 ? (int32_t)get32(b, 0) : (int64_t)get64(b, 0);
 	nsec = t32 ? (int32_t)get32(b, 4) : (int64_t)get64(b, 8);
 	sc_out_printf(p->out, "{tv_sec=%" PRId64 ", tv_nsec=%" PRId64 "}", sec, nsec);
@@ -532,14 +520,8 @@ void sc_p_rusage(const struct sc_pctx *p, uint64_t addr)
 	unsigned char b[32];
 	size_t w = p->word;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 4 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 4 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_printf(p->out, "{ru_utime={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}"
 		      ", ru_stime={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}, ...}",
 		      getsword(p, b, 0), getsword(p, b, w), getsword(p, b, 2 * w),
@@ -564,14 +546,8 @@ void sc_p_rlimit(const struct sc_pctx *p, uint64_t addr, bool is64)
 	unsigned char b[16];
 	size_t w = is64 ? 8 : p->word;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 2 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 2 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_p_puts(p, "{rlim_cur=");
 	print_rlim(p, w == 4 ? get32(b, 0) : get64(b, 0), is64);
 	sc_p_puts(p, ", rlim_max=");
@@ -723,14 +699,8 @@ void sc_p_pollfds(const struct sc_pctx *p, uint64_t addr, uint64_t n, bool out)
 	unsigned char e[8];
 	bool first = true;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, e, sizeof(e)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, e, sizeof(e)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_putc(p->out, '[');
 	for (uint64_t i = 0, shown = 0; i < n; i++) {
 		if (i && sc_pmem_read(p, addr + 8 * i, e, sizeof(e)) < 0)
@@ -1012,14 +982,8 @@ void sc_p_stack_t(const struct sc_pctx *p, uint64_t addr)
 	unsigned char b[24];
 	size_t w = p->word;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 3 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 3 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_p_puts(p, "{ss_sp=");
 	sc_p_addr(p, getword(p, b, 0));
 	sc_p_puts(p, ", ss_flags=");
@@ -1034,14 +998,8 @@ void sc_p_itimerspec(const struct sc_pctx *p, uint64_t addr)
 	uint64_t half = t32 ? 8 : 16;
 	unsigned char b[32];
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 2 * half))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 2 * half) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_p_puts(p, "{it_interval=");
 	sc_p_timespec(p, addr);
 	sc_p_puts(p, ", it_value=");
@@ -1055,14 +1013,8 @@ void sc_p_itimerval(const struct sc_pctx *p, uint64_t addr)
 	unsigned char b[32];
 	size_t w = p->word;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 4 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 4 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_printf(p->out, "{it_interval={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}"
 		      ", it_value={tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}}",
 		      getsword(p, b, 0), getsword(p, b, w), getsword(p, b, 2 * w), getsword(p, b, 3 * w));
@@ -1076,14 +1028,8 @@ void sc_p_sigevent(const struct sc_pctx *p, uint64_t addr)
 	size_t w = p->word;
 	uint32_t notify;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, w + 8 + 2 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, w + 8 + 2 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	notify = get32(b, w + 4);
 	sc_p_puts(p, "{");
 	if (notify != 0 && notify != 1) {	/* the value matters to threads */
@@ -1151,14 +1097,8 @@ void sc_p_timeval(const struct sc_pctx *p, uint64_t addr)
 	unsigned char b[16];
 	size_t w = p->word;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, 2 * w))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, 2 * w) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_printf(p->out, "{tv_sec=%" PRId64 ", tv_usec=%" PRId64 "}", getsword(p, b, 0), getsword(p, b, w));
 }
 
@@ -1174,14 +1114,8 @@ void sc_p_termios(const struct sc_pctx *p, uint64_t addr)
 	static const char *const csize[] = { "CS5", "CS6", "CS7", "CS8" };
 	const char *baud;
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, b, sizeof(b)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, b, sizeof(b)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	iflag = get32(b, 0), oflag = get32(b, 4), cflag = get32(b, 8), lflag = get32(b, 12);
 	/* strace 6.1 prints an empty flag word as nothing: "c_iflag=, " */
 	sc_p_puts(p, "{c_iflag=");
@@ -1216,14 +1150,8 @@ void sc_p_winsize(const struct sc_pctx *p, uint64_t addr)
 {
 	uint16_t w[4];
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, w, sizeof(w)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, w, sizeof(w)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_printf(p->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1], w[2], w[3]);
 }
 
@@ -1233,14 +1161,8 @@ void sc_p_sembufs(const struct sc_pctx *p, uint64_t addr, uint64_t n)
 	unsigned lim = array_limit(p);
 	unsigned char e[6];
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
+	if (!sc_p_fetch(p, addr, e, sizeof(e)))
 		return;
-	}
-	if (sc_pmem_read(p, addr, e, sizeof(e)) < 0) {
-		sc_p_addr(p, addr);
-		return;
-	}
 	sc_out_putc(p->out, '[');
 	for (uint64_t i = 0; i < n; i++) {
 		if (i) {
