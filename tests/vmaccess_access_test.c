@@ -19,20 +19,6 @@ static const enum vma_backend backends[] = {
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-static void require_ptrace(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	int scope = 0;
-	if (f) {
-		if (fscanf(f, "%d", &scope) != 1)
-			scope = 0;
-		fclose(f);
-	}
-	if (scope >= 3)
-		cr_skip_test("Yama ptrace_scope=3 forbids tracing our own child");
-	if (scope == 2 && geteuid() != 0)
-		cr_skip_test("Yama ptrace_scope=2 needs CAP_SYS_PTRACE to trace our child");
-}
 
 /* Work that must not run in the criterion worker itself (dropped uids,
  * seccomp filters) runs in a forked process that reports numbers back. */
@@ -124,7 +110,7 @@ Test(api, env_var_forces_backend)
 
 Test(api, ptrace_backend_needs_a_stopped_tid)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	struct vt_child child;
 	cr_assert_eq(vt_spawn(&child, 0), 0);
 	struct vma *vma;
@@ -241,7 +227,7 @@ static void check_all(const struct report *rep, bool want_success, const char *w
 
 Test(undumpable, refused_to_unprivileged_reader_by_every_backend)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	if (geteuid() != 0)
 		cr_skip_test("needs root to switch both reader and target to uid %d", NOBODY);
 	struct report rep;
@@ -257,7 +243,7 @@ Test(undumpable, refused_to_unprivileged_reader_by_every_backend)
 
 Test(undumpable, readable_by_root)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	if (geteuid() != 0)
 		cr_skip_test("needs CAP_SYS_PTRACE (root) to read an undumpable process");
 	struct vt_child child;
@@ -374,21 +360,21 @@ static void check_fallback(const struct filter_case *fc, enum vma_backend want)
 
 Test(fallback, process_vm_enosys_uses_proc_mem)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	struct filter_case fc = { .err = ENOSYS };
 	check_fallback(&fc, VMA_BACKEND_PROC_MEM);
 }
 
 Test(fallback, process_vm_eperm_uses_proc_mem)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	struct filter_case fc = { .err = EPERM };
 	check_fallback(&fc, VMA_BACKEND_PROC_MEM);
 }
 
 Test(fallback, process_vm_and_proc_mem_blocked_use_ptrace)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	struct filter_case fc = { .err = EPERM, .block_proc_mem = true };
 	check_fallback(&fc, VMA_BACKEND_PTRACE);
 	fc.err = ENOSYS;
@@ -470,7 +456,7 @@ static void idle_thread_start(void *arg)
  * non-leader thread we stopped works, the leader we did not stop does not. */
 Test(api, ptrace_backend_reads_through_a_stopped_thread)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	struct vt_child child;
 	int fds[2];
 	cr_assert_eq(pipe(fds), 0);

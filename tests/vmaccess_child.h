@@ -14,6 +14,27 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdio.h>
+
+#include <criterion/criterion.h>
+
+/* Yama's ptrace_scope: 0-1 let a parent trace its child (we always are the
+ * parent), 2 needs CAP_SYS_PTRACE, 3 forbids attaching at all. */
+static inline void vt_require_ptrace(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	int scope = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = 0;
+		fclose(f);
+	}
+	if (scope >= 3)
+		cr_skip_test("Yama ptrace_scope=3 forbids tracing our own child");
+	if (scope == 2 && geteuid() != 0)
+		cr_skip_test("Yama ptrace_scope=2 needs CAP_SYS_PTRACE to trace our child");
+}
 
 #define VT_PATTERN_PAGES 4
 #define VT_BIG_LEN ((size_t)1 << 20)

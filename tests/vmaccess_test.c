@@ -12,22 +12,6 @@
 #include "tests/vmaccess_child.h"
 #include "vmaccess/vmaccess.h"
 
-/* Yama's ptrace_scope: 0-1 let a parent trace its child (we always are the
- * parent), 2 needs CAP_SYS_PTRACE, 3 forbids attaching at all. */
-static void require_ptrace(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	int scope = 0;
-	if (f) {
-		if (fscanf(f, "%d", &scope) != 1)
-			scope = 0;
-		fclose(f);
-	}
-	if (scope >= 3)
-		cr_skip_test("Yama ptrace_scope=3 forbids PTRACE_SEIZE of our own child");
-	if (scope == 2 && geteuid() != 0)
-		cr_skip_test("Yama ptrace_scope=2 needs CAP_SYS_PTRACE to trace our child");
-}
 
 struct fx {
 	struct vt_child child;
@@ -41,7 +25,7 @@ struct fx {
  * ptrace backend (and the auto chain's last resort) is usable. */
 static void fx_start(struct fx *fx, enum vma_backend backend)
 {
-	require_ptrace();
+	vt_require_ptrace();
 	memset(fx, 0, sizeof(*fx));
 	fx->backend = backend;
 	fx->name = vma_backend_name(backend);
