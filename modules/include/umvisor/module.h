@@ -133,9 +133,11 @@ extern const struct umv_module_ops umv_module_v1;
 
 /* ---- interests (init only; -EBUSY afterwards) ---- */
 /* NAME is a neutral or arch spelling ("openat", "pread64", "stat64").
- * Returns 0, -ENOENT (no such syscall on any arch), -EBUSY, -ENOMEM. */
+ * Returns 0, -ENOENT (no such syscall on any arch), -EBUSY, -EINVAL (NULL
+ * module or name). */
 int umv_want_syscall(struct umv_mod *mod, const char *name);
-/* CLASSES is a bit set of enum umv_class. Returns 0, -EINVAL, -EBUSY. */
+/* CLASSES is a bit set of enum umv_class. Returns 0, -EINVAL (no class, or
+ * unknown bits), -EBUSY. */
 int umv_want_class(struct umv_mod *mod, unsigned classes);
 /* Every syscall of every arch. Returns 0 or -EBUSY. */
 int umv_want_all(struct umv_mod *mod);
@@ -156,8 +158,9 @@ unsigned umv_call_nargs(const struct umv_call *call);
  * socketcall demuxed); 0 for IDX >= 6. */
 uint64_t umv_call_arg(const struct umv_call *call, unsigned idx);
 /* Change argument IDX (enter only; return UMV_REWRITE). Returns 0, -EINVAL
- * (bad index, or an argument that is not a register of its own: i386 ipc
- * or a split 64-bit value), -EPERM (not in enter). An i386 socketcall
+ * (bad index, or a call whose decoded arguments are not one register each:
+ * i386 ipc, or any argument of an i386 call that splits a 64-bit value over
+ * two registers), -EPERM (not in enter). An i386 socketcall
  * argument is changed in a copy of its argument block placed in the
  * scratch slot (see umv_call_put_buf): then also -EINPROGRESS, -EFAULT. */
 int umv_call_set_arg(struct umv_call *call, unsigned idx, uint64_t value);
