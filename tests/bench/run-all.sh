@@ -13,9 +13,9 @@ fi
 pin=""
 if command -v taskset >/dev/null 2>&1 && [ -n "$cpu" ]; then
 	pin="taskset -c $cpu"
-	echo "bench: placement: every runner pinned to CPU $cpu (monitor and guest share it)"
+	echo "# placement: every runner pinned to CPU $cpu (monitor and guest share it)"
 else
-	echo "bench: placement: taskset unavailable, runners not pinned"
+	echo "# placement: taskset unavailable, runners not pinned"
 fi
 status=0
 for b in "$@"; do
