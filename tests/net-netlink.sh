@@ -59,6 +59,45 @@ else
 	echo "note: not root: the native side of the changes is not compared" >&2
 fi
 
+# The C guest: sendto, sendmsg (two iovecs) and sendmmsg (a query, then
+# a change) of RTM_DELADDR, then a query; x86_64 and i386 (socketcall).
+guests="$top_builddir/tests/net-guest"
+if [ "$HAVE_M32" = yes ]; then
+	guests="$guests $top_builddir/tests/net-guest32"
+else
+	echo "note: no -m32 compiler: the i386 socketcall netlink sends are not checked" >&2
+fi
+index=$(python3 -c "import socket; print(max(i for i, _ in socket.if_nameindex()) + 1000)")
+for g in $guests; do
+	[ -x "$g" ] || hard_error "$g is not built"
+	native=$($T "$g" netlink "$index" | sort)
+	# the kernel's answer to the query (no such interface, or no
+	# single-address GET for IPv4): whatever it is, it is the same
+	get_ack=$(echo "$native" | grep "^ack 2 " | head -n 1)
+	[ -n "$get_ack" ] || fail "native ${g##*/}: no ack for the query: $native"
+	if [ $root = yes ]; then
+		expect "$native" "ack 1 ENODEV
+ack 1 ENODEV
+ack 1 ENODEV
+$get_ack
+$get_ack
+sendmmsg 0
+sendmsg 0
+sendmsg get 0
+sendto 0" "native ${g##*/}: every change reaches the kernel, refused in its ack"
+		out=$($T "$UMVISOR" -m net:policy=allow -- "$g" netlink "$index" | sort)
+		expect "$out" "$native" "policy=allow ${g##*/}: as natively"
+	fi
+	for pol in deny loopback; do
+		out=$($T "$UMVISOR" -m net:policy=$pol -- "$g" netlink "$index")
+		expect "$out" "sendto EPERM
+sendmsg EPERM
+sendmmsg EPERM
+sendmsg get 0
+$get_ack" "policy=$pol ${g##*/}: changes refused before the kernel, the query answered"
+	done
+done
+
 for pol in deny loopback; do
 	for p in 9 15; do	# NETLINK_AUDIT, NETLINK_KOBJECT_UEVENT
 		out=$(probe policy=$pol socket $p)
