@@ -444,14 +444,16 @@ static int nl_check_msghdr(struct umv_mod *mod, struct umv_call *call, const str
 }
 
 /* A destination NAME (LEN bytes) the kernel could take for a netlink
- * socket: none, or AF_NETLINK and long enough (else it refuses EINVAL). */
+ * socket: none (a NULL name counts as none whatever LEN says, as the
+ * kernel's msghdr copy decides), or AF_NETLINK and long enough (else it
+ * refuses EINVAL). */
 static bool nl_name_possible(struct umv_call *call, uint64_t name, uint32_t len)
 {
 	sa_family_t family;
 
-	if (!len)
+	if (!len || !name)
 		return true;
-	if (!name || len < sizeof(struct sockaddr_nl) ||
+	if (len < sizeof(struct sockaddr_nl) ||
 	    umv_vm_read(call, name, &family, sizeof(family)) != (ssize_t)sizeof(family))
 		return false;
 	return family == AF_NETLINK;
