@@ -59,7 +59,8 @@ else
 	echo "note: not root: the native side of the changes is not compared" >&2
 fi
 
-# The C guest: sendto, sendmsg (two iovecs) and sendmmsg (a query, then
+# The C guest: sendto, sendmsg (two iovecs; again with a NULL name but a
+# length, which the kernel reads as no name) and sendmmsg (a query, then
 # a change) of RTM_DELADDR, then a query; x86_64 and i386 (socketcall).
 guests="$top_builddir/tests/net-guest"
 if [ "$HAVE_M32" = yes ]; then
@@ -79,11 +80,13 @@ for g in $guests; do
 		expect "$native" "ack 1 ENODEV
 ack 1 ENODEV
 ack 1 ENODEV
+ack 1 ENODEV
 $get_ack
 $get_ack
 sendmmsg 0
 sendmsg 0
 sendmsg get 0
+sendmsg noname 0
 sendto 0" "native ${g##*/}: every change reaches the kernel, refused in its ack"
 		out=$($T "$UMVISOR" -m net:policy=allow -- "$g" netlink "$index" | sort)
 		expect "$out" "$native" "policy=allow ${g##*/}: as natively"
@@ -92,6 +95,7 @@ sendto 0" "native ${g##*/}: every change reaches the kernel, refused in its ack"
 		out=$($T "$UMVISOR" -m net:policy=$pol -- "$g" netlink "$index")
 		expect "$out" "sendto EPERM
 sendmsg EPERM
+sendmsg noname EPERM
 sendmmsg EPERM
 sendmsg get 0
 $get_ack" "policy=$pol ${g##*/}: changes refused before the kernel, the query answered"

@@ -496,6 +496,10 @@ static int mode_netlink(unsigned index)
 		die("socket(AF_NETLINK)");
 	printf("sendto %s\n", res(g_sendto(fd, &del, sizeof(del), 0, &kernel, sizeof(kernel))));
 	printf("sendmsg %s\n", res(g_sendmsg(fd, &msg, 0)));
+	/* no name, whatever the length says: the kernel sends to its default */
+	msg.msg_name = NULL;
+	printf("sendmsg noname %s\n", res(g_sendmsg(fd, &msg, 0)));
+	msg.msg_name = &kernel;
 	memset(mm, 0, sizeof(mm));
 	mm[0].msg_hdr = (struct msghdr){ .msg_iov = &giov, .msg_iovlen = 1 };
 	mm[1].msg_hdr = (struct msghdr){ .msg_iov = &diov, .msg_iovlen = 1 };
