@@ -391,14 +391,15 @@ static int nl_refuse(struct umv_mod *mod, struct umv_call *call, const char *why
 	return -EPERM;
 }
 
-/* Check the LEN bytes at ADDR, appended to BUF at *USED: 0, 1 if the
- * kernel will fault on them anyway, -EMSGSIZE past NL_CHECK_MAX. */
+/* Appends the LEN bytes at ADDR to BUF at *USED: 0, -EFAULT (what the
+ * kernel answers for data it cannot read: we answer it without asking),
+ * -EMSGSIZE past NL_CHECK_MAX. */
 static int nl_gather(struct umv_call *call, uint64_t addr, uint64_t len, uint8_t *buf, size_t *used)
 {
 	if (len > NL_CHECK_MAX - *used)
 		return -EMSGSIZE;
 	if (len && umv_vm_read(call, addr, buf + *used, len) != (ssize_t)len)
-		return 1;
+		return -EFAULT;
 	*used += len;
 	return 0;
 }
@@ -413,7 +414,7 @@ static int nl_check_buf(struct umv_mod *mod, struct umv_call *call, const uint8_
 }
 
 /* The data of one guest msghdr MSG (layout L): 0 (queries only, or the
- * kernel refuses it anyway) or -EPERM. */
+ * kernel refuses it anyway), -EPERM, or -EFAULT. */
 static int nl_check_msghdr(struct umv_mod *mod, struct umv_call *call, const struct msg_layout *l,
 			   const uint8_t *msg, uint8_t *buf)
 {
@@ -430,17 +431,15 @@ static int nl_check_msghdr(struct umv_mod *mod, struct umv_call *call, const str
 		return nl_refuse(mod, call, "out of memory, length", 0);
 	if (umv_vm_read(call, iov, vec, iovlen * esize) != (ssize_t)(iovlen * esize)) {
 		free(vec);
-		return 0;	/* the kernel's EFAULT */
+		return -EFAULT;
 	}
 	for (uint64_t i = 0; i < iovlen && rc == 0; i++)
 		rc = nl_gather(call, get_ptr(vec + i * esize, l->ptr),
 			       get_ptr(vec + i * esize + l->ptr, l->ptr), buf, &used);
 	free(vec);
-	if (rc == 1)
-		return 0;
 	if (rc == -EMSGSIZE)
 		return nl_refuse(mod, call, "too long to check, length over", NL_CHECK_MAX);
-	return nl_check_buf(mod, call, buf, used);
+	return rc < 0 ? rc : nl_check_buf(mod, call, buf, used);
 }
 
 /* A destination NAME (LEN bytes) the kernel could take for a netlink
@@ -459,7 +458,8 @@ static bool nl_name_possible(struct umv_call *call, uint64_t name, uint32_t len)
 	return family == AF_NETLINK;
 }
 
-/* sendto/sendmsg/sendmmsg on a NETLINK_ROUTE socket: 0 or -EPERM. */
+/* sendto/sendmsg/sendmmsg on a NETLINK_ROUTE socket: 0, -EPERM, or
+ * -EFAULT for data we cannot read (the kernel could not either). */
 static int nl_check_send(struct umv_mod *mod, struct net_state *st, struct umv_call *call,
 			 enum net_call what)
 {
@@ -491,8 +491,6 @@ static int nl_check_send(struct umv_mod *mod, struct net_state *st, struct umv_c
 			rc = nl_refuse(mod, call, "too long to check, length over", NL_CHECK_MAX);
 		else if (rc == 0)
 			rc = nl_check_buf(mod, call, buf, used);
-		else
-			rc = 0;
 	} else if (what == C_SENDMSG) {
 		rc = nl_check_msghdr(mod, call, &l, msg, buf);
 	} else {
@@ -505,6 +503,10 @@ static int nl_check_send(struct umv_mod *mod, struct net_state *st, struct umv_c
 			if (umv_vm_read(call, vec + (uint64_t)i * l.mmsg_size, msg, l.size) != (ssize_t)l.size)
 				break;	/* the kernel stops there too */
 			rc = nl_check_msghdr(mod, call, &l, msg, buf);
+			if (rc == -EFAULT && i > 0) {
+				rc = 0;	/* the kernel sends the checked ones, then stops */
+				break;
+			}
 		}
 	}
 	free(buf);
