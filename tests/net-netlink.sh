@@ -85,9 +85,11 @@ $get_ack
 $get_ack
 sendmmsg 0
 sendmsg 0
+sendmsg badiov EFAULT
 sendmsg get 0
 sendmsg noname 0
-sendto 0" "native ${g##*/}: every change reaches the kernel, refused in its ack"
+sendto 0
+sendto badbuf EFAULT" "native ${g##*/}: every change reaches the kernel, refused in its ack"
 		out=$($T "$UMVISOR" -m net:policy=allow -- "$g" netlink "$index" | sort)
 		expect "$out" "$native" "policy=allow ${g##*/}: as natively"
 	fi
@@ -96,6 +98,8 @@ sendto 0" "native ${g##*/}: every change reaches the kernel, refused in its ack"
 		expect "$out" "sendto EPERM
 sendmsg EPERM
 sendmsg noname EPERM
+sendto badbuf EFAULT
+sendmsg badiov EFAULT
 sendmmsg EPERM
 sendmsg get 0
 $get_ack" "policy=$pol ${g##*/}: changes refused before the kernel, the query answered"

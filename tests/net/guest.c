@@ -500,6 +500,11 @@ static int mode_netlink(unsigned index)
 	msg.msg_name = NULL;
 	printf("sendmsg noname %s\n", res(g_sendmsg(fd, &msg, 0)));
 	msg.msg_name = &kernel;
+	/* unreadable data: the kernel's EFAULT either way */
+	printf("sendto badbuf %s\n", res(g_sendto(fd, (void *)8, sizeof(del), 0, &kernel, sizeof(kernel))));
+	msg.msg_iov = (struct iovec *)8;
+	printf("sendmsg badiov %s\n", res(g_sendmsg(fd, &msg, 0)));
+	msg.msg_iov = iov;
 	memset(mm, 0, sizeof(mm));
 	mm[0].msg_hdr = (struct msghdr){ .msg_iov = &giov, .msg_iovlen = 1 };
 	mm[1].msg_hdr = (struct msghdr){ .msg_iov = &diov, .msg_iovlen = 1 };
