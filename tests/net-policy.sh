@@ -36,7 +36,7 @@ out=$("$UMVISOR" -m net:policy=deny -- python3 -c "$unix_py" 2>&1)
 expect "$out" "unix x
 unix path ok" "policy=deny: AF_UNIX works"
 out=$("$UMVISOR" -m net:policy=deny -- python3 -c "import socket; socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); print('netlink ok')" 2>&1)
-expect "$out" "netlink ok" "policy=deny: AF_NETLINK allowed"
+expect "$out" "netlink ok" "policy=deny: AF_NETLINK NETLINK_ROUTE allowed"
 out=$("$UMVISOR" -m net:policy=deny -- python3 -c "
 import socket
 try:

@@ -12,6 +12,7 @@
 #include "net.h"
 
 #include <errno.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #define SA_MAX 128u		/* sizeof(struct sockaddr_storage): the kernel's cap */
 #define MMSG_MAX 1024u		/* UIO_MAXIOV: the kernel's vlen cap */
 #define SENDMMSG_FIT 64u	/* copies of 64 names + vector fit one call's buffers */
+#define NL_CHECK_MAX 65536u	/* netlink bytes one send may carry to be checked */
+#define IOV_MAX_KERNEL 1024u	/* UIO_MAXIOV */
 
 enum net_call {
 	C_SOCKET, C_BIND, C_CONNECT, C_SENDTO, C_SENDMSG, C_SENDMMSG, C_ACCEPT, C_ACCEPT4,
@@ -51,6 +54,8 @@ struct net_state {
 	int ids[C_COUNT];
 	bool translate_in;	/* map= or redirect=: fix addresses coming back */
 	bool io_uring_logged;
+	bool nl_warned;		/* /proc could not tell a socket's kind once */
+	struct net_nl_cache nl;
 	struct net_pending *pending;
 	size_t npending, cap;
 };
@@ -363,6 +368,151 @@ static enum umv_verdict enter_sendmmsg(struct umv_mod *mod, struct net_state *st
 	return UMV_REWRITE;
 }
 
+/* ---- netlink: queries only (policy=deny|loopback) ---- */
+
+/* The guest's fd (argument 0) is a NETLINK_ROUTE socket. */
+static bool is_route_socket(struct umv_mod *mod, struct net_state *st, struct umv_call *call)
+{
+	int fd = (int)umv_call_arg(call, 0);
+	int proto = net_nl_fd_protocol(&st->nl, umv_call_tid(call), fd);
+
+	if (proto < 0 && proto != -ENOENT && proto != -ENOTSOCK && !st->nl_warned) {
+		st->nl_warned = true;
+		umv_log(mod, UMV_LOG_WARN, "%s: cannot tell whether fd %d is a netlink socket: %s",
+			umv_call_name(call), fd, strerror(-proto));
+	}
+	return proto == NETLINK_ROUTE;
+}
+
+static int nl_refuse(struct umv_mod *mod, struct umv_call *call, const char *why, unsigned type)
+{
+	umv_log(mod, UMV_LOG_INFO, "%s on NETLINK_ROUTE refused (read-only): %s %u",
+		umv_call_name(call), why, type);
+	return -EPERM;
+}
+
+/* Appends the LEN bytes at ADDR to BUF at *USED: 0, -EFAULT (what the
+ * kernel answers for data it cannot read: we answer it without asking),
+ * -EMSGSIZE past NL_CHECK_MAX. */
+static int nl_gather(struct umv_call *call, uint64_t addr, uint64_t len, uint8_t *buf, size_t *used)
+{
+	if (len > NL_CHECK_MAX - *used)
+		return -EMSGSIZE;
+	if (len && umv_vm_read(call, addr, buf + *used, len) != (ssize_t)len)
+		return -EFAULT;
+	*used += len;
+	return 0;
+}
+
+static int nl_check_buf(struct umv_mod *mod, struct umv_call *call, const uint8_t *buf, size_t len)
+{
+	uint16_t type;
+
+	if (net_nl_check(buf, len, &type) < 0)
+		return nl_refuse(mod, call, "message type", type);
+	return 0;
+}
+
+/* The data of one guest msghdr MSG (layout L): 0 (queries only, or the
+ * kernel refuses it anyway), -EPERM, or -EFAULT. */
+static int nl_check_msghdr(struct umv_mod *mod, struct umv_call *call, const struct msg_layout *l,
+			   const uint8_t *msg, uint8_t *buf)
+{
+	uint64_t iov = get_ptr(msg + 2 * l->ptr, l->ptr), iovlen = get_ptr(msg + 3 * l->ptr, l->ptr);
+	size_t used = 0, esize = 2 * (size_t)l->ptr;
+	uint8_t *vec;
+	int rc = 0;
+
+	if (iovlen > IOV_MAX_KERNEL)
+		return 0;	/* the kernel's EMSGSIZE */
+	if (!iovlen)
+		return nl_check_buf(mod, call, buf, 0);
+	if (!(vec = malloc(iovlen * esize)))
+		return nl_refuse(mod, call, "out of memory, length", 0);
+	if (umv_vm_read(call, iov, vec, iovlen * esize) != (ssize_t)(iovlen * esize)) {
+		free(vec);
+		return -EFAULT;
+	}
+	for (uint64_t i = 0; i < iovlen && rc == 0; i++)
+		rc = nl_gather(call, get_ptr(vec + i * esize, l->ptr),
+			       get_ptr(vec + i * esize + l->ptr, l->ptr), buf, &used);
+	free(vec);
+	if (rc == -EMSGSIZE)
+		return nl_refuse(mod, call, "too long to check, length over", NL_CHECK_MAX);
+	return rc < 0 ? rc : nl_check_buf(mod, call, buf, used);
+}
+
+/* A destination NAME (LEN bytes) the kernel could take for a netlink
+ * socket: none (a NULL name counts as none whatever LEN says, as the
+ * kernel's msghdr copy decides), or AF_NETLINK and long enough (else it
+ * refuses EINVAL). */
+static bool nl_name_possible(struct umv_call *call, uint64_t name, uint32_t len)
+{
+	sa_family_t family;
+
+	if (!len || !name)
+		return true;
+	if (len < sizeof(struct sockaddr_nl) ||
+	    umv_vm_read(call, name, &family, sizeof(family)) != (ssize_t)sizeof(family))
+		return false;
+	return family == AF_NETLINK;
+}
+
+/* sendto/sendmsg/sendmmsg on a NETLINK_ROUTE socket: 0, -EPERM, or
+ * -EFAULT for data we cannot read (the kernel could not either). */
+static int nl_check_send(struct umv_mod *mod, struct net_state *st, struct umv_call *call,
+			 enum net_call what)
+{
+	struct msg_layout l = layout_of(call);
+	uint8_t *buf, msg[64];
+	int rc = 0;
+
+	if (what == C_SENDTO &&
+	    !nl_name_possible(call, umv_call_arg(call, 4), (uint32_t)umv_call_arg(call, 5)))
+		return 0;
+	if (what == C_SENDMSG) {
+		uint32_t namelen;
+
+		if (umv_vm_read(call, umv_call_arg(call, 1), msg, l.size) != (ssize_t)l.size)
+			return 0;
+		memcpy(&namelen, msg + l.namelen_off, sizeof(namelen));
+		if (!nl_name_possible(call, get_ptr(msg, l.ptr), namelen))
+			return 0;
+	}
+	if (!is_route_socket(mod, st, call))
+		return 0;
+	if (!(buf = malloc(NL_CHECK_MAX)))
+		return nl_refuse(mod, call, "out of memory, length", 0);
+	if (what == C_SENDTO) {
+		size_t used = 0;
+
+		rc = nl_gather(call, umv_call_arg(call, 1), umv_call_arg(call, 2), buf, &used);
+		if (rc == -EMSGSIZE)
+			rc = nl_refuse(mod, call, "too long to check, length over", NL_CHECK_MAX);
+		else if (rc == 0)
+			rc = nl_check_buf(mod, call, buf, used);
+	} else if (what == C_SENDMSG) {
+		rc = nl_check_msghdr(mod, call, &l, msg, buf);
+	} else {
+		uint64_t vec = umv_call_arg(call, 1);
+		uint32_t n = (uint32_t)umv_call_arg(call, 2);
+
+		if (n > MMSG_MAX)
+			n = MMSG_MAX;
+		for (uint32_t i = 0; i < n && rc == 0; i++) {
+			if (umv_vm_read(call, vec + (uint64_t)i * l.mmsg_size, msg, l.size) != (ssize_t)l.size)
+				break;	/* the kernel stops there too */
+			rc = nl_check_msghdr(mod, call, &l, msg, buf);
+			if (rc == -EFAULT && i > 0) {
+				rc = 0;	/* the kernel sends the checked ones, then stops */
+				break;
+			}
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 /* ---- addresses coming back ---- */
 
 /* Remember the output sockaddr SA and the length at LENP the guest offered. */
@@ -506,7 +656,7 @@ static enum umv_verdict net_enter(struct umv_mod *mod, struct umv_call *call)
 {
 	struct net_state *st = umv_mod_get_data(mod);
 	enum net_call what = which(st, call);
-	int domain;
+	int domain, rc;
 
 	switch (what) {
 	case C_IO_URING_SETUP:
@@ -518,7 +668,9 @@ static enum umv_verdict net_enter(struct umv_mod *mod, struct umv_call *call)
 	case C_SOCKET:
 		domain = (int)umv_call_arg(call, 0);
 		if ((st->conf.policy == NET_DENY && (domain == AF_INET || domain == AF_INET6)) ||
-		    (st->conf.policy != NET_ALLOW && domain == AF_PACKET)) {
+		    (st->conf.policy != NET_ALLOW && domain == AF_PACKET) ||
+		    (st->conf.policy != NET_ALLOW && domain == AF_NETLINK &&
+		     (int)umv_call_arg(call, 2) != NETLINK_ROUTE)) {
 			umv_log(mod, UMV_LOG_INFO, "socket(domain %d) refused (policy=%s)", domain,
 				st->conf.policy == NET_DENY ? "deny" : "loopback");
 			return refuse(call, -st->conf.err);
@@ -528,11 +680,15 @@ static enum umv_verdict net_enter(struct umv_mod *mod, struct umv_call *call)
 	case C_CONNECT:
 		return enter_addr(mod, st, call, what, 1);
 	case C_SENDTO:
-		return umv_call_arg(call, 4) ? enter_addr(mod, st, call, what, 4) : UMV_PASS;
 	case C_SENDMSG:
-		return enter_sendmsg(mod, st, call);
 	case C_SENDMMSG:
-		return enter_sendmmsg(mod, st, call);
+		if (what == C_SENDTO && !umv_call_arg(call, 4))
+			return UMV_PASS;
+		if (st->conf.policy != NET_ALLOW && (rc = nl_check_send(mod, st, call, what)) < 0)
+			return refuse(call, rc);
+		if (what == C_SENDTO)
+			return enter_addr(mod, st, call, what, 4);
+		return what == C_SENDMSG ? enter_sendmsg(mod, st, call) : enter_sendmmsg(mod, st, call);
 	case C_ACCEPT:
 	case C_ACCEPT4:
 	case C_GETSOCKNAME:
@@ -631,8 +787,11 @@ static int net_init(struct umv_mod *mod, const char *options)
 		goto fail;
 	if (st->conf.policy != NET_ALLOW && (rc = want(mod, st, C_SOCKET)) < 0)
 		goto fail;
-	for (int c = C_BIND; c <= C_SENDMMSG && (out || st->conf.log); c++)
-		if ((out || c == C_BIND || c == C_CONNECT) && (rc = want(mod, st, (enum net_call)c)) < 0)
+	/* the sends also for the netlink check (policy=deny too) */
+	for (int c = C_BIND; c <= C_SENDMMSG; c++)
+		if ((out || (st->conf.log && c <= C_CONNECT) ||
+		     (st->conf.policy != NET_ALLOW && c >= C_SENDTO)) &&
+		    (rc = want(mod, st, (enum net_call)c)) < 0)
 			goto fail;
 	for (int c = C_ACCEPT; c <= C_RECVMMSG && (in || st->conf.log); c++)
 		if ((in || c == C_ACCEPT || c == C_ACCEPT4) && (rc = want(mod, st, (enum net_call)c)) < 0)

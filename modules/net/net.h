@@ -74,4 +74,23 @@ bool net_to_host(const struct net_conf *conf, enum net_dir dir, struct net_ep *e
  * LOCAL: the socket's own address (getsockname). Returns true if changed. */
 bool net_to_guest(const struct net_conf *conf, bool local, struct net_ep *ep);
 
+/* ---- netlink.c ---- */
+/* The netlink messages in BUF[0..LEN), walked as the kernel walks them:
+ * 0 if every one is an rtnetlink query (an RTM_GET* type with
+ * NLM_F_REQUEST), else -EPERM with the first other type in BAD_TYPE. */
+int net_nl_check(const uint8_t *buf, size_t len, uint16_t *bad_type);
+
+#define NET_NL_CACHE 32
+/* Recent socket inodes and their netlink protocol (-ENOENT: no netlink). */
+struct net_nl_cache {
+	uint64_t inode[NET_NL_CACHE];
+	int proto[NET_NL_CACHE];
+	size_t next;
+};
+/* The netlink protocol of TID's FD (read from /proc/TID/fd and
+ * /proc/TID/net/netlink; 0, NETLINK_ROUTE, for an unbound one), -ENOENT
+ * for another socket, -ENOTSOCK for no socket, or another -errno if /proc
+ * cannot tell. */
+int net_nl_fd_protocol(struct net_nl_cache *cache, pid_t tid, int fd);
+
 #endif

@@ -18,6 +18,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -28,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifdef __i386__
@@ -445,6 +448,82 @@ static int mode_echo(unsigned port)
 	return 0;
 }
 
+/* One rtnetlink request of TYPE on interface INDEX (an address request
+ * for 192.0.2.1; with NLM_F_ACK so the kernel answers every one). */
+struct nl_req {
+	struct nlmsghdr h;
+	struct ifaddrmsg ifa;
+	struct rtattr rta;
+	uint8_t addr[4];
+};
+
+static struct nl_req nl_req(uint16_t type, unsigned index, uint32_t seq)
+{
+	struct nl_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = sizeof(r);
+	r.h.nlmsg_type = type;
+	r.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.h.nlmsg_seq = seq;
+	r.ifa.ifa_family = AF_INET;
+	r.ifa.ifa_prefixlen = 32;
+	r.ifa.ifa_index = index;
+	r.rta.rta_len = RTA_LENGTH(4);
+	r.rta.rta_type = IFA_LOCAL;
+	memcpy(r.addr, (uint8_t[]){ 192, 0, 2, 1 }, 4);
+	return r;
+}
+
+/* RTM_DELADDR on the missing interface INDEX by sendto, sendmsg and
+ * sendmmsg (after an RTM_GETADDR), then an RTM_GETADDR by sendmsg; then
+ * the acks the kernel sent, by errno. Natively as root every send works
+ * and the kernel refuses in the acks; the host never changes. */
+static int mode_netlink(unsigned index)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nl_req del = nl_req(RTM_DELADDR, index, 1), get = nl_req(RTM_GETADDR, index, 2);
+	struct iovec iov[2] = { { &del, 20 }, { (char *)&del + 20, sizeof(del) - 20 } };
+	struct msghdr msg = { .msg_name = &kernel, .msg_namelen = sizeof(kernel), .msg_iov = iov,
+			      .msg_iovlen = 2 };
+	struct iovec giov = { &get, sizeof(get) }, diov = { &del, sizeof(del) };
+	struct mmsghdr mm[2];
+	int fd = (int)g_socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE);
+	char buf[8192];
+	long n;
+
+	if (fd < 0)
+		die("socket(AF_NETLINK)");
+	printf("sendto %s\n", res(g_sendto(fd, &del, sizeof(del), 0, &kernel, sizeof(kernel))));
+	printf("sendmsg %s\n", res(g_sendmsg(fd, &msg, 0)));
+	/* no name, whatever the length says: the kernel sends to its default */
+	msg.msg_name = NULL;
+	printf("sendmsg noname %s\n", res(g_sendmsg(fd, &msg, 0)));
+	msg.msg_name = &kernel;
+	/* unreadable data: the kernel's EFAULT either way */
+	printf("sendto badbuf %s\n", res(g_sendto(fd, (void *)8, sizeof(del), 0, &kernel, sizeof(kernel))));
+	msg.msg_iov = (struct iovec *)8;
+	printf("sendmsg badiov %s\n", res(g_sendmsg(fd, &msg, 0)));
+	msg.msg_iov = iov;
+	memset(mm, 0, sizeof(mm));
+	mm[0].msg_hdr = (struct msghdr){ .msg_iov = &giov, .msg_iovlen = 1 };
+	mm[1].msg_hdr = (struct msghdr){ .msg_iov = &diov, .msg_iovlen = 1 };
+	printf("sendmmsg %s\n", res(g_sendmmsg(fd, mm, 2, 0)));
+	msg.msg_iov = &giov;
+	msg.msg_iovlen = 1;
+	printf("sendmsg get %s\n", res(g_sendmsg(fd, &msg, 0)));
+	while ((n = g_recvfrom(fd, buf, sizeof(buf), 0, NULL, NULL)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_ERROR)
+				printf("ack %u %s\n", h->nlmsg_seq, e->error ? ename(-e->error) : "0");
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -460,6 +539,8 @@ int main(int argc, char **argv)
 		return mode_connect(argv[2], (unsigned)atoi(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "echo") == 0)
 		return mode_echo((unsigned)atoi(argv[2]));
-	fprintf(stderr, "usage: guest tcp|udp|bad PORT | connect ADDR PORT | echo PORT\n");
+	if (argc == 3 && strcmp(argv[1], "netlink") == 0)
+		return mode_netlink((unsigned)atoi(argv[2]));
+	fprintf(stderr, "usage: guest tcp|udp|bad PORT | connect ADDR PORT | echo PORT | netlink IFINDEX\n");
 	return 99;
 }
