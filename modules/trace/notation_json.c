@@ -1,0 +1,371 @@
+/* strace notation -> JSON: a small recursive parser over a byte span.
+ * Each sub-value that does not parse falls back to {"text": ...} on its
+ * own, so one odd field does not hide the rest of a struct. */
+#include "modules/trace/notation_json.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Deeper nesting than any printer output: beyond it, plain text. */
+#define MAX_NEST 16
+#define MAX_EXACT (UINT64_C(1) << 53)
+
+static void emit_text(struct sbuf *out, const char *s, size_t n)
+{
+	sbuf_puts(out, "{\"text\":");
+	sbuf_json_str(out, s, n);
+	sbuf_puts(out, "}");
+}
+
+/* Index after the quoted string starting at S[i] == '"', or N if open. */
+static size_t skip_quoted(const char *s, size_t i, size_t n)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+/* Index after the closing quote of the string S starts with, or 0 if it
+ * is never closed. */
+static size_t quoted_end(const char *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Index of the bracket closing S[i], or N if unbalanced. */
+static size_t match_close(const char *s, size_t i, size_t n)
+{
+	int depth = 0;
+
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			i = skip_quoted(s, i, n) - 1;
+			if (i + 1 >= n)
+				return n;
+		} else if (c == '[' || c == '{' || c == '(') {
+			depth++;
+		} else if (c == ']' || c == '}' || c == ')') {
+			if (--depth == 0)
+				return i;
+			if (depth < 0)
+				return n;
+		}
+	}
+	return n;
+}
+
+/* Next top-level comma-separated item of S[*pos..n), spaces trimmed. */
+static bool next_item(const char *s, size_t n, size_t *pos, size_t *a, size_t *b)
+{
+	size_t i = *pos;
+	int depth = 0;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i >= n)
+		return false;
+	*a = i;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '"')
+			i = skip_quoted(s, i, n) - 1;
+		else if (c == '[' || c == '{' || c == '(')
+			depth++;
+		else if ((c == ']' || c == '}' || c == ')') && depth > 0)
+			depth--;
+		else if (c == ',' && depth == 0)
+			break;
+	}
+	*b = i;
+	while (*b > *a && s[*b - 1] == ' ')
+		(*b)--;
+	*pos = i < n ? i + 1 : n;
+	return true;
+}
+
+static bool is_ellipsis(const char *s, size_t n)
+{
+	return n == 3 && memcmp(s, "...", 3) == 0;
+}
+
+static bool is_ident_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_ident_char(char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_name(const char *s, size_t n)
+{
+	if (n == 0 || !is_ident_start(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!is_ident_char(s[i]))
+			return false;
+	return true;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses an unsigned number (decimal, 0x hex, 0 octal) spanning all of
+ * S[0..n). *FITS is false when it does not fit 64 bits. */
+static bool parse_unsigned(const char *s, size_t n, uint64_t *val, bool *fits)
+{
+	unsigned base = 10;
+	size_t i = 0;
+	uint64_t v = 0;
+
+	*fits = true;
+	if (n == 0)
+		return false;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	} else if (n > 1 && s[0] == '0') {
+		base = 8;
+		i = 1;
+	}
+	for (; i < n; i++) {
+		int d = hex_digit(s[i]);
+		if (d < 0 || (unsigned)d >= base)
+			return false;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			*fits = false;
+		v = v * base + (uint64_t)d;
+	}
+	*val = v;
+	return true;
+}
+
+static bool is_number(const char *s, size_t n)
+{
+	uint64_t v;
+	bool fits;
+
+	if (n > 0 && s[0] == '-')
+		return parse_unsigned(s + 1, n - 1, &v, &fits);
+	return parse_unsigned(s, n, &v, &fits);
+}
+
+static bool emit_number(struct sbuf *out, const char *s, size_t n)
+{
+	bool neg = n > 0 && s[0] == '-', fits;
+	uint64_t v;
+
+	if (!parse_unsigned(s + neg, n - neg, &v, &fits))
+		return false;
+	if (!fits || v > MAX_EXACT)
+		sbuf_json_str(out, s, n);	/* beyond a double's exact range */
+	else
+		sbuf_printf(out, "%s%llu", neg && v ? "-" : "", (unsigned long long)v);
+	return true;
+}
+
+/* "..." with C escapes, optionally followed by "..." (cut by strsize). */
+static bool emit_string(struct sbuf *out, const char *s, size_t n)
+{
+	struct sbuf dec = { 0 };
+	size_t end = quoted_end(s, n), i;
+	bool cut;
+
+	if (end == 0)
+		return false;
+	if (end == n)
+		cut = false;
+	else if (end + 3 == n && memcmp(s + end, "...", 3) == 0)
+		cut = true;
+	else
+		return false;
+	for (i = 1; i + 1 < end; i++) {
+		char c = s[i];
+		if (c == '\\') {
+			char e = s[++i], ch;
+			switch (e) {
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case 'r': ch = '\r'; break;
+			case 'v': ch = '\v'; break;
+			case 'f': ch = '\f'; break;
+			case 'a': ch = '\a'; break;
+			case 'b': ch = '\b'; break;
+			case '"': case '\\': case '\'': case '?': ch = e; break;
+			case 'x': {
+				unsigned v = 0, k = 0;
+				while (k < 2 && i + 1 < end - 1 && hex_digit(s[i + 1]) >= 0)
+					v = v * 16 + (unsigned)hex_digit(s[++i]), k++;
+				if (k == 0)
+					goto bad;
+				ch = (char)v;
+				break;
+			}
+			default: {
+				unsigned v = 0, k = 0;
+				if (e < '0' || e > '7')
+					goto bad;
+				v = (unsigned)(e - '0');
+				while (k < 2 && i + 1 < end - 1 && s[i + 1] >= '0' && s[i + 1] <= '7')
+					v = v * 8 + (unsigned)(s[++i] - '0'), k++;
+				if (v > 0xff)
+					goto bad;
+				ch = (char)v;
+				break;
+			}
+			}
+			sbuf_add(&dec, &ch, 1);
+		} else {
+			sbuf_add(&dec, &c, 1);
+		}
+	}
+	if (dec.oom)
+		goto bad;
+	if (cut)
+		sbuf_puts(out, "{\"str\":");
+	sbuf_json_str(out, dec.s ? dec.s : "", dec.len);
+	if (cut)
+		sbuf_puts(out, ",\"truncated\":true}");
+	sbuf_free(&dec);
+	return true;
+bad:
+	sbuf_free(&dec);
+	return false;
+}
+
+static void convert(struct sbuf *out, const char *s, size_t n, int nest);
+
+static bool emit_array(struct sbuf *out, const char *s, size_t n, int nest)
+{
+	size_t pos = 1, a, b;
+	bool first = true;
+
+	sbuf_puts(out, "[");
+	while (next_item(s, n - 1, &pos, &a, &b)) {
+		if (!first)
+			sbuf_puts(out, ",");
+		first = false;
+		if (is_ellipsis(s + a, b - a))
+			sbuf_puts(out, "{\"_more\":true}");
+		else
+			convert(out, s + a, b - a, nest + 1);
+	}
+	sbuf_puts(out, "]");
+	return true;
+}
+
+/* {k=v, ...}: every item must be NAME=value or "..."; else the caller
+ * falls back to text for the whole struct. */
+static bool emit_object(struct sbuf *out, const char *s, size_t n, int nest)
+{
+	size_t pos = 1, a, b, k;
+	bool first = true;
+
+	sbuf_puts(out, "{");
+	while (next_item(s, n - 1, &pos, &a, &b)) {
+		if (!first)
+			sbuf_puts(out, ",");
+		first = false;
+		if (is_ellipsis(s + a, b - a)) {
+			sbuf_puts(out, "\"_more\":true");
+			continue;
+		}
+		for (k = a; k < b && is_ident_char(s[k]); k++)
+			;
+		if (k == a || k >= b || s[k] != '=' || !is_ident_start(s[a]))
+			return false;
+		sbuf_json_str(out, s + a, k - a);
+		sbuf_puts(out, ":");
+		convert(out, s + k + 1, b - k - 1, nest + 1);
+	}
+	sbuf_puts(out, "}");
+	return true;
+}
+
+/* NAME, number, or A|B|0x10: all parts names or numbers. */
+static bool emit_scalar(struct sbuf *out, const char *s, size_t n)
+{
+	size_t i, start, parts = 0;
+
+	for (i = 0, start = 0; i <= n; i++) {
+		if (i < n && s[i] != '|')
+			continue;
+		if (!is_name(s + start, i - start) && !is_number(s + start, i - start))
+			return false;
+		parts++;
+		start = i + 1;
+	}
+	if (parts == 1) {
+		if (n == 4 && memcmp(s, "NULL", 4) == 0)
+			sbuf_puts(out, "null");
+		else if (is_name(s, n)) {
+			sbuf_puts(out, "{\"name\":");
+			sbuf_json_str(out, s, n);
+			sbuf_puts(out, "}");
+		} else
+			return emit_number(out, s, n);
+		return true;
+	}
+	sbuf_puts(out, "{\"flags\":[");
+	for (i = 0, start = 0; i <= n; i++) {
+		if (i < n && s[i] != '|')
+			continue;
+		if (start)
+			sbuf_puts(out, ",");
+		sbuf_json_str(out, s + start, i - start);
+		start = i + 1;
+	}
+	sbuf_puts(out, "]}");
+	return true;
+}
+
+static void convert(struct sbuf *out, const char *s, size_t n, int nest)
+{
+	size_t mark = out->len;
+	bool ok = false;
+
+	if (nest > MAX_NEST || n == 0) {
+		emit_text(out, s, n);
+		return;
+	}
+	if (s[0] == '"')
+		ok = emit_string(out, s, n);
+	else if (s[0] == '[' && match_close(s, 0, n) == n - 1)
+		ok = emit_array(out, s, n, nest);
+	else if (s[0] == '{' && match_close(s, 0, n) == n - 1)
+		ok = emit_object(out, s, n, nest);
+	else
+		ok = emit_scalar(out, s, n);
+	if (!ok && !out->oom) {
+		out->len = mark;
+		if (out->s)
+			out->s[mark] = '\0';
+		emit_text(out, s, n);
+	}
+}
+
+void notation_to_json(struct sbuf *out, const char *text, size_t n)
+{
+	convert(out, text, n, 0);
+}
