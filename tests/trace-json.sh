@@ -1,5 +1,5 @@
 #!/bin/sh
-# JSON Lines: every line of every workload valid against schema v1
+# JSON Lines: every line of every workload valid against schema v2
 # (tests/trace_validate.c), and the outcome of the chain recorded whatever
 # the load order (emulated and rewritten calls, by which module).
 . "$top_srcdir/tests/lib/harness.sh"
@@ -8,7 +8,7 @@
 
 for mode in files fork threads kill; do
 	"$UMVISOR" -m trace:out="$TMPD/$mode.jsonl",format=json -- "$GUEST" $mode >/dev/null 2>&1
-	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v1"
+	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v2"
 done
 grep -q '"type":"exit","time":[0-9.]*,"pid":[0-9]*,"tid":[0-9]*,"status":"killed","signal":"SIGKILL","core":false' \
 	"$TMPD/kill.jsonl" || fail "kill: no killed exit record"
@@ -17,7 +17,9 @@ grep -q '"type":"signal".*"signal":"SIGCHLD","siginfo":"{si_signo=SIGCHLD, si_co
 grep -q '"type":"thread"' "$TMPD/threads.jsonl" || fail "threads: no thread record"
 grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\\"","O_RDONLY"\],"nin":3,"ret":-2,"errno":"ENOENT"' \
 	"$TMPD/files.jsonl" || fail "files: the failed openat is not recorded with its args and errno"
-grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null' "$TMPD/files.jsonl" ||
+grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\\"","O_RDONLY"\],"nin":3.*"values":\[{"name":"AT_FDCWD"},"/nonexistent/umvisor-trace",{"name":"O_RDONLY"}\]}$' \
+	"$TMPD/files.jsonl" || fail "files: the failed openat has no structured values"
+grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null.*"values":\[0\]}$' "$TMPD/files.jsonl" ||
 	fail "files: exit_group has no null result"
 
 # summary with JSON: the table goes to stderr, the file stays JSON Lines.
@@ -25,8 +27,15 @@ grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null' "$TMPD/files
 "$VALIDATE" "$TMPD/sum.jsonl" >/dev/null || fail "summary broke the JSON trace"
 grep -q 'total$' "$TMPD/sum.err" || fail "summary with JSON: no table on stderr"
 
-# The validator itself rejects what breaks the schema.
-for badline in '{"v":2,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+# The validator itself rejects what breaks the schema (and accepts the
+# good form of the syscall lines below, so that they fail for their fault).
+printf '%s\n' '{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3]}' >"$TMPD/good.jsonl"
+"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid v2 syscall line"
+for badline in '{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":3,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"values":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3],"extra":1}' \
 	'{"v":1,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1}' \
 	'{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0' \
 	'not json'; do

@@ -1,7 +1,8 @@
-/* Validates every line of a JSON trace against schema v1
+/* Validates every line of a JSON trace against schema v2
  * (doc/trace-format.md). Usage: trace_validate FILE. Exit 0 valid, 1 not
  * (each problem printed as FILE:LINE: why), 99 cannot read. */
 #include "modules/trace/diff/jsonl.h"
+#include "modules/trace/notation_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 static const char *file;
 static long lineno;
 static int problems;
+static const char *raw_line;
 
 static void bad(const char *why, const char *what)
 {
@@ -56,13 +58,36 @@ static void only_keys(const struct jobj *o, const char *const *keys)
 {
 	for (size_t i = 0; i < o->n; i++)
 		if (!one_of(o->m[i].key, keys))
-			bad("member not in schema v1", o->m[i].key);
+			bad("member not in schema v2", o->m[i].key);
+}
+
+/* "values" must be the converter's reading of each of "args", in order:
+ * rebuild it from args and look for it, byte for byte, in the line. */
+static void check_values(const struct jv *args)
+{
+	struct sbuf want = { 0 };
+
+	sbuf_puts(&want, ",\"values\":[");
+	for (size_t i = 0; i < args->nitems; i++) {
+		if (i)
+			sbuf_puts(&want, ",");
+		notation_to_json(&want, args->items[i], strlen(args->items[i]));
+	}
+	sbuf_puts(&want, "]");
+	if (want.oom) {
+		fprintf(stderr, "trace_validate: out of memory\n");
+		exit(99);
+	}
+	const char *hit = want.s ? strstr(raw_line, want.s) : NULL;
+	if (!hit || (hit[want.len] != ',' && hit[want.len] != '}'))
+		bad("values is not the JSON reading of args", want.s);
+	sbuf_free(&want);
 }
 
 static void check_syscall(const struct jobj *o)
 {
 	static const char *const keys[] = { "v", "seq", "type", "time", "pid", "tid", "arch",
-					    "syscall", "classes", "args", "nin", "ret", "errno",
+					    "syscall", "classes", "args", "values", "nin", "ret", "errno",
 					    "duration", "outcome", "module", "text", NULL };
 	static const char *const arches[] = { "x86_64", "i386", "aarch64", "unknown", NULL };
 	static const char *const outcomes[] = { "passed", "rewritten", "emulated", NULL };
@@ -81,11 +106,13 @@ static void check_syscall(const struct jobj *o)
 		for (size_t i = 0; i < v->nitems; i++)
 			if (!one_of(v->items[i], classes))
 				bad("unknown class", v->items[i]);
+	need(o, "values", JV_ARRAY);
 	if ((v = need(o, "args", JV_ARRAY))) {
 		const struct jv *nin = need(o, "nin", JV_NUM);
 		if (nin && (!is_int(nin->text) || nin->text[0] == '-' ||
 			    (size_t)atol(nin->text) > v->nitems))
 			bad("nin must be 0..number of args", nin->text);
+		check_values(v);
 	}
 	need(o, "text", JV_STR);
 	if (!ret || (ret->type != JV_NUM && ret->type != JV_NULL) || (ret->type == JV_NUM && !is_int(ret->text)))
@@ -121,8 +148,8 @@ static void check_line(const struct jobj *o, long long *last_seq)
 	const struct jv *v, *type;
 	long long seq;
 
-	if ((v = need(o, "v", JV_NUM)) && strcmp(v->text, "1") != 0)
-		bad("schema version must be 1", v->text);
+	if ((v = need(o, "v", JV_NUM)) && strcmp(v->text, "2") != 0)
+		bad("schema version must be 2", v->text);
 	if ((v = need(o, "seq", JV_NUM))) {
 		seq = is_int(v->text) ? strtoll(v->text, NULL, 10) : -1;
 		if (seq != *last_seq + 1)
@@ -199,6 +226,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		line[n - 1] = '\0';
+		raw_line = line;
 		if (jobj_parse(line, &o, err, sizeof(err)) < 0) {
 			bad("not a JSON object", err);
 			continue;

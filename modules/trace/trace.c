@@ -20,6 +20,7 @@
  *
  * The trace is an observer (SDK revision 2): it never changes a call and
  * sees the chain's final verdict whatever its place in the load order. */
+#include "modules/trace/notation_json.h"
 #include "modules/trace/record.h"
 #include "modules/trace/siginfo.h"
 #include "modules/trace/summary.h"
@@ -372,7 +373,7 @@ static void json_head(struct trace_state *st, const char *type, pid_t pid, pid_t
 		wall = &now;
 	}
 	sbuf_reset(&st->rec);
-	sbuf_printf(&st->rec, "{\"v\":1,\"seq\":%llu,\"type\":\"%s\",\"time\":%lld.%06ld,\"pid\":%d,\"tid\":%d",
+	sbuf_printf(&st->rec, "{\"v\":2,\"seq\":%llu,\"type\":\"%s\",\"time\":%lld.%06ld,\"pid\":%d,\"tid\":%d",
 		    ++st->seq, type, (long long)wall->tv_sec, wall->tv_nsec / 1000, (int)pid,
 		    (int)tid);
 }
@@ -456,6 +457,19 @@ static void json_syscall(struct trace_state *st, struct trace_thread *t, bool ha
 		sbuf_puts(&st->rec, "null");
 	sbuf_puts(&st->rec, ",\"text\":");
 	sbuf_json_str(&st->rec, t->line, strlen(t->line));
+	/* schema v2: last, so v1 records' text up to "text" is unchanged */
+	sbuf_puts(&st->rec, ",\"values\":[");
+	if (record_arg_span(t->line, &a0, &a1)) {
+		bool first = true;
+		pos = a0;
+		while (record_next_arg(t->line, a1, &pos, &a, &b)) {
+			if (!first)
+				sbuf_puts(&st->rec, ",");
+			notation_to_json(&st->rec, t->line + a, b - a);
+			first = false;
+		}
+	}
+	sbuf_puts(&st->rec, "]");
 	json_end(st);
 }
 

@@ -513,8 +513,9 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 		type = jobj_str(&j, "type");
 		pid = jobj_str(&j, "pid");
 		tid = jobj_str(&j, "tid");
-		if (!v || strcmp(v, "1") != 0) {
-			rc = bad(file, ln, "schema version \"v\" must be 1");
+		/* v2 only adds "values", which we do not compare */
+		if (!v || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)) {
+			rc = bad(file, ln, "schema version \"v\" must be 1 or 2");
 		} else if (!type || !pid || !tid || !is_decimal(pid) || !is_decimal(tid)) {
 			rc = bad(file, ln, "record needs type, pid and tid");
 		} else {
