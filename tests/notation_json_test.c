@@ -67,7 +67,12 @@ static const struct case_ cases[] = {
 	{ "[1, 2", "{\"text\":\"[1, 2\"}" },
 	{ "[1, 2]x", "{\"text\":\"[1, 2]x\"}" },
 	{ "123 /* 4 entries */", "{\"text\":\"123 /* 4 entries */\"}" },
-	{ "~[RTMIN RT_1]", "{\"text\":\"~[RTMIN RT_1]\"}" },
+	{ "[INT TERM]", "[{\"name\":\"INT\"},{\"name\":\"TERM\"}]" },
+	{ "[INT]", "[{\"name\":\"INT\"}]" },
+	{ "~[RTMIN RT_1]", "{\"not\":[{\"name\":\"RTMIN\"},{\"name\":\"RT_1\"}]}" },
+	{ "~[]", "{\"not\":[]}" },
+	{ "~[a b", "{\"text\":\"~[a b\"}" },
+	{ "[INT  TERM]", "[{\"text\":\"INT  TERM\"}]" },
 	{ "", "{\"text\":\"\"}" },
 	{ "\xc3\xa9", "{\"text\":\"\\u00c3\\u00a9\"}" },
 };

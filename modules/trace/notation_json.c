@@ -255,12 +255,49 @@ bad:
 }
 
 static void convert(struct sbuf *out, const char *s, size_t n, int nest);
+static bool emit_scalar(struct sbuf *out, const char *s, size_t n);
+
+/* strace's signal sets: [INT TERM] (names without SIG, space-separated,
+ * no commas). Returns false, writing nothing, if INNER is not one. */
+static bool emit_word_list(struct sbuf *out, const char *s, size_t n)
+{
+	size_t i, start, words = 0, mark = out->len;
+
+	for (i = 0, start = 0; i <= n; i++) {
+		if (i < n && s[i] != ' ')
+			continue;
+		if (!is_name(s + start, i - start) && !is_number(s + start, i - start))
+			return false;
+		words++;
+		start = i + 1;
+	}
+	if (words < 2)
+		return false;
+	sbuf_puts(out, "[");
+	for (i = 0, start = 0; i <= n; i++) {
+		if (i < n && s[i] != ' ')
+			continue;
+		if (start)
+			sbuf_puts(out, ",");
+		if (!emit_scalar(out, s + start, i - start)) {
+			out->len = mark;	/* cannot happen: checked above */
+			if (out->s)
+				out->s[mark] = '\0';
+			return false;
+		}
+		start = i + 1;
+	}
+	sbuf_puts(out, "]");
+	return true;
+}
 
 static bool emit_array(struct sbuf *out, const char *s, size_t n, int nest)
 {
 	size_t pos = 1, a, b;
 	bool first = true;
 
+	if (emit_word_list(out, s + 1, n - 2))
+		return true;
 	sbuf_puts(out, "[");
 	while (next_item(s, n - 1, &pos, &a, &b)) {
 		if (!first)
@@ -303,7 +340,8 @@ static bool emit_object(struct sbuf *out, const char *s, size_t n, int nest)
 	return true;
 }
 
-/* NAME, number, or A|B|0x10: all parts names or numbers. */
+/* NAME, number, or A|B|0x10: all parts names or numbers. A NUMBER in a
+ * flag set stays a string as written. */
 static bool emit_scalar(struct sbuf *out, const char *s, size_t n)
 {
 	size_t i, start, parts = 0;
@@ -353,6 +391,12 @@ static void convert(struct sbuf *out, const char *s, size_t n, int nest)
 		ok = emit_string(out, s, n);
 	else if (s[0] == '[' && match_close(s, 0, n) == n - 1)
 		ok = emit_array(out, s, n, nest);
+	else if (n > 1 && s[0] == '~' && s[1] == '[' && match_close(s, 1, n) == n - 1) {
+		/* ~[RTMIN RT_1]: every signal but these */
+		sbuf_puts(out, "{\"not\":");
+		ok = emit_array(out, s + 1, n - 1, nest);
+		sbuf_puts(out, "}");
+	}
 	else if (s[0] == '{' && match_close(s, 0, n) == n - 1)
 		ok = emit_object(out, s, n, nest);
 	else
