@@ -413,10 +413,32 @@ static void json_classes(struct trace_state *st, unsigned cls)
 
 /* One syscall record from the thread's formatted text (no prefix, align 0).
  * HAVE_RESULT false: the thread never came back (" = ?"). */
+/* The arguments of LINE as a JSON array: each the printer's text, or (schema
+ * v2's "values") that text converted to a structured value. */
+static void json_args(struct trace_state *st, const char *line, bool structured)
+{
+	size_t a0, a1, pos, a, b;
+	bool first = true;
+
+	sbuf_puts(&st->rec, "[");
+	if (record_arg_span(line, &a0, &a1)) {
+		pos = a0;
+		while (record_next_arg(line, a1, &pos, &a, &b)) {
+			if (!first)
+				sbuf_puts(&st->rec, ",");
+			if (structured)
+				notation_to_json(&st->rec, line + a, b - a);
+			else
+				sbuf_json_str(&st->rec, line + a, b - a);
+			first = false;
+		}
+	}
+	sbuf_puts(&st->rec, "]");
+}
+
 static void json_syscall(struct trace_state *st, struct trace_thread *t, bool have_result,
 			 int64_t result, double duration)
 {
-	size_t a0, a1, pos, a, b;
 	const char *en;
 
 	json_head(st, "syscall", t->pid, t->tid, &t->wall0);
@@ -425,18 +447,9 @@ static void json_syscall(struct trace_state *st, struct trace_thread *t, bool ha
 	sbuf_puts(&st->rec, ",\"syscall\":");
 	sbuf_json_str(&st->rec, t->name, strlen(t->name));
 	json_classes(st, t->classes);
-	sbuf_puts(&st->rec, ",\"args\":[");
-	if (record_arg_span(t->line, &a0, &a1)) {
-		bool first = true;
-		pos = a0;
-		while (record_next_arg(t->line, a1, &pos, &a, &b)) {
-			if (!first)
-				sbuf_puts(&st->rec, ",");
-			sbuf_json_str(&st->rec, t->line + a, b - a);
-			first = false;
-		}
-	}
-	sbuf_printf(&st->rec, "],\"nin\":%u", t->nin);
+	sbuf_puts(&st->rec, ",\"args\":");
+	json_args(st, t->line, false);
+	sbuf_printf(&st->rec, ",\"nin\":%u", t->nin);
 	if (have_result) {
 		sbuf_printf(&st->rec, ",\"ret\":%lld", (long long)result);
 		en = result < 0 && result >= -4095 ? umv_errno_name(result) : NULL;
@@ -458,18 +471,8 @@ static void json_syscall(struct trace_state *st, struct trace_thread *t, bool ha
 	sbuf_puts(&st->rec, ",\"text\":");
 	sbuf_json_str(&st->rec, t->line, strlen(t->line));
 	/* schema v2: last, so v1 records' text up to "text" is unchanged */
-	sbuf_puts(&st->rec, ",\"values\":[");
-	if (record_arg_span(t->line, &a0, &a1)) {
-		bool first = true;
-		pos = a0;
-		while (record_next_arg(t->line, a1, &pos, &a, &b)) {
-			if (!first)
-				sbuf_puts(&st->rec, ",");
-			notation_to_json(&st->rec, t->line + a, b - a);
-			first = false;
-		}
-	}
-	sbuf_puts(&st->rec, "]");
+	sbuf_puts(&st->rec, ",\"values\":");
+	json_args(st, t->line, true);
 	json_end(st);
 }
 
