@@ -359,35 +359,30 @@ void sc_p_str(const struct sc_pctx *p, uint64_t addr)
 	print_cstring(p, addr, string_limit(p));
 }
 
-void sc_p_buf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+/* Every byte as \xHH, inside quotes (strace -x style for binary data). */
+static void put_hex_quoted(const struct sc_pctx *p, const unsigned char *buf, size_t n)
 {
-	unsigned lim = string_limit(p);
-	size_t n = len > lim ? lim : (size_t)len;
-	char small[256], *buf = small;
+	static const char hex[] = "0123456789abcdef";
+	char chunk[4 * 16];
 
-	if (addr == 0) {
-		sc_p_puts(p, "NULL");
-		return;
-	}
-	if (n > sizeof(small)) {
-		buf = malloc(n);
-		if (!buf) {
-			sc_p_addr(p, addr);
-			return;
+	sc_out_putc(p->out, '"');
+	for (size_t i = 0; i < n; i += 16) {
+		size_t k = 0;
+
+		for (size_t j = i; j < n && j < i + 16; j++) {
+			chunk[k++] = '\\';
+			chunk[k++] = 'x';
+			chunk[k++] = hex[buf[j] >> 4];
+			chunk[k++] = hex[buf[j] & 15];
 		}
+		sc_out_write(p->out, chunk, k);
 	}
-	if (sc_pmem_read(p, addr, buf, n) < 0) {
-		sc_p_addr(p, addr);
-	} else {
-		sc_print_quoted(p->out, buf, n);
-		if (len > n)
-			sc_p_puts(p, "...");
-	}
-	if (buf != small)
-		free(buf);
+	sc_out_putc(p->out, '"');
 }
 
-void sc_p_buf_hex(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+/* A guest buffer of LEN bytes, at most the string limit of it, quoted as
+ * text or as hex; NULL or the address when it cannot be read. */
+static void print_buf(const struct sc_pctx *p, uint64_t addr, uint64_t len, bool as_hex)
 {
 	unsigned lim = string_limit(p);
 	size_t n = len > lim ? lim : (size_t)len;
@@ -407,25 +402,23 @@ void sc_p_buf_hex(const struct sc_pctx *p, uint64_t addr, uint64_t len)
 	if (sc_pmem_read(p, addr, buf, n) < 0) {
 		sc_p_addr(p, addr);
 	} else {
-		static const char hex[] = "0123456789abcdef";
-		char chunk[4 * 16];
-
-		sc_out_putc(p->out, '"');
-		for (size_t i = 0; i < n; i += 16) {
-			size_t k = 0;
-
-			for (size_t j = i; j < n && j < i + 16; j++) {
-				chunk[k++] = '\\';
-				chunk[k++] = 'x';
-				chunk[k++] = hex[buf[j] >> 4];
-				chunk[k++] = hex[buf[j] & 15];
-			}
-			sc_out_write(p->out, chunk, k);
-		}
-		sc_out_putc(p->out, '"');
+		if (as_hex)
+			put_hex_quoted(p, buf, n);
+		else
+			sc_print_quoted(p->out, buf, n);
 		if (len > n)
 			sc_p_puts(p, "...");
 	}
 	if (buf != small)
 		free(buf);
+}
+
+void sc_p_buf(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	print_buf(p, addr, len, false);
+}
+
+void sc_p_buf_hex(const struct sc_pctx *p, uint64_t addr, uint64_t len)
+{
+	print_buf(p, addr, len, true);
 }
