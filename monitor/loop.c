@@ -26,10 +26,6 @@ static struct {
 static size_t ndeferred;
 static pid_t initial_pid;
 static int initial_status = -1;
-/* After a mirrored stop ended by the watcher: the stop signal to mirror
- * again if, once the pending events are handled, the guest is still
- * stopped. */
-static int remirror_sig;
 
 const struct mon_engine_cfg *mon_engine(void)
 {
@@ -205,7 +201,7 @@ static void on_group_stop_or_trap(struct mon_thread *t, int sig)
 		if (p->initial) {
 			/* Mirror on the monitor so the calling shell sees the job stop. */
 			mon_signals_note_guest_stopped(true);
-			remirror_sig = mon_signals_mirror_stop(sig) ? sig : 0;
+			mon_signals_mirror_stop(sig);
 		}
 	}
 }
@@ -334,19 +330,6 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 				t = mon_thread_find(deferred[ndeferred].tid);
 				if (t)
 					dispatch_stop(t, deferred[ndeferred].status);
-				continue;
-			}
-		} else if (remirror_sig) {
-			tid = waitpid(-1, &status, __WALL | WNOHANG);
-			if (tid == 0) {
-				/* Every event that woke us is handled: a guest
-				 * still stopped means the job still is. */
-				struct mon_thread *it = mon_thread_find(initial_pid);
-				int sig = remirror_sig;
-
-				remirror_sig = 0;
-				if (it && it->proc && it->proc->group_stopped)
-					remirror_sig = mon_signals_mirror_stop(sig) ? sig : 0;
 				continue;
 			}
 		} else {

@@ -283,10 +283,9 @@ void mon_signals_restore_child(void);
  * job then reach the guest alone; one to our pid is ours to forward). */
 void mon_signals_set_guest(pid_t initial_pid);
 /* Mirror a group-stop of the initial process on the monitor. */
-/* Returns true when the stop was ended by the watcher (a tracee event while
- * the monitor was stopped), not by a user's SIGCONT: the caller then checks
- * whether the guest is still stopped and, if so, stops again. */
-bool mon_signals_mirror_stop(int sig);
+/* Stops the monitor like the guest; returns when it is continued, by a
+ * SIGCONT or by the watcher (a tracee event while it was stopped). */
+void mon_signals_mirror_stop(int sig);
 /* Die like the guest died (never returns). */
 __attribute__((noreturn)) void mon_die_like(int sig);
 void mon_signals_note_guest_stopped(bool stopped);

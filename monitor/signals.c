@@ -37,10 +37,8 @@ static volatile sig_atomic_t guest_stopped;
 static pid_t job_pgid;
 static volatile sig_atomic_t out_of_job;
 static volatile sig_atomic_t stopping_in_job;	/* mirrored stop, back in the job */
-/* The process that wakes a mirrored stop (see spawn_watcher), and whether
- * the last SIGCONT came from it. */
+/* The process that wakes a mirrored stop (see spawn_watcher). */
 static volatile sig_atomic_t watcher_pid;
-static volatile sig_atomic_t woken_by_watcher;
 
 static void forward_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -51,7 +49,6 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 	if (sig == SIGCONT && watcher_pid > 0 && si->si_pid == (pid_t)watcher_pid) {
 		/* Not a user's SIGCONT: something happened to a tracee while
 		 * we were stopped. Nothing to forward. */
-		woken_by_watcher = 1;
 		errno = saved_errno;
 		return;
 	}
@@ -238,17 +235,16 @@ static void spawn_watcher(void)
 	watcher_pid = w > 0 ? w : 0;
 }
 
-bool mon_signals_mirror_stop(int sig)
+void mon_signals_mirror_stop(int sig)
 {
 	struct sigaction dfl, old;
 	sigset_t set, oldset;
 	bool rejoined = false;
-	bool woken;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	if (sig != SIGSTOP && sigaction(sig, &dfl, &old) < 0)
-		return false;
+		return;
 	/* Stop inside the job's group: the shell's fg/bg sends SIGCONT there,
 	 * and the job's group is not orphaned, so SIGTSTP and friends do stop
 	 * us. Signals that reach us meanwhile (handled when we continue) were
@@ -262,7 +258,6 @@ bool mon_signals_mirror_stop(int sig)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &oldset);
-	woken_by_watcher = 0;
 	spawn_watcher();
 	sigemptyset(&set);
 	sigaddset(&set, sig);
@@ -272,8 +267,6 @@ bool mon_signals_mirror_stop(int sig)
 	 * the kernel, as it would have been for the guest's parent shell. */
 	kill(getpid(), sig);
 	sigprocmask(SIG_SETMASK, &oldset, NULL);
-	woken = woken_by_watcher;
-	woken_by_watcher = 0;
 	if (sig != SIGSTOP)
 		sigaction(sig, &old, NULL);
 	if (rejoined) {
@@ -281,7 +274,6 @@ bool mon_signals_mirror_stop(int sig)
 		if (leave_job() < 0)
 			mon_log(MON_LOG_DEBUG, "staying in the job's process group after a stop");
 	}
-	return woken;
 }
 
 void mon_die_like(int sig)
