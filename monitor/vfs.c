@@ -40,7 +40,7 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_utimensat_time64, id_execveat, id_execve,
 	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
 	id_getsockname, id_getpeername;
-static uint8_t *nofollow_ids, *parent_ids;
+static uint8_t *nofollow_ids, *parent_ids, *two_mount_ids;
 
 bool mon_vfs_active(void)
 {
@@ -73,13 +73,21 @@ static int ids_init(void)
 	static const char *const parent[] = { "unlink", "unlinkat", "rmdir", "rename",
 		"renameat", "renameat2", "mkdir", "mkdirat", "mknod", "mknodat", "symlink",
 		"symlinkat" };
+	/* The kernel answers EXDEV when their two names are on different
+	 * mounts; in the guest, different binds are different mounts even
+	 * when their host directories share a file system. */
+	static const char *const two_mount[] = { "rename", "renameat", "renameat2", "link",
+		"linkat" };
 
 	if (nofollow_ids)
 		return 0;
 	nofollow_ids = calloc(SC_ID_COUNT, 1);
 	parent_ids = calloc(SC_ID_COUNT, 1);
-	if (!nofollow_ids || !parent_ids)
+	two_mount_ids = calloc(SC_ID_COUNT, 1);
+	if (!nofollow_ids || !parent_ids || !two_mount_ids)
 		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(two_mount) / sizeof(two_mount[0]); i++)
+		mark(two_mount_ids, two_mount[i]);
 	for (size_t i = 0; i < sizeof(nofollow) / sizeof(nofollow[0]); i++)
 		mark(nofollow_ids, nofollow[i]);
 	for (size_t i = 0; i < sizeof(parent) / sizeof(parent[0]); i++)
@@ -440,6 +448,9 @@ struct vfs_call {
 	char *exec_host;	/* execve: the program's host path */
 	char *exec_canon;	/* and its canonical guest path */
 	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
+	/* rename/link: the mount each name resolved under (NULL: unknown) */
+	const struct umv_mount *xmount[2];
+	unsigned nxmount;
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -528,6 +539,13 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 	return f;
 }
 
+/* rename/link: remembers the mount the name I resolved under. */
+static void note_mount(struct vfs_call *vc, const struct umv_mount *m)
+{
+	if (two_mount_ids[vc->call->sc.id] && vc->nxmount < 2)
+		vc->xmount[vc->nxmount++] = m;
+}
+
 /* Resolves path argument I. 0: leave it; 1: vc->rw gets a host path; or
  * -errno for the guest, or PASS_CALL. */
 static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res)
@@ -577,6 +595,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		size_t dlen = strlen(dir);
 
 		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+			note_mount(vc, umv_mount_lookup(mt, dir, dlen));
 			free(base);
 			return 0;
 		}
@@ -585,6 +604,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	free(base);
 	if (rc < 0)
 		return rc;
+	note_mount(vc, res->mount);
 	if ((id == id_readlink || id == id_readlinkat) && res->host) {
 		pid_t pid;
 		const char *link;
@@ -1258,6 +1278,12 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		}
 		umv_path_result_free(&res);
 	}
+	/* After both lookups and before the source's existence, as the
+	 * kernel checks (a name reached through a dirfd the guest cannot
+	 * see leaves the mount unknown: the kernel judges). */
+	if (rc >= 0 && rc != PASS_CALL && two_mount_ids[id] && vc.nxmount == 2 && vc.xmount[0] &&
+	    vc.xmount[1] && vc.xmount[0] != vc.xmount[1])
+		rc = -EXDEV;
 	if (rc == PASS_CALL) {
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
@@ -1506,7 +1532,8 @@ void mon_vfs_fini(void)
 	initial_cwd = NULL;
 	free(nofollow_ids);
 	free(parent_ids);
-	nofollow_ids = parent_ids = NULL;
+	free(two_mount_ids);
+	nofollow_ids = parent_ids = two_mount_ids = NULL;
 	if (mt) {
 		umv_mount_table_free(mt);
 		mt = NULL;
