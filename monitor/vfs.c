@@ -148,18 +148,32 @@ bool mon_vfs_wants(enum sc_id id)
 /* sendto only when it names an address (its 5th argument). */
 size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 {
-	if (!mt || id_sendto == SC_ID_UNKNOWN)
+	size_t n = 0;
+
+	if (!mt)
 		return 0;
-	rules[0] = (struct sc_filter_rule){ .id = id_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
-	if (nmerged == 0 || id_getdents64 == SC_ID_UNKNOWN)
-		return 1;
-	rules[1] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
-	return 2;
+	/* Only the calls that name an address (or a buffer for one). recvmsg
+	 * keeps it in memory: every recvmsg stops. */
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvfrom, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_accept, .cmp = SC_CMP_NE, .arg = 1, .value = 0 };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_accept4, .cmp = SC_CMP_NE, .arg = 1, .value = 0 };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvmsg, .cmp = SC_CMP_ANY };
+	if (nmerged > 0 && id_getdents64 != SC_ID_UNKNOWN)
+		rules[n++] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
+	return n;
+}
+
+static bool is_peer_name_call(enum sc_id id)
+{
+	return id == SC_ID_recvfrom || id == SC_ID_accept || id == SC_ID_accept4 ||
+	       id == SC_ID_recvmsg;
 }
 
 bool mon_vfs_extra_wants(enum sc_id id)
 {
-	return mt && (id == id_sendto || (id == id_getdents64 && nmerged > 0));
+	return mt && (id == id_sendto || is_peer_name_call(id) ||
+		      (id == id_getdents64 && nmerged > 0));
 }
 
 /* ---- SDK: mounting (init only) ---- */
@@ -1249,7 +1263,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return nmerged ? enter_getdents(call, want_leave) : UMV_PASS;
 	if (id == id_bind || id == id_connect || id == id_sendto || id == id_sendmsg)
 		return mon_vfs_socket(call);
-	if (id == id_getsockname || id == id_getpeername)
+	if (id == id_getsockname || id == id_getpeername || is_peer_name_call(id))
 		return mon_vfs_sockname_enter(call, want_leave);
 	if (id == id_mount && call->sc.info && !call->sc.demuxed && (rc = runtime_mount(call)) != 1)
 		return rc;

@@ -1,6 +1,7 @@
 /* AF_UNIX names for the path layer (vfs.c): the sun_path of bind, connect,
- * sendto and sendmsg resolved like a path, and getsockname/getpeername
- * given back as guest paths. See doc/design.md. */
+ * sendto and sendmsg resolved like a path, and the names getsockname,
+ * getpeername, accept, accept4, recvfrom and recvmsg give back as guest
+ * paths. See doc/design.md. */
 #include "monitor/vfs.h"
 
 #include <errno.h>
@@ -228,15 +229,52 @@ int mon_vfs_socket(struct umv_call *call)
 	return apply_args(call, args, (1u << ai) | (1u << li));
 }
 
-/* getsockname/getpeername: an AF_UNIX name is a host path; the guest gets
- * its own. Read the buffer size at entry (the kernel overwrites it), fix
- * the name at exit. */
+/* Where a call returning a socket name keeps it: the sockaddr buffer and
+ * either a pointer to its socklen_t (getsockname, getpeername, accept,
+ * accept4, recvfrom) or, for recvmsg, the msghdr whose msg_namelen is
+ * the length. false when the call names no buffer. */
+struct name_out {
+	uint64_t addr;
+	uint64_t lenp;		/* guest address of the 32-bit length */
+};
+
+static bool name_out_of(struct umv_call *call, struct name_out *o)
+{
+	const uint64_t *a = call->sc.args;
+	enum sc_id id = call->sc.id;
+
+	if (id == SC_ID_recvfrom) {
+		o->addr = a[4];
+		o->lenp = a[5];
+	} else if (id == SC_ID_recvmsg) {
+		/* msg_name, then msg_namelen (u32) after the pointer */
+		bool i386 = call->sc.arch == SC_ARCH_I386;
+		unsigned char mh[12];
+		size_t plen = i386 ? 4 : 8;
+
+		if (umv_vm_read(call, a[1], mh, plen) != (ssize_t)plen)
+			return false;
+		o->addr = 0;
+		memcpy(&o->addr, mh, plen);	/* little-endian hosts only (x86) */
+		o->lenp = a[1] + plen;
+	} else {
+		o->addr = a[1];
+		o->lenp = a[2];
+	}
+	return o->addr && o->lenp;
+}
+
+/* getsockname/getpeername, and the peer names of accept/accept4/recvfrom/
+ * recvmsg: an AF_UNIX name is a host path; the guest gets its own. Read
+ * the buffer size at entry (the kernel overwrites it), fix the name at
+ * exit. */
 int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave)
 {
+	struct name_out o;
 	uint32_t len;
 
-	if (call->sc.demux_failed || !call->sc.args[1] || !call->sc.args[2] ||
-	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len))
+	if (call->sc.demux_failed || !name_out_of(call, &o) ||
+	    umv_vm_read(call, o.lenp, &len, sizeof(len)) != (ssize_t)sizeof(len))
 		return UMV_PASS;
 	call->thread->pending_sockname = true;
 	call->thread->pending_addrlen = len;
@@ -249,16 +287,18 @@ void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
 	unsigned char sa[2 + SUN_PATH_MAX + 1];
 	uint32_t len, given = call->thread->pending_addrlen;
 	char *guest = NULL, host[SUN_PATH_MAX + 1];
+	bool zero_ok = call->sc.id == SC_ID_getsockname || call->sc.id == SC_ID_getpeername;
+	struct name_out o;
 	uint16_t family;
 	size_t n, glen;
 
 	call->thread->pending_sockname = false;
-	if (*result != 0 ||
-	    umv_vm_read(call, call->sc.args[2], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+	if ((zero_ok ? *result != 0 : *result < 0) || !name_out_of(call, &o) ||
+	    umv_vm_read(call, o.lenp, &len, sizeof(len)) != (ssize_t)sizeof(len) ||
 	    len <= 2 || len > sizeof(sa) || given < 3)
 		return;
 	n = len < given ? len : given;
-	if (umv_vm_read(call, call->sc.args[1], sa, n) != (ssize_t)n)
+	if (umv_vm_read(call, o.addr, sa, n) != (ssize_t)n)
 		return;
 	memcpy(&family, sa, 2);
 	if (family != AF_UNIX || sa[2] == '\0' || n < len)
@@ -293,8 +333,8 @@ void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
 		memcpy(sa + 2, guest, glen);
 		len = (uint32_t)(2 + glen + 1);
 		n = len < given ? len : given;
-		if (umv_vm_write(call, call->sc.args[1], sa, n) == (ssize_t)n)
-			umv_vm_write(call, call->sc.args[2], &len, sizeof(len));
+		if (umv_vm_write(call, o.addr, sa, n) == (ssize_t)n)
+			umv_vm_write(call, o.lenp, &len, sizeof(len));
 	}
 	free(guest);
 }

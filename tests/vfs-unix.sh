@@ -24,6 +24,18 @@ try:
 except OSError as e:
     print("connect missing:", e.errno)
 a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); a.bind("\0abstract-%d" % os.getpid()); print("abstract ok")
+# Peer names: clients bound to paths (absolute, relative) as accept,
+# recvfrom and recvmsg report them.
+k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); k.bind(os.path.join(base, "client")); k.connect(p)
+c2, peer = srv.accept(); print("accept peer:", peer.replace(base, "@B@"), c2.getpeername().replace(base, "@B@"))
+k2 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); k2.bind("relclient"); k2.connect(p)
+print("accept relative peer:", srv.accept()[1])
+s3 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s3.bind(os.path.join(base, "sender"))
+s3.sendto(b"a", dp); s3.sendto(b"b", dp); s3.sendto(b"c", dp)
+print("recvfrom peer:", [x.replace(base, "@B@") if isinstance(x, str) else x for x in d.recvfrom(10)])
+m = d.recvmsg(10); print("recvmsg peer:", m[0], m[3].replace(base, "@B@"))
+print("recv_into peer:", d.recvfrom_into(bytearray(4))[1].replace(base, "@B@"))
+s2.sendto(b"anon", dp); print("unbound peer:", repr(d.recvfrom(10)[1]))
 PY
 export PYPROG=$TMPD/unix.py
 vfs_compare "AF_UNIX names" mktree_basic 'python3 "$PYPROG"'
@@ -59,10 +71,16 @@ c, _ = srv.accept(); cli.sendall(b"ping"); print(c.recv(4).decode())
 d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind(p + "d")
 socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"dgram", p + "d"); print(d.recv(10).decode())
 print(srv.getsockname())
+k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); k.bind(p + "c"); k.connect(p)
+print(srv.accept()[1], k.getsockname())
+e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.bind(p + "e"); e.sendto(b"x", p + "d")
+print(d.recvfrom(10)[1])
 PY
 out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$L:/u" -- python3 "$TMPD/long.py" /u 2>"$TMPD/err")
 [ "$out" = "ping
 dgram
-/u/s" ] || { cat "$TMPD/err" >&2; fail "long host path: got '$out'"; }
+/u/s
+/u/sc /u/sc
+/u/se" ] || { cat "$TMPD/err" >&2; fail "long host path: got '$out'"; }
 [ -S "$L/s" ] && [ -S "$L/sd" ] || fail "long host path: sockets not created in the bind"
 echo "ok: host path longer than sun_path"

@@ -1,19 +1,26 @@
 /* AF_UNIX names through libc (i386: socketcall): bind, listen, connect,
- * getsockname, a datagram bind + sendto + recv, all under $B. Prints one
- * line per call for a native-vs-umvisor comparison. */
+ * getsockname, a datagram bind + sendto + recv, and the peer names accept,
+ * recvfrom and recvmsg give back (of clients bound to paths), all under $B.
+ * Prints one line per call for a native-vs-umvisor comparison. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+/* A name under $B with $B cut off; anything else as it is. */
+static const char *show(const char *b, const char *name)
+{
+	return strncmp(name, b, strlen(b)) == 0 ? name + strlen(b) : name;
+}
+
 int main(void)
 {
 	const char *b = getenv("B");
 	struct sockaddr_un a = { .sun_family = AF_UNIX }, got;
 	socklen_t len = sizeof(got);
 	char buf[16] = "";
-	int s, c, d, e;
+	int s, c, d, e, k;
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/s32", b);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -29,5 +36,35 @@ int main(void)
 	e = socket(AF_UNIX, SOCK_DGRAM, 0);
 	printf("sendto %zd\n", sendto(e, "hey", 3, 0, (struct sockaddr *)&a, sizeof(a)));
 	printf("recv %zd\n", recv(d, buf, sizeof(buf), 0));
+
+	/* Peers bound to paths: their names come back translated. */
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/c32", b);
+	printf("bind client %d\n", bind(e, (struct sockaddr *)&a, sizeof(a)));
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/d32", b);
+	sendto(e, "one", 3, 0, (struct sockaddr *)&a, sizeof(a));
+	sendto(e, "two", 3, 0, (struct sockaddr *)&a, sizeof(a));
+	memset(&got, 0, sizeof(got));
+	len = sizeof(got);
+	printf("recvfrom %zd", recvfrom(d, buf, sizeof(buf), 0, (struct sockaddr *)&got, &len));
+	printf(" len %d %s\n", (int)(len - strlen(b)), show(b, got.sun_path));
+	{
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_name = &got, .msg_namelen = sizeof(got), .msg_iov = &iov,
+				     .msg_iovlen = 1 };
+		memset(&got, 0, sizeof(got));
+		printf("recvmsg %zd", recvmsg(d, &mh, 0));
+		printf(" len %d %s\n", (int)(mh.msg_namelen - strlen(b)), show(b, got.sun_path));
+	}
+	printf("accept unbound peer %d", accept(s, (struct sockaddr *)&got, &len) >= 0);
+	printf(" len %d\n", (int)len);	/* c, connected above */
+	k = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/k32", b);
+	bind(k, (struct sockaddr *)&a, sizeof(a));
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/s32", b);
+	connect(k, (struct sockaddr *)&a, sizeof(a));
+	memset(&got, 0, sizeof(got));
+	len = sizeof(got);
+	printf("accept %d", accept(s, (struct sockaddr *)&got, &len) >= 0);
+	printf(" len %d %s\n", (int)(len - strlen(b)), show(b, got.sun_path));
 	return 0;
 }
