@@ -1,4 +1,4 @@
-/* monitor/path_host.c: stat/readlink of host paths of any length.
+/* monitor/path_host.c: stat/readlink/open of host paths of any length.
  *
  * The guest may sit in a directory deeper than PATH_MAX (reached by relative
  * steps), so the walk's host paths can be longer than the kernel accepts in
@@ -82,6 +82,23 @@ long umv_host_readlink(const char *path, size_t len, char *buf, size_t cap)
 		return dirfd;
 	n = readlinkat(dirfd, tail, buf, cap);
 	long rc = n < 0 ? -errno : n;
+	close(dirfd);
+	return rc;
+}
+
+int umv_host_open_dir(const char *path, size_t len)
+{
+	const char *tail;
+	int dirfd, fd;
+
+	if (len == 0)
+		path = "/";
+	if (len < PATH_MAX)
+		return (fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ? -errno : fd;
+	if ((dirfd = open_long_prefix(path, len, &tail)) < 0)
+		return dirfd;
+	fd = openat(dirfd, *tail ? tail : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 ? -errno : fd;
 	close(dirfd);
 	return rc;
 }

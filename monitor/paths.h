@@ -202,5 +202,8 @@ const struct umv_mount *umv_mnode_covering(const struct umv_mnode *n);
 struct stat;
 int umv_host_stat(const char *path, size_t len, bool follow, struct stat *st);
 long umv_host_readlink(const char *path, size_t len, char *buf, size_t cap);
+/* An O_PATH|O_DIRECTORY|O_CLOEXEC descriptor of a host directory path of
+ * any length (same chunking); the fd, or -errno. */
+int umv_host_open_dir(const char *path, size_t len);
 
 #endif

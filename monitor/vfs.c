@@ -465,6 +465,7 @@ struct vfs_call {
 	/* rename/link: the mount each name resolved under (NULL: unknown) */
 	const struct umv_mount *xmount[2];
 	unsigned nxmount;
+	bool denied;		/* rename/link into a synthetic directory */
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -553,6 +554,91 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 	return f;
 }
 
+/* Is M one of the private mounts standing for synthetic parents? */
+static bool synthetic_mount(const struct umv_mount *m)
+{
+	size_t pl;
+
+	if (!m || !m->host || !private_dir)
+		return false;
+	pl = strlen(private_dir);
+	return strncmp(m->host, private_dir, pl) == 0 && strncmp(m->host + pl, "/synth/", 7) == 0;
+}
+
+/* ---- host paths of PATH_MAX or more behind short guest paths ----
+ * (a short bind over a deep host directory): the kernel cannot take them
+ * in one argument, so the argument becomes /proc/MONITOR/fd/N/NAME, N an
+ * O_PATH descriptor of the directory the monitor opened piecewise
+ * (path_host.c) and keeps open for the run: a descriptor the guest's
+ * call may still be about to use is never closed. */
+#define LONG_DIRS_MAX 256
+
+struct long_dir {
+	char *host;
+	int fd;
+};
+static struct long_dir *long_dirs;
+static size_t nlong_dirs;
+
+static int long_host_route(const char *host, size_t len, char **out)
+{
+	size_t end = len, cut;
+	int fd = -1;
+
+	while (end > 1 && host[end - 1] == '/')
+		end--;	/* a trailing slash stays with the name */
+	cut = end;
+	while (cut > 0 && host[cut - 1] != '/')
+		cut--;
+	if (cut <= 1)
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < nlong_dirs; i++)
+		if (strlen(long_dirs[i].host) == cut - 1 && memcmp(long_dirs[i].host, host, cut - 1) == 0)
+			fd = long_dirs[i].fd;
+	if (fd < 0) {
+		struct long_dir *grown;
+		char *dir;
+
+		if (nlong_dirs >= LONG_DIRS_MAX) {
+			static bool logged;
+			mon_log_once(logged, MON_LOG_WARN,
+				     "vfs: more than %d directories deeper than PATH_MAX on the host: ENAMETOOLONG",
+				     LONG_DIRS_MAX);
+			return -ENAMETOOLONG;
+		}
+		if (!(grown = realloc(long_dirs, (nlong_dirs + 1) * sizeof(*grown))))
+			return -ENOMEM;
+		long_dirs = grown;
+		if (!(dir = strndup(host, cut - 1)))
+			return -ENOMEM;
+		if ((fd = umv_host_open_dir(dir, cut - 1)) < 0) {
+			free(dir);
+			return fd;
+		}
+		long_dirs[nlong_dirs].host = dir;
+		long_dirs[nlong_dirs++].fd = fd;
+	}
+	if (asprintf(out, "/proc/%d/fd/%d/%s", (int)getpid(), fd, host + cut) < 0)
+		return -ENOMEM;
+	if (strlen(*out) >= PATH_MAX) {
+		free(*out);
+		*out = NULL;
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static void long_dirs_fini(void)
+{
+	for (size_t i = 0; i < nlong_dirs; i++) {
+		close(long_dirs[i].fd);
+		free(long_dirs[i].host);
+	}
+	free(long_dirs);
+	long_dirs = NULL;
+	nlong_dirs = 0;
+}
+
 /* rename/link: remembers the mount the name I resolved under. */
 static void note_mount(struct vfs_call *vc, const struct umv_mount *m)
 {
@@ -569,6 +655,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	enum sc_id id = call->sc.id;
 	uint64_t addr = call->sc.args[i];
 	char buf[PATH_MAX], *base = NULL;
+	const struct umv_mount *owner;
 	ssize_t n;
 	int flags, rc;
 
@@ -618,7 +705,15 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	free(base);
 	if (rc < 0)
 		return rc;
-	note_mount(vc, res->mount);
+	/* The kernel judges a name's removal or creation by its parent's
+	 * mount and permissions, also when the name is a mount point. */
+	owner = res->mount;
+	if ((flags & UMV_PATH_PARENT) && res->mount_root && res->guest_len > 1) {
+		const char *slash = strrchr(res->guest, '/');
+		owner = umv_mount_lookup(mt, res->guest,
+					 slash == res->guest ? 1 : (size_t)(slash - res->guest));
+	}
+	note_mount(vc, owner);
 	if ((id == id_readlink || id == id_readlinkat) && res->host) {
 		pid_t pid;
 		const char *link;
@@ -640,12 +735,29 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			res->passthrough = false;
 		}
 	}
+	/* A synthetic parent is a read-only directory to the guest (for
+	 * rename/link after the kernel's EXDEV check: mon_vfs_enter). */
+	if (((flags & UMV_PATH_PARENT) || ((flags & UMV_PATH_CREATE) && res->exists == 0)) &&
+	    synthetic_mount(owner)) {
+		if (!two_mount_ids[id])
+			return -EACCES;
+		vc->denied = true;
+	}
 	if (res->passthrough)
 		return 0;
 	if (!res->host)
 		return (flags & (UMV_PATH_PARENT | UMV_PATH_CREATE)) ? -EACCES : -ENOENT;
-	if (res->host_len >= PATH_MAX)
-		return -ENAMETOOLONG;	/* the kernel would refuse the host path */
+	if (res->host_len >= PATH_MAX) {
+		/* The kernel would refuse the host path: its directory through
+		 * a descriptor of ours. */
+		char *route;
+
+		if ((rc = long_host_route(res->host, res->host_len, &route)) < 0)
+			return rc;
+		free(res->host);
+		res->host = route;
+		res->host_len = strlen(route);
+	}
 	if (strcmp(res->host, buf) == 0)
 		return 0;
 	vc->rw[vc->nrw].idx = i;
@@ -1298,6 +1410,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	if (rc >= 0 && rc != PASS_CALL && two_mount_ids[id] && vc.nxmount == 2 && vc.xmount[0] &&
 	    vc.xmount[1] && vc.xmount[0] != vc.xmount[1])
 		rc = -EXDEV;
+	else if (rc >= 0 && rc != PASS_CALL && vc.denied)
+		rc = -EACCES;
 	if (rc == PASS_CALL) {
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
@@ -1530,6 +1644,7 @@ void mon_vfs_fini(void)
 	runtime_mounts = NULL;
 	nruntime = 0;
 	mon_vfs_unix_fini();
+	long_dirs_fini();
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);

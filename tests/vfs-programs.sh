@@ -6,9 +6,9 @@
 . "$top_srcdir/tests/vfs-lib.sh"
 
 vfs_compare "tar round trip" mktree_basic '
-tar -cf ../t.tar --sort=name --mtime=@0 --owner=0 --group=0 a x "sp ace" && mkdir out &&
-tar -xf ../t.tar -C out && tar -tvf ../t.tar --full-time | awk "{print \$1, \$6}"
-ls -lR --time-style=+ out | grep -v "^total"; rm -f ../t.tar'
+T=$(mktemp) && tar -cf "$T" --sort=name --mtime=@0 --owner=0 --group=0 a x "sp ace" && mkdir out &&
+tar -xf "$T" -C out && tar -tvf "$T" --full-time | awk "{print \$1, \$6}"
+ls -lR --time-style=+ out | grep -v "^total"; rm -f "$T"'
 
 # 6000 bytes of path below the bind: longer than PATH_MAX, walked by cd.
 mktree_deep() {
