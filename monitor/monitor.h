@@ -155,6 +155,7 @@ struct mon_process {
 	char *root;		/* guest root after chroot (vfs.c); NULL = "/" */
 	char *exe;		/* /proc/PID/exe when exec went through ld.so (vfs.c) */
 	char *exe_pending;	/* the same for an exec in flight */
+	bool fs_shared;		/* vfs.c: cloned with CLONE_FS (cwd, root shared) */
 	int dents_done[8];	/* vfs.c: fds whose merged listing ended (+1) */
 };
 
@@ -219,6 +220,8 @@ void mon_thread_remove(struct mon_thread *t);
 struct mon_process *mon_process_new(pid_t tgid);
 void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc);
 size_t mon_thread_count(void);
+/* Calls FN for every thread in the table; FN must not add or remove any. */
+void mon_thread_foreach(void (*fn)(struct mon_thread *t, void *arg), void *arg);
 /* The vma handle of T's process, opened on demand; NULL with *ERR set. */
 struct vma *mon_thread_vma(struct mon_thread *t, int *err);
 /* After exec: the process image changed. */

@@ -161,6 +161,13 @@ size_t mon_thread_count(void)
 	return nthreads;
 }
 
+void mon_thread_foreach(void (*fn)(struct mon_thread *t, void *arg), void *arg)
+{
+	for (size_t i = 0; i < nbuckets; i++)
+		for (struct mon_thread *t = buckets[i]; t; t = t->next)
+			fn(t, arg);
+}
+
 struct mon_process *mon_process_new(pid_t tgid)
 {
 	struct mon_process *p = calloc(1, sizeof(*p));

@@ -13,8 +13,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kcmp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef AT_EMPTY_PATH
@@ -23,6 +25,7 @@
 #define UMOUNT_NOFOLLOW_FLAG 0x8
 #define FAN_MARK_DONT_FOLLOW_FLAG 0x4
 #define IN_DONT_FOLLOW_FLAG 0x02000000
+#define RENAME_EXCHANGE_FLAG 0x2
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
 static char **runtime_mounts;	/* guest points mounted by the guest (umvisor.bind) */
@@ -253,9 +256,20 @@ static const char *proc_cwd(const struct mon_process *p)
 	return p && p->cwd ? p->cwd : initial_cwd ? initial_cwd : "/";
 }
 
+/* Do A and B share one fs_struct (cwd, root): clone(CLONE_FS)? Unknown
+ * (no kcmp) is no: each keeps its own, as before. */
+static bool same_fs(pid_t a, pid_t b)
+{
+	return syscall(SYS_kcmp, a, b, KCMP_FS, 0, 0) == 0;
+}
+
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
-	if (!mt || !parent || (!parent->cwd && !parent->root && !parent->exe) || child == parent)
+	if (!mt || !parent || child == parent)
+		return;
+	if (same_fs(parent->tgid, child->tgid))
+		parent->fs_shared = child->fs_shared = true;
+	if (!parent->cwd && !parent->root && !parent->exe)
 		return;
 	free(child->cwd);
 	/* NULL (or ENOMEM) is the initial cwd */
@@ -264,6 +278,133 @@ void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 	child->root = parent->root ? strdup(parent->root) : NULL;
 	free(child->exe);
 	child->exe = parent->exe ? strdup(parent->exe) : NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void copy_fs(struct mon_thread *t, void *arg)
+{
+	struct mon_process *p = arg, *q = t->proc;
+	char *cwd, *root;
+
+	if (!q || q == p || !q->fs_shared || (same_str(q->cwd, p->cwd) && same_str(q->root, p->root)) ||
+	    !same_fs(p->tgid, q->tgid))
+		return;
+	cwd = p->cwd ? strdup(p->cwd) : NULL;
+	root = p->root ? strdup(p->root) : NULL;
+	if ((p->cwd && !cwd) || (p->root && !root)) {
+		free(cwd);
+		free(root);
+		return;
+	}
+	free(q->cwd);
+	free(q->root);
+	q->cwd = cwd;
+	q->root = root;
+}
+
+/* P changed its cwd or root: so did every process sharing its fs_struct. */
+static void share_fs(struct mon_process *p)
+{
+	if (p->fs_shared)
+		mon_thread_foreach(copy_fs, p);
+}
+
+/* ---- cwd and root across renames of their ancestors ----
+ * The guest cwd is a string; the kernel's cwd is the directory itself.
+ * A rename by a guest process (exit stop, on success) moves every
+ * process's cwd and root below the old name to the new one. */
+struct pending_rename {
+	pid_t tid;
+	char *from, *to;
+	bool exchange;
+	struct pending_rename *next;
+};
+static struct pending_rename *pending_renames;
+
+static void pending_rename_drop(pid_t tid)
+{
+	for (struct pending_rename **pp = &pending_renames; *pp; pp = &(*pp)->next)
+		if ((*pp)->tid == tid) {
+			struct pending_rename *r = *pp;
+			*pp = r->next;
+			free(r->from);
+			free(r->to);
+			free(r);
+			return;
+		}
+}
+
+static bool path_under(const char *path, const char *dir, size_t dl)
+{
+	return strncmp(path, dir, dl) == 0 && (path[dl] == '/' || path[dl] == '\0');
+}
+
+/* *S below FROM moves below TO (and, for an exchange, the other way). */
+static void repath(char **s, const struct pending_rename *r)
+{
+	size_t fl = strlen(r->from), tl = strlen(r->to);
+	const char *to = NULL;
+	size_t cut = 0;
+	char *moved;
+
+	if (!*s)
+		return;
+	if (path_under(*s, r->from, fl)) {
+		to = r->to;
+		cut = fl;
+	} else if (r->exchange && path_under(*s, r->to, tl)) {
+		to = r->from;
+		cut = tl;
+	}
+	if (!to || asprintf(&moved, "%s%s", to, *s + cut) < 0)
+		return;
+	free(*s);
+	*s = moved;
+}
+
+struct proc_list {
+	struct mon_process **p;
+	size_t n, cap;
+	bool failed;
+};
+
+static void collect_proc(struct mon_thread *t, void *arg)
+{
+	struct proc_list *l = arg;
+
+	if (!t->proc || l->failed)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->p[i] == t->proc)
+			return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct mon_process **grown = realloc(l->p, cap * sizeof(*grown));
+		if (!grown) {
+			l->failed = true;
+			return;
+		}
+		l->p = grown;
+		l->cap = cap;
+	}
+	l->p[l->n++] = t->proc;
+}
+
+static void rename_done(const struct pending_rename *r)
+{
+	struct proc_list l = { 0 };
+
+	mon_thread_foreach(collect_proc, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		repath(&l.p[i]->cwd, r);
+		repath(&l.p[i]->root, r);
+	}
+	free(l.p);
+	repath(&initial_cwd, r);	/* the processes that never chdir'd */
 }
 
 void mon_vfs_exec(struct mon_process *p)
@@ -466,6 +607,8 @@ struct vfs_call {
 	const struct umv_mount *xmount[2];
 	unsigned nxmount;
 	bool denied;		/* rename/link into a synthetic directory */
+	char *names[2];		/* rename*: the two canonical guest names */
+	unsigned nnames;
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -552,6 +695,11 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 				f |= UMV_PATH_EMPTY_PATH;
 		}
 	return f;
+}
+
+static bool is_rename(enum sc_id id)
+{
+	return id == SC_ID_rename || id == SC_ID_renameat || id == SC_ID_renameat2;
 }
 
 /* Is M one of the private mounts standing for synthetic parents? */
@@ -697,6 +845,9 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 
 		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
 			note_mount(vc, umv_mount_lookup(mt, dir, dlen));
+			if (is_rename(id) && vc->nnames < 2 &&
+			    asprintf(&vc->names[vc->nnames], "%s%s%s", dir, dlen > 1 ? "/" : "", buf) >= 0)
+				vc->nnames++;
 			free(base);
 			return 0;
 		}
@@ -714,6 +865,8 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 					 slash == res->guest ? 1 : (size_t)(slash - res->guest));
 	}
 	note_mount(vc, owner);
+	if (is_rename(id) && vc->nnames < 2 && (vc->names[vc->nnames] = strdup(res->guest)))
+		vc->nnames++;
 	if ((id == id_readlink || id == id_readlinkat) && res->host) {
 		pid_t pid;
 		const char *link;
@@ -1195,12 +1348,55 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 
 static int getcwd_answer(struct umv_call *call, const char *cwd);
 
+/* The tracked cwd still names the process's real cwd? Renames by
+ * processes outside the guest, or by threads that unshared their fs, leave
+ * it stale: then it is derived again from /proc/TID/cwd. -ENOENT when the
+ * directory is gone (the kernel's getcwd answer), else 0. */
+static int cwd_check(struct mon_thread *t)
+{
+	struct mon_process *p = t->proc;
+	struct umv_path_ctx ctx = { .cwd = "/" };
+	struct umv_path_result res = { 0 };
+	char link[64], *host = NULL, *guest = NULL;
+	struct stat real, seen;
+	size_t hl;
+	bool same = false;
+
+	snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->tid);
+	if (stat(link, &real) < 0)
+		return 0;	/* cannot tell: trust the string */
+	if (umv_path_resolve(mt, &ctx, proc_cwd(p), UMV_PATH_DIRECTORY, &res) == 0 && res.host &&
+	    umv_host_stat(res.host, res.host_len, true, &seen) == 0)
+		same = seen.st_dev == real.st_dev && seen.st_ino == real.st_ino;
+	else if (!res.host && res.guest && res.synthetic)
+		same = true;	/* a synthetic directory has no host object */
+	umv_path_result_free(&res);
+	if (same || host_readlink(link, &host) < 0)
+		return 0;
+	hl = strlen(host);
+	if (real.st_nlink == 0 && hl > 10 && strcmp(host + hl - 10, " (deleted)") == 0) {
+		free(host);
+		return -ENOENT;
+	}
+	if (umv_mount_host_to_guest(mt, host, &guest) == 0) {
+		free(p->cwd);
+		p->cwd = guest;
+		share_fs(p);
+	}
+	free(host);
+	return 0;
+}
+
 static int emulate_getcwd(struct umv_call *call)
 {
 	const struct mon_process *p = call->thread->proc;
-	const char *full = proc_cwd(p);
+	const char *full;
 	char *cwd;
 	int ret;
+
+	if ((ret = cwd_check(call->thread)) < 0)
+		return mon_vfs_emulate(call, ret);
+	full = proc_cwd(p);
 
 	if (p->root && !under_root(full, p->root, strlen(p->root))) {
 		/* The kernel's mark for a cwd outside the process's root. */
@@ -1346,6 +1542,7 @@ static int emulate_chroot(struct umv_call *call)
 			t->proc->root = res.guest;
 			res.guest = NULL;
 		}
+		share_fs(t->proc);
 	}
 	umv_path_result_free(&res);
 	return mon_vfs_emulate(call, rc);
@@ -1448,6 +1645,25 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			vc.exec_via_ldso && verdict == UMV_REWRITE && vc.exec_canon ?
 				strdup(vc.exec_canon) : NULL;
 	}
+	if (is_rename(id)) {
+		pending_rename_drop(vc.t->tid);	/* one that never reached its exit */
+		if (vc.nnames == 2 && verdict != UMV_EMULATE && verdict >= 0) {
+			struct pending_rename *r = calloc(1, sizeof(*r));
+			if (r) {
+				r->tid = vc.t->tid;
+				r->from = vc.names[0];
+				r->to = vc.names[1];
+				vc.names[0] = vc.names[1] = NULL;
+				r->exchange = id == SC_ID_renameat2 &&
+					      (call->sc.args[4] & RENAME_EXCHANGE_FLAG);
+				r->next = pending_renames;
+				pending_renames = r;
+				*want_leave = true;
+			}
+		}
+		free(vc.names[0]);
+		free(vc.names[1]);
+	}
 	free(vc.exec_host);
 	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
@@ -1468,9 +1684,18 @@ void mon_vfs_leave(struct umv_call *call, int64_t *result)
 		return;
 	}
 
+	for (struct pending_rename *r = pending_renames; r; r = r->next)
+		if (r->tid == t->tid) {
+			if (*result == 0)
+				rename_done(r);
+			pending_rename_drop(t->tid);
+			return;
+		}
 	if (*result == 0 && t->pending_cwd && t->proc) {
 		free(t->proc->cwd);
 		t->proc->cwd = t->pending_cwd;
+		t->pending_cwd = NULL;
+		share_fs(t->proc);
 	} else {
 		free(t->pending_cwd);
 	}
@@ -1645,6 +1870,8 @@ void mon_vfs_fini(void)
 	nruntime = 0;
 	mon_vfs_unix_fini();
 	long_dirs_fini();
+	while (pending_renames)
+		pending_rename_drop(pending_renames->tid);
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);
