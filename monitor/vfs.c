@@ -816,6 +816,20 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	n = umv_vm_read_str(call, addr, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;	/* -EFAULT, -ENAMETOOLONG as the kernel says */
+	if (n == 0 && (flags & UMV_PATH_EMPTY_PATH) && id == id_execveat && !vc->exec_host) {
+		/* fexecve: the program is the fd itself, read through /proc
+		 * (a memfd or a deleted file has no other name). */
+		char *guest = NULL;
+		int fd = (int)call->sc.args[i - 1];
+
+		if (asprintf(&vc->exec_host, "/proc/%d/fd/%d", (int)t->proc->tgid, fd) < 0)
+			vc->exec_host = NULL;
+		if (fd_guest_path(t->proc->tgid, fd, &guest) == 0)
+			vc->exec_canon = guest;
+		else
+			free(guest);
+		return 0;
+	}
 	if (n == 0)
 		return (flags & UMV_PATH_EMPTY_PATH) ? 0 : -ENOENT;
 	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
@@ -839,7 +853,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	    !(flags & ~(unsigned)(UMV_PATH_NOFOLLOW | UMV_PATH_PARENT | UMV_PATH_CREATE |
 				  UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)) &&
 	    !strchr(buf, '/') && strcmp(buf, ".") != 0 && strcmp(buf, "..") != 0 &&
-	    id != id_readlink && id != id_readlinkat && id != id_execve) {
+	    id != id_readlink && id != id_readlinkat && id != id_execve && id != id_execveat) {
 		const char *dir = base ? base : proc_cwd(t->proc);
 		size_t dlen = strlen(dir);
 
@@ -875,7 +889,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	if (id == id_execve && res->host && !vc->exec_host) {
+	if ((id == id_execve || id == id_execveat) && res->host && !vc->exec_host) {
 		vc->exec_host = strdup(res->host);
 		vc->exec_canon = strdup(res->guest);
 	}
@@ -1638,7 +1652,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			call->sc.name, verdict, (long long)call->result, vc.nrw, vc.nrw ? " first " : "",
 			vc.nrw ? vc.rw[0].host : "");
 	free(readlink_host);
-	if (id == id_execve && vc.t->proc) {
+	if ((id == id_execve || id == id_execveat) && vc.t->proc) {
 		/* What /proc/PID/exe must read once this exec succeeds. */
 		free(vc.t->proc->exe_pending);
 		vc.t->proc->exe_pending =

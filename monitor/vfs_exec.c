@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct exec_ctx {
@@ -15,6 +16,8 @@ struct exec_ctx {
 	struct mon_thread *t;
 	const char *exec_host;	/* the program's host path */
 	char *exec_canon;	/* its canonical guest path (updated for scripts) */
+	const char *elf_path;	/* the program for the guest ld.so to open */
+	bool at;		/* execveat: dirfd, path, argv, envp, flags */
 	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
 };
 
@@ -179,7 +182,7 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 	if (!cur_host || !cur_guest)
 		rc = -ENOMEM;
 	if (rc == 0)
-		rc = read_argv(call, call->sc.args[1], ptr32, pl);
+		rc = read_argv(call, call->sc.args[vc->at ? 2 : 1], ptr32, pl);
 	for (int depth = 0; rc >= 0 && depth < 5; depth++) {
 		unsigned char hdr[256];
 		ssize_t n;
@@ -251,7 +254,8 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 						(pl->n - 1) * sizeof(*pl->items));
 					pl->n--;
 				}
-				if ((rc = plan_insert(pl, 0, 0, cur_guest)) == 0 &&
+				if ((rc = plan_insert(pl, 0, 0, depth == 0 && vc->elf_path ?
+							   vc->elf_path : cur_guest)) == 0 &&
 				    (rc = plan_insert(pl, 0, argv0s ? 0 : argv0,
 						      argv0s ? argv0s : (argv0 ? NULL : cur_guest))) == 0 &&
 				    (rc = plan_insert(pl, 0, 0, "--argv0")) == 0)
@@ -323,22 +327,58 @@ static int write_exec(struct exec_ctx *vc, const struct exec_plan *pl, const cha
 	free(buf);
 	free(vc->t->slot_written);
 	vc->t->slot_written = NULL;
+	if (vc->at) {
+		/* execveat(AT_FDCWD, interpreter, argv, envp, flags): the flags
+		 * were about the program, which is now an argument. */
+		uint64_t fdcwd = psize == 4 ? (uint32_t)AT_FDCWD : (uint64_t)(int64_t)AT_FDCWD;
+
+		call->regs[0] = fdcwd;
+		call->regs[1] = slot;
+		call->regs[2] = slot + arr;
+		call->regs[4] = call->sc.args[4] & ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+		call->changed |= 0x17u;
+		return 0;
+	}
 	call->regs[0] = slot;
 	call->regs[1] = slot + arr;
 	call->changed |= 3u;
 	return 0;
 }
 
-/* execve: 1 when the exec was redirected through a guest interpreter, 0
+/* execve, execveat: 1 when the exec was redirected through a guest interpreter, 0
  * for the ordinary rewrite, or -errno (-EINPROGRESS: scratch mmap first). */
 static int exec_redirect(struct exec_ctx *vc)
 {
 	struct exec_plan pl = { 0 };
-	char file[PATH_MAX], *exe = NULL;
+	const uint64_t *a = vc->call->sc.args;
+	char path[PATH_MAX], file[PATH_MAX + 32], *exe = NULL;
+	int dirfd = (int)a[0];
+	ssize_t n;
 	int rc;
 
-	if (umv_vm_read_str(vc->call, vc->call->sc.args[0], file, sizeof(file)) <= 0)
-		return 0;
+	if (!vc->at) {
+		if (umv_vm_read_str(vc->call, a[0], file, sizeof(file)) <= 0)
+			return 0;
+	} else {
+		struct stat st;
+
+		if ((n = umv_vm_read_str(vc->call, a[1], path, sizeof(path))) < 0)
+			return 0;
+		/* A link with AT_SYMLINK_NOFOLLOW: the kernel's ELOOP. */
+		if ((a[4] & AT_SYMLINK_NOFOLLOW) && lstat(vc->exec_host, &st) == 0 &&
+		    S_ISLNK(st.st_mode))
+			return 0;
+		/* The name the kernel gives a script's interpreter. */
+		if (path[0] == '/' || dirfd == AT_FDCWD)
+			snprintf(file, sizeof(file), "%s", path);
+		else if (n == 0)
+			snprintf(file, sizeof(file), "/dev/fd/%d", dirfd);
+		else
+			snprintf(file, sizeof(file), "/dev/fd/%d/%s", dirfd, path);
+		/* ld.so opens the program by name after the exec, when a
+		 * close-on-exec fd is gone: its guest path where known. */
+		vc->elf_path = vc->exec_canon;
+	}
 	rc = plan_exec(vc, file, &pl, &exe);
 	if (rc == 1) {
 		rc = write_exec(vc, &pl, exe);
@@ -353,7 +393,7 @@ static int exec_redirect(struct exec_ctx *vc)
 int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso)
 {
 	struct exec_ctx vc = { .call = call, .t = call->thread, .exec_host = host,
-			       .exec_canon = *canon };
+			       .exec_canon = *canon, .at = call->sc.id == SC_ID_execveat };
 	int rc = exec_redirect(&vc);
 
 	*canon = vc.exec_canon;

@@ -70,6 +70,31 @@ if ldd "$DYN" >/dev/null 2>&1; then
 		check "/proc/self/exe of a dynamic binary run through the rootfs's ld.so" "/bin/dynreadlink
 /bin/dynreadlink" "$out"
 	fi
+	# execveat/fexecve: the same interpreters as execve (a static helper
+	# in the rootfs does the call), against a native chroot.
+	if gcc -static -std=gnu11 -o "$R/bin/execveat" "$top_srcdir/tests/vfs-execveat.c" 2>"$TMPD/err"; then
+		for m in "fd /bin/script one" "fd /bin/dyn /etc/hello" "at /bin/script two" \
+			"at /bin/dyn /etc/hello" "abs /bin/script three" "abs /bin/dyn /etc/hello" \
+			"fd-cloexec /bin/dyn /etc/hello"; do
+			out=$(run -r "$R" -- /bin/execveat $m 2>&1)
+			if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null 2>&1; then
+				# (the native /dev/fd needs /proc in the root)
+				nat=$(unshare -m sh -c "mount --bind /proc '$R/proc' && mount --bind /dev '$R/dev' &&
+					chroot '$R' /bin/execveat $m" 2>&1)
+			else
+				nat=$out
+				echo "not compared with a native chroot: not root"
+			fi
+			check "execveat $m (as natively: $(printf '%s' "$nat" | head -1))" "$nat" "$out"
+		done
+		out=$(run -r "$R" -- /bin/execveat fd /bin/dyn /proc/self/maps | grep -E 'ld-linux|libc\.so' |
+			sed 's/.* //' | sort -u)
+		bad=$(printf '%s\n' "$out" | grep -v "^$R/")
+		[ -n "$out" ] && [ -z "$bad" ] || { printf '%s\n' "$out" >&2; cat "$TMPD/err" >&2; fail "fexecve: mapped files outside ROOT"; }
+		echo "ok: fexecve of a dynamic binary loads the rootfs's ld.so and libc"
+	else
+		echo "not run: execveat in the rootfs (gcc -static cannot link here)"
+	fi
 else
 	echo "not run: dynamic binary (ldd failed on $DYN)"
 fi
