@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef AT_EMPTY_PATH
@@ -44,6 +45,7 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
 	id_getsockname, id_getpeername;
 static uint8_t *nofollow_ids, *parent_ids, *two_mount_ids;
+static uint8_t *ns_change_ids;	/* calls that forget the resolution cache */
 
 bool mon_vfs_active(void)
 {
@@ -81,14 +83,23 @@ static int ids_init(void)
 	 * when their host directories share a file system. */
 	static const char *const two_mount[] = { "rename", "renameat", "renameat2", "link",
 		"linkat" };
+	/* Besides the parent-resolving calls: what can change how a path
+	 * resolves (the resolution cache forgets everything). */
+	static const char *const ns_change[] = { "link", "linkat", "mount", "umount", "umount2",
+		"chroot", "pivot_root", "move_mount", "mount_setattr", "fsmount", "open_tree" };
 
 	if (nofollow_ids)
 		return 0;
 	nofollow_ids = calloc(SC_ID_COUNT, 1);
 	parent_ids = calloc(SC_ID_COUNT, 1);
 	two_mount_ids = calloc(SC_ID_COUNT, 1);
-	if (!nofollow_ids || !parent_ids || !two_mount_ids)
+	ns_change_ids = calloc(SC_ID_COUNT, 1);
+	if (!nofollow_ids || !parent_ids || !two_mount_ids || !ns_change_ids)
 		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(parent) / sizeof(parent[0]); i++)
+		mark(ns_change_ids, parent[i]);
+	for (size_t i = 0; i < sizeof(ns_change) / sizeof(ns_change[0]); i++)
+		mark(ns_change_ids, ns_change[i]);
 	for (size_t i = 0; i < sizeof(two_mount) / sizeof(two_mount[0]); i++)
 		mark(two_mount_ids, two_mount[i]);
 	for (size_t i = 0; i < sizeof(nofollow) / sizeof(nofollow[0]); i++)
@@ -787,6 +798,112 @@ static void long_dirs_fini(void)
 	nlong_dirs = 0;
 }
 
+/* ---- a short-lived cache of fast-path resolutions ----
+ * A build stats the same paths again and again; each proof costs the
+ * fast path's openat2 + fstat + close. A result the fast path proved (an
+ * existing object, no symlink crossed, not under /proc) is kept for the
+ * same (path, base, root, flags) for at most RCACHE_TTL_NS, and forgotten
+ * at once when any guest call that can change the namespace enters
+ * (rename, unlink, rmdir, mkdir, mknod, symlink, link, mount calls,
+ * chroot). A change made by a process outside the guest is seen at the
+ * latest when the entry expires: the same window, widened from
+ * microseconds to one millisecond, that exists anyway between a proof
+ * and the guest's call. UMVISOR_VFS_CACHE=0 turns it off. */
+#define RCACHE_SIZE 64
+#define RCACHE_TTL_NS 1000000ull
+
+struct rcache_entry {
+	uint64_t gen, expires;
+	unsigned flags;
+	char *key;		/* path NUL base NUL root */
+	size_t key_len;
+	struct umv_path_result res;	/* guest and host owned here */
+};
+static struct rcache_entry rcache[RCACHE_SIZE];
+static uint64_t rcache_gen = 1;
+static bool rcache_off;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void rcache_forget(void)
+{
+	rcache_gen++;
+}
+
+static void rcache_fini(void)
+{
+	for (size_t i = 0; i < RCACHE_SIZE; i++) {
+		free(rcache[i].key);
+		umv_path_result_free(&rcache[i].res);
+		memset(&rcache[i], 0, sizeof(rcache[i]));
+	}
+}
+
+static int copy_result(const struct umv_path_result *from, struct umv_path_result *to)
+{
+	*to = *from;
+	to->guest = to->host = NULL;
+	if (!(to->guest = strdup(from->guest)) || (from->host && !(to->host = strdup(from->host)))) {
+		umv_path_result_free(to);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* mon_vfs_resolve through the cache. */
+static int cached_resolve(struct mon_thread *t, const char *base, const char *path,
+			  unsigned flags, struct umv_path_result *res)
+{
+	const char *b = base ? base : proc_cwd(t->proc), *root = t->proc->root ? t->proc->root : "";
+	size_t pl = strlen(path), bl = strlen(b), rl = strlen(root), kl = pl + bl + rl + 2;
+	uint64_t h = 1469598103934665603ull, now;
+	struct rcache_entry *e;
+	char *key;
+	int rc;
+
+	if (rcache_off)
+		return mon_vfs_resolve(t, base, path, flags, res);
+	if (!(key = malloc(kl + 1)))
+		return -ENOMEM;
+	memcpy(key, path, pl + 1);
+	memcpy(key + pl + 1, b, bl + 1);
+	memcpy(key + pl + bl + 2, root, rl + 1);
+	for (size_t i = 0; i < kl; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+	h ^= flags;
+	e = &rcache[h % RCACHE_SIZE];
+	now = now_ns();
+	if (e->key && e->gen == rcache_gen && e->expires > now && e->flags == flags &&
+	    e->key_len == kl && memcmp(e->key, key, kl) == 0) {
+		free(key);
+		return copy_result(&e->res, res);
+	}
+	rc = mon_vfs_resolve(t, base, path, flags, res);
+	if (rc < 0 || !res->fast || res->exists != 1 || !res->host || strncmp(res->guest, "/proc", 5) == 0) {
+		free(key);
+		return rc;
+	}
+	free(e->key);
+	umv_path_result_free(&e->res);
+	e->key = NULL;
+	if (copy_result(res, &e->res) < 0) {
+		free(key);
+		return rc;
+	}
+	e->key = key;
+	e->key_len = kl;
+	e->flags = flags;
+	e->gen = rcache_gen;
+	e->expires = now + RCACHE_TTL_NS;
+	return rc;
+}
+
 /* rename/link: remembers the mount the name I resolved under. */
 static void note_mount(struct vfs_call *vc, const struct umv_mount *m)
 {
@@ -866,7 +983,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	rc = mon_vfs_resolve(t, base, buf, (unsigned)flags, res);
+	rc = cached_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -1572,6 +1689,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	*want_leave = false;
 	if (!mt || !call->thread->proc || !call->sc.info)
 		return UMV_PASS;
+	if (id > SC_ID_UNKNOWN && id < SC_ID_COUNT && ns_change_ids[id])
+		rcache_forget();
 	if (id == id_getcwd)
 		return emulate_getcwd(call);
 	if (id == id_io_uring_setup) {
@@ -1810,6 +1929,10 @@ int mon_vfs_setup(const char **host_cwd)
 	*host_cwd = NULL;
 	if (!mt)
 		return 0;
+	{
+		const char *c = getenv("UMVISOR_VFS_CACHE");
+		rcache_off = c && strcmp(c, "0") == 0;
+	}
 	if (asprintf(&private_dir, "%s/umvisor.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp") < 0)
 		return -ENOMEM;
 	if (!mkdtemp(private_dir)) {
@@ -1903,7 +2026,9 @@ void mon_vfs_fini(void)
 	free(nofollow_ids);
 	free(parent_ids);
 	free(two_mount_ids);
-	nofollow_ids = parent_ids = two_mount_ids = NULL;
+	free(ns_change_ids);
+	nofollow_ids = parent_ids = two_mount_ids = ns_change_ids = NULL;
+	rcache_fini();
 	if (mt) {
 		umv_mount_table_free(mt);
 		mt = NULL;

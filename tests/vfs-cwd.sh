@@ -80,6 +80,32 @@ fi
 grep -q "^@B@/z/b True$" "$TMPD/n.out" || hard_error "natively: $(cat "$TMPD/n.out")"
 echo "ok: cwd after a rename outside the guest (getcwd)"
 
+# The resolution cache (a fast-path result kept for 1 ms) is forgotten
+# when the guest changes the namespace: a directory replaced by an
+# absolute symlink, right after its paths were resolved, is followed in the
+# guest's namespace (the stale host path would reach the host's view).
+cat >"$TMPD/cache.py" <<'PY'
+import os
+B = os.environ["B"]
+def t(name, f):
+    try:
+        print(name, "ok", f())
+    except OSError as e:
+        print(name, "errno", e.errno)
+for i in range(3):
+    t("stat a/b/c/f3", lambda: os.stat("a/b/c/f3").st_size)
+os.rename("a/b", "a/old"); os.symlink(B + "/a/old", "a/b")
+t("through the new link", lambda: os.stat("a/b/c/f3").st_size)
+t("its parent", lambda: os.path.realpath("a/b/c").replace(B, "@B@"))
+os.unlink("a/b"); os.mkdir("a/b")
+t("a fresh directory", lambda: sorted(os.listdir("a/b")))
+t("the old file", lambda: os.stat("a/b/c/f3").st_size)
+os.rmdir("a/b"); os.rename("a/old", "a/b")
+t("back", lambda: os.stat("a/b/c/f3").st_size)
+PY
+export PYPROG=$TMPD/cache.py
+vfs_compare "namespace changes right after resolutions" mktree_basic 'python3 "$PYPROG"'
+
 prog=$top_builddir/tests/vfs-clonefs
 [ -x "$prog" ] || hard_error "$prog is not built"
 export PROG=$prog
