@@ -418,11 +418,52 @@ static void rename_done(const struct pending_rename *r)
 	repath(&initial_cwd, r);	/* the processes that never chdir'd */
 }
 
+/* AT_EXECFN names for execs in flight (redirected through an
+ * interpreter), by process; fixed at the exec stop. */
+struct execfn_pending {
+	pid_t tgid;
+	char *name;
+	struct execfn_pending *next;
+};
+static struct execfn_pending *execfns;
+
+/* Takes NAME (NULL: forget TGID's). */
+static void execfn_set(pid_t tgid, char *name)
+{
+	struct execfn_pending *e;
+
+	for (struct execfn_pending **pp = &execfns; *pp; pp = &(*pp)->next)
+		if ((*pp)->tgid == tgid) {
+			e = *pp;
+			*pp = e->next;
+			free(e->name);
+			free(e);
+			break;
+		}
+	if (!name || !(e = malloc(sizeof(*e)))) {
+		free(name);
+		return;
+	}
+	e->tgid = tgid;
+	e->name = name;
+	e->next = execfns;
+	execfns = e;
+}
+
 void mon_vfs_exec(struct mon_process *p)
 {
 	free(p->exe);
 	p->exe = p->exe_pending;
 	p->exe_pending = NULL;
+	for (struct execfn_pending *e = execfns; e; e = e->next)
+		if (e->tgid == p->tgid) {
+			int rc = mon_vfs_execfn_fix(p->tgid, e->name);
+			if (rc < 0)
+				mon_log(MON_LOG_DEBUG, "vfs: %d: AT_EXECFN left as the interpreter's: %s",
+					(int)p->tgid, strerror(-rc));
+			execfn_set(p->tgid, NULL);
+			break;
+		}
 }
 
 /* readlink of a host path into a malloc'd string. */
@@ -1683,7 +1724,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 {
 	struct vfs_call vc = { .call = call, .t = call->thread };
 	enum sc_id id = call->sc.id;
-	char *readlink_host = NULL;
+	char *readlink_host = NULL, *execfn = NULL;
 	int verdict = UMV_PASS, rc = 0;
 
 	*want_leave = false;
@@ -1750,7 +1791,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
 	} else if (vc.exec_host &&
-		   (rc = mon_vfs_exec_redirect(call, vc.exec_host, &vc.exec_canon, &vc.exec_via_ldso)) != 0) {
+		   (rc = mon_vfs_exec_redirect(call, vc.exec_host, &vc.exec_canon, &vc.exec_via_ldso,
+					       &execfn)) != 0) {
 		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : mon_vfs_emulate(call, rc);
 	} else if (vc.nrw > 0 || vc.how_rewrite) {
 		if (vc.nrw == 0)
@@ -1777,6 +1819,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		vc.t->proc->exe_pending =
 			vc.exec_via_ldso && verdict == UMV_REWRITE && vc.exec_canon ?
 				strdup(vc.exec_canon) : NULL;
+		execfn_set(vc.t->proc->tgid, verdict == UMV_REWRITE ? execfn : NULL);
+		execfn = NULL;
 	}
 	if (is_rename(id)) {
 		pending_rename_drop(vc.t->tid);	/* one that never reached its exit */
@@ -1797,6 +1841,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		free(vc.names[0]);
 		free(vc.names[1]);
 	}
+	free(execfn);
 	free(vc.exec_host);
 	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
@@ -2009,6 +2054,8 @@ void mon_vfs_fini(void)
 	long_dirs_fini();
 	while (pending_renames)
 		pending_rename_drop(pending_renames->tid);
+	while (execfns)
+		execfn_set(execfns->tgid, NULL);
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);

@@ -33,8 +33,13 @@ void mon_vfs_unix_fini(void);
 
 /* vfs_exec.c: execve through guest-resolved interpreters. HOST is the
  * program's host path, *CANON its canonical guest path (replaced for a
- * script). 1: redirected (registers written), 0: ordinary rewrite, or
+ * script), *EXECFN (malloc'd, when redirected) the name AT_EXECFN must
+ * read. 1: redirected (registers written), 0: ordinary rewrite, or
  * -errno (-EINPROGRESS: scratch mmap first). */
-int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso);
+int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso,
+			  char **execfn);
+/* At the exec stop of PID: AT_EXECFN's string becomes NAME if it fits.
+ * 0 or -errno (-ENAMETOOLONG: it does not fit; left). */
+int mon_vfs_execfn_fix(pid_t pid, const char *name);
 
 #endif

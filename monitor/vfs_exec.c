@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 struct exec_ctx {
@@ -19,6 +20,7 @@ struct exec_ctx {
 	const char *elf_path;	/* the program for the guest ld.so to open */
 	bool at;		/* execveat: dirfd, path, argv, envp, flags */
 	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
+	char *execfn;		/* the name the kernel would put in AT_EXECFN */
 };
 
 /* ---- exec: interpreters the kernel would open by host path ----
@@ -382,15 +384,18 @@ static int exec_redirect(struct exec_ctx *vc)
 	rc = plan_exec(vc, file, &pl, &exe);
 	if (rc == 1) {
 		rc = write_exec(vc, &pl, exe);
-		if (rc == 0)
+		if (rc == 0) {
 			rc = 1;
+			vc->execfn = strdup(file);	/* NULL: left as it comes */
+		}
 	}
 	free(exe);
 	plan_free(&pl);
 	return rc;
 }
 
-int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso)
+int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso,
+			  char **execfn)
 {
 	struct exec_ctx vc = { .call = call, .t = call->thread, .exec_host = host,
 			       .exec_canon = *canon, .at = call->sc.id == SC_ID_execveat };
@@ -398,5 +403,63 @@ int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon,
 
 	*canon = vc.exec_canon;
 	*via_ldso = vc.exec_via_ldso;
+	*execfn = vc.execfn;
 	return rc;
+}
+
+/* ---- AT_EXECFN after a redirected exec ----
+ * The kernel copies the filename it was given (our interpreter's host
+ * path) to the top of the new stack and points AT_EXECFN at it. At the
+ * exec stop, before any guest instruction runs, the guest's own name goes
+ * there instead when it fits in the string's bytes (the host path of an
+ * interpreter in a rootfs is nearly always longer); otherwise it is left. */
+int mon_vfs_execfn_fix(pid_t pid, const char *name)
+{
+	char path[64], cur[PATH_MAX];
+	unsigned char ident[5], aux[4096];
+	size_t word, nlen = strlen(name) + 1;
+	uint64_t at = 0;
+	ssize_t n;
+	int fd;
+
+	/* The image's word size: the auxv entries are that wide. */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = pread(fd, ident, sizeof(ident), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(ident) || memcmp(ident, "\177ELF", 4) != 0)
+		return -ENOEXEC;
+	word = ident[4] == 2 ? 8 : 4;
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, aux, sizeof(aux));
+	close(fd);
+	for (ssize_t off = 0; n > 0 && off + 2 * (ssize_t)word <= n; off += 2 * (ssize_t)word) {
+		uint64_t type = 0, val = 0;
+
+		memcpy(&type, aux + off, word);
+		memcpy(&val, aux + off + word, word);
+		if (type == 0)
+			break;
+		if (type == 31) {	/* AT_EXECFN */
+			at = val;
+			break;
+		}
+	}
+	if (!at)
+		return -ENOENT;
+	struct iovec local = { cur, sizeof(cur) }, remote = { (void *)(uintptr_t)at, sizeof(cur) };
+	/* The string ends the stack: read what is mapped of it. */
+	n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (n <= 0)
+		return -EFAULT;
+	if (!memchr(cur, '\0', (size_t)n) || strlen(cur) + 1 < nlen)
+		return -ENAMETOOLONG;
+	local.iov_base = (void *)name;
+	local.iov_len = remote.iov_len = nlen;
+	if (process_vm_writev(pid, &local, 1, &remote, 1, 0) != (ssize_t)nlen)
+		return -EFAULT;
+	return 0;
 }

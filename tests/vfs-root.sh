@@ -70,6 +70,15 @@ if ldd "$DYN" >/dev/null 2>&1; then
 		check "/proc/self/exe of a dynamic binary run through the rootfs's ld.so" "/bin/dynreadlink
 /bin/dynreadlink" "$out"
 	fi
+	# AT_EXECFN is the name given to execve, also through the rootfs's
+	# ld.so and through a script whose interpreter is dynamic (glibc's
+	# ld.so prints its auxv with LD_SHOW_AUXV).
+	printf '#!/bin/dyn\n' >"$R/bin/catscript" && chmod +x "$R/bin/catscript"
+	out=$(run -r "$R" -w /bin -- /bin/sh -c 'LD_SHOW_AUXV=1 /bin/dyn /dev/null; LD_SHOW_AUXV=1 ./dyn /dev/null;
+		LD_SHOW_AUXV=1 /bin/catscript' | grep AT_EXECFN | sed 's/  */ /g')
+	check "AT_EXECFN through the rootfs's ld.so" "AT_EXECFN: /bin/dyn
+AT_EXECFN: ./dyn
+AT_EXECFN: /bin/catscript" "$out"
 	# execveat/fexecve: the same interpreters as execve (a static helper
 	# in the rootfs does the call), against a native chroot.
 	if gcc -static -std=gnu11 -o "$R/bin/execveat" "$top_srcdir/tests/vfs-execveat.c" 2>"$TMPD/err"; then
