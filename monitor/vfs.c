@@ -749,6 +749,24 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 	return f;
 }
 
+/* open/openat/openat2 with O_TMPFILE? */
+static bool is_tmpfile(const struct vfs_call *vc)
+{
+	const uint64_t *a = vc->call->sc.args;
+	enum sc_id id = vc->call->sc.id;
+	uint64_t oflags;
+
+	if (id == id_open)
+		oflags = a[1];
+	else if (id == id_openat)
+		oflags = a[2];
+	else if (id == id_openat2 && vc->how_size >= OPEN_HOW_SIZE)
+		memcpy(&oflags, vc->how, sizeof(oflags));
+	else
+		return false;
+	return (oflags & O_TMPFILE) == O_TMPFILE;
+}
+
 static bool is_rename(enum sc_id id)
 {
 	return id == SC_ID_rename || id == SC_ID_renameat || id == SC_ID_renameat2;
@@ -1068,6 +1086,8 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return -EACCES;
 		vc->denied = true;
 	}
+	if (is_tmpfile(vc) && synthetic_mount(owner))
+		return -EACCES;	/* an unnamed file in it: still a write */
 	if (res->passthrough)
 		return 0;
 	if (!res->host)
