@@ -1982,6 +1982,8 @@ static int materialize(const char *point, bool nondir)
 	return 0;
 }
 
+static void synth_modes(mode_t mode);
+
 int mon_vfs_setup(const char **host_cwd)
 {
 	static char *host_cwd_buf;
@@ -2016,6 +2018,7 @@ int mon_vfs_setup(const char **host_cwd)
 		}
 	for (size_t i = 0; i < nbinds; i++)
 		find_merged(bind_points[i]);
+	synth_modes(0555);
 	if (initial_cwd) {
 		rc = umv_path_resolve(mt, &ctx, initial_cwd, UMV_PATH_DIRECTORY, &res);
 		if (rc < 0 || !res.host) {
@@ -2049,6 +2052,31 @@ int mon_vfs_setup(const char **host_cwd)
 	return 0;
 }
 
+/* Synthetic parents read as what they are to the guest, read-only
+ * directories (the monitor's user could write them; the guest's writes
+ * are refused by the path layer: EACCES). */
+static mode_t synth_mode;
+
+static int set_synth_mode(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_D || flag == FTW_DP || (st && S_ISDIR(st->st_mode)))
+		chmod(path, synth_mode);
+	return 0;
+}
+
+static void synth_modes(mode_t mode)
+{
+	char *synth;
+
+	if (!private_dir || asprintf(&synth, "%s/synth", private_dir) < 0)
+		return;
+	synth_mode = mode;
+	/* pre-order to open them up, post-order to close them */
+	nftw(synth, set_synth_mode, 16, FTW_PHYS | (mode & 0200 ? 0 : FTW_DEPTH));
+	free(synth);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -2077,6 +2105,7 @@ void mon_vfs_fini(void)
 	while (execfns)
 		execfn_set(execfns->tgid, NULL);
 	if (private_dir) {
+		synth_modes(0755);	/* writable again, to be removed */
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);
 		private_dir = NULL;

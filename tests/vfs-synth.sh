@@ -34,6 +34,7 @@ def t(name, f):
         print(name, errno.errorcode.get(e.errno, e.errno))
 t("stat", lambda: os.path.isdir(top + "/no/such"))
 t("list", lambda: os.listdir(top + "/no"))
+t("mode", lambda: oct(os.stat(top + "/no/such").st_mode & 0o7777))
 t("mkdir", lambda: os.mkdir(top + "/no/new"))
 t("mkdir top", lambda: os.mkdir(top + "/new"))
 t("creat", lambda: os.close(os.open(top + "/no/such/f", os.O_CREAT | os.O_WRONLY, 0o644)))
