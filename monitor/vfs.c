@@ -1752,6 +1752,10 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return UMV_PASS;
 	if (id > SC_ID_UNKNOWN && id < SC_ID_COUNT && ns_change_ids[id])
 		rcache_forget();
+	/* A rename whose exit this thread never reached (killed, or a tid
+	 * reused) must not be applied at some later call's exit. */
+	if (pending_renames)
+		pending_rename_drop(call->thread->tid);
 	if (id == id_getcwd)
 		return emulate_getcwd(call);
 	if (id == id_io_uring_setup) {
