@@ -82,19 +82,31 @@ AT_EXECFN: /bin/catscript" "$out"
 	# execveat/fexecve: the same interpreters as execve (a static helper
 	# in the rootfs does the call), against a native chroot.
 	if gcc -static -std=gnu11 -o "$R/bin/execveat" "$top_srcdir/tests/vfs-execveat.c" 2>"$TMPD/err"; then
-		for m in "fd /bin/script one" "fd /bin/dyn /etc/hello" "at /bin/script two" \
-			"at /bin/dyn /etc/hello" "abs /bin/script three" "abs /bin/dyn /etc/hello" \
-			"fd-cloexec /bin/dyn /etc/hello"; do
-			out=$(run -r "$R" -- /bin/execveat $m 2>&1)
+		# i386 too (its execveat registers are 32-bit), when it links
+		ea32=
+		if [ "$HAVE_M32" = yes ] && gcc -m32 -static -std=gnu11 -o "$R/bin/execveat32" \
+			"$top_srcdir/tests/vfs-execveat.c" 2>/dev/null; then
+			ea32="execveat32 fd /bin/script four|execveat32 at /bin/dyn /etc/hello"
+		else
+			echo "not run: i386 execveat (gcc -m32 -static cannot link here)"
+		fi
+		IFS0=$IFS; IFS='|'
+		set -- "execveat fd /bin/script one" "execveat fd /bin/dyn /etc/hello" \
+			"execveat at /bin/script two" "execveat at /bin/dyn /etc/hello" \
+			"execveat abs /bin/script three" "execveat abs /bin/dyn /etc/hello" \
+			"execveat fd-cloexec /bin/dyn /etc/hello" $ea32
+		IFS=$IFS0
+		for m in "$@"; do
+			out=$(run -r "$R" -- /bin/$m 2>&1)
 			if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null 2>&1; then
 				# (the native /dev/fd needs /proc in the root)
 				nat=$(unshare -m sh -c "mount --bind /proc '$R/proc' && mount --bind /dev '$R/dev' &&
-					chroot '$R' /bin/execveat $m" 2>&1)
+					chroot '$R' /bin/$m" 2>&1)
 			else
 				nat=$out
 				echo "not compared with a native chroot: not root"
 			fi
-			check "execveat $m (as natively: $(printf '%s' "$nat" | head -1))" "$nat" "$out"
+			check "$m (as natively: $(printf '%s' "$nat" | head -1))" "$nat" "$out"
 		done
 		out=$(run -r "$R" -- /bin/execveat fd /bin/dyn /proc/self/maps | grep -E 'ld-linux|libc\.so' |
 			sed 's/.* //' | sort -u)
