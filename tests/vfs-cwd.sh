@@ -106,7 +106,9 @@ PY
 export PYPROG=$TMPD/cache.py
 vfs_compare "namespace changes right after resolutions" mktree_basic 'python3 "$PYPROG"'
 
-prog=$top_builddir/tests/vfs-clonefs
-[ -x "$prog" ] || hard_error "$prog is not built"
-export PROG=$prog
-vfs_compare "cwd shared through CLONE_FS and threads" mktree_basic '"$PROG"'
+for prog in "$top_builddir/tests/vfs-clonefs" "$top_builddir/tests/vfs-clonefs32"; do
+	case $prog in *32) [ "$HAVE_M32" = yes ] || { echo "not run: i386 CLONE_FS (no gcc -m32)"; continue; } ;; esac
+	[ -x "$prog" ] || hard_error "$prog is not built"
+	export PROG=$prog
+	vfs_compare "cwd shared through CLONE_FS and threads ($(basename "$prog"))" mktree_basic '"$PROG"'
+done
