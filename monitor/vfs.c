@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef AT_EMPTY_PATH
@@ -265,6 +264,11 @@ int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest)
 static const char *proc_cwd(const struct mon_process *p)
 {
 	return p && p->cwd ? p->cwd : initial_cwd ? initial_cwd : "/";
+}
+
+const char *mon_vfs_cwd(const struct mon_process *p)
+{
+	return proc_cwd(p);
 }
 
 /* Do A and B share one fs_struct (cwd, root): clone(CLONE_FS)? Unknown
@@ -857,112 +861,6 @@ static void long_dirs_fini(void)
 	nlong_dirs = 0;
 }
 
-/* ---- a short-lived cache of fast-path resolutions ----
- * A build stats the same paths again and again; each proof costs the
- * fast path's openat2 + fstat + close. A result the fast path proved (an
- * existing object, no symlink crossed, not under /proc) is kept for the
- * same (path, base, root, flags) for at most RCACHE_TTL_NS, and forgotten
- * at once when any guest call that can change the namespace enters
- * (rename, unlink, rmdir, mkdir, mknod, symlink, link, mount calls,
- * chroot). A change made by a process outside the guest is seen at the
- * latest when the entry expires: the same window, widened from
- * microseconds to one millisecond, that exists anyway between a proof
- * and the guest's call. UMVISOR_VFS_CACHE=0 turns it off. */
-#define RCACHE_SIZE 64
-#define RCACHE_TTL_NS 1000000ull
-
-struct rcache_entry {
-	uint64_t gen, expires;
-	unsigned flags;
-	char *key;		/* path NUL base NUL root */
-	size_t key_len;
-	struct umv_path_result res;	/* guest and host owned here */
-};
-static struct rcache_entry rcache[RCACHE_SIZE];
-static uint64_t rcache_gen = 1;
-static bool rcache_off;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void rcache_forget(void)
-{
-	rcache_gen++;
-}
-
-static void rcache_fini(void)
-{
-	for (size_t i = 0; i < RCACHE_SIZE; i++) {
-		free(rcache[i].key);
-		umv_path_result_free(&rcache[i].res);
-		memset(&rcache[i], 0, sizeof(rcache[i]));
-	}
-}
-
-static int copy_result(const struct umv_path_result *from, struct umv_path_result *to)
-{
-	*to = *from;
-	to->guest = to->host = NULL;
-	if (!(to->guest = strdup(from->guest)) || (from->host && !(to->host = strdup(from->host)))) {
-		umv_path_result_free(to);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* mon_vfs_resolve through the cache. */
-static int cached_resolve(struct mon_thread *t, const char *base, const char *path,
-			  unsigned flags, struct umv_path_result *res)
-{
-	const char *b = base ? base : proc_cwd(t->proc), *root = t->proc->root ? t->proc->root : "";
-	size_t pl = strlen(path), bl = strlen(b), rl = strlen(root), kl = pl + bl + rl + 2;
-	uint64_t h = 1469598103934665603ull, now;
-	struct rcache_entry *e;
-	char *key;
-	int rc;
-
-	if (rcache_off)
-		return mon_vfs_resolve(t, base, path, flags, res);
-	if (!(key = malloc(kl + 1)))
-		return -ENOMEM;
-	memcpy(key, path, pl + 1);
-	memcpy(key + pl + 1, b, bl + 1);
-	memcpy(key + pl + bl + 2, root, rl + 1);
-	for (size_t i = 0; i < kl; i++)
-		h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-	h ^= flags;
-	e = &rcache[h % RCACHE_SIZE];
-	now = now_ns();
-	if (e->key && e->gen == rcache_gen && e->expires > now && e->flags == flags &&
-	    e->key_len == kl && memcmp(e->key, key, kl) == 0) {
-		free(key);
-		return copy_result(&e->res, res);
-	}
-	rc = mon_vfs_resolve(t, base, path, flags, res);
-	if (rc < 0 || !res->fast || res->exists != 1 || !res->host || strncmp(res->guest, "/proc", 5) == 0) {
-		free(key);
-		return rc;
-	}
-	free(e->key);
-	umv_path_result_free(&e->res);
-	e->key = NULL;
-	if (copy_result(res, &e->res) < 0) {
-		free(key);
-		return rc;
-	}
-	e->key = key;
-	e->key_len = kl;
-	e->flags = flags;
-	e->gen = rcache_gen;
-	e->expires = now + RCACHE_TTL_NS;
-	return rc;
-}
-
 /* rename/link: remembers the mount the name I resolved under. */
 static void note_mount(struct vfs_call *vc, const struct umv_mount *m)
 {
@@ -1042,7 +940,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	rc = cached_resolve(t, base, buf, (unsigned)flags, res);
+	rc = mon_vfs_cached_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -1751,7 +1649,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	if (!mt || !call->thread->proc || !call->sc.info)
 		return UMV_PASS;
 	if (id > SC_ID_UNKNOWN && id < SC_ID_COUNT && ns_change_ids[id])
-		rcache_forget();
+		mon_vfs_cache_forget();
 	/* A rename whose exit this thread never reached (killed, or a tid
 	 * reused) must not be applied at some later call's exit. */
 	if (pending_renames)
@@ -2000,10 +1898,7 @@ int mon_vfs_setup(const char **host_cwd)
 	*host_cwd = NULL;
 	if (!mt)
 		return 0;
-	{
-		const char *c = getenv("UMVISOR_VFS_CACHE");
-		rcache_off = c && strcmp(c, "0") == 0;
-	}
+	mon_vfs_cache_setup();
 	if (asprintf(&private_dir, "%s/umvisor.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp") < 0)
 		return -ENOMEM;
 	if (!mkdtemp(private_dir)) {
@@ -2128,7 +2023,7 @@ void mon_vfs_fini(void)
 	free(two_mount_ids);
 	free(ns_change_ids);
 	nofollow_ids = parent_ids = two_mount_ids = ns_change_ids = NULL;
-	rcache_fini();
+	mon_vfs_cache_fini();
 	if (mt) {
 		umv_mount_table_free(mt);
 		mt = NULL;

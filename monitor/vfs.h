@@ -25,6 +25,17 @@ int mon_vfs_resolve(struct mon_thread *t, const char *base, const char *path, un
 /* Sets CALL's emulated RESULT; returns UMV_EMULATE. */
 int mon_vfs_emulate(struct umv_call *call, int64_t result);
 
+/* The guest cwd of P (the initial one when it never changed it). */
+const char *mon_vfs_cwd(const struct mon_process *p);
+
+/* vfs_cache.c: mon_vfs_resolve through a short-lived cache of fast-path
+ * results; forget drops every entry (a namespace change). */
+int mon_vfs_cached_resolve(struct mon_thread *t, const char *base, const char *path,
+			   unsigned flags, struct umv_path_result *res);
+void mon_vfs_cache_forget(void);
+void mon_vfs_cache_setup(void);	/* reads UMVISOR_VFS_CACHE */
+void mon_vfs_cache_fini(void);
+
 /* vfs_unix.c: verdict (or -EINPROGRESS) for bind/connect/sendto/sendmsg. */
 int mon_vfs_socket(struct umv_call *call);
 int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave);
