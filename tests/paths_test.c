@@ -812,6 +812,30 @@ Test(walk, cwd_deeper_than_path_max)
 	umv_path_result_free(&r);
 }
 
+Test(walk, host_dir_open_longer_than_path_max)
+{
+	static char deep[8192];
+	make_deep(deep, sizeof(deep), 6000);
+	size_t len = strlen(deep);
+	cr_assert_gt(len, PATH_MAX);
+	int fd = umv_host_open_dir(deep, len);
+	cr_assert_geq(fd, 0, "%s", strerror(-fd));
+	struct stat st;
+	cr_expect_eq(fstatat(fd, "leaf", &st, 0), 0);
+	cr_expect(S_ISREG(st.st_mode));
+	close(fd);
+	/* a file is not a directory, a missing name is missing */
+	char leaf[8192];
+	snprintf(leaf, sizeof(leaf), "%s/leaf", deep);
+	cr_expect_eq(umv_host_open_dir(leaf, strlen(leaf)), -ENOTDIR);
+	snprintf(leaf, sizeof(leaf), "%s/nosuch", deep);
+	cr_expect_eq(umv_host_open_dir(leaf, strlen(leaf)), -ENOENT);
+	fd = umv_host_open_dir(tmp, strlen(tmp));
+	cr_expect_geq(fd, 0);
+	if (fd >= 0)
+		close(fd);
+}
+
 Test(walk, odd_names)
 {
 	const char *names[] = { "with space", "new\nline", "\xff\xfe-bytes", " ", "-", "...", ".hidden" };
