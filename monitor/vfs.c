@@ -165,13 +165,15 @@ size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 
 	if (!mt)
 		return 0;
-	/* Only the calls that name an address (or a buffer for one). recvmsg
-	 * keeps it in memory: every recvmsg stops. */
+	/* Only the calls that name an address (or a buffer for one).
+	 * recvmsg and recvmmsg keep it in memory: every one stops. */
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_sendto, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvfrom, .cmp = SC_CMP_NE, .arg = 4, .value = 0 };
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_accept, .cmp = SC_CMP_NE, .arg = 1, .value = 0 };
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_accept4, .cmp = SC_CMP_NE, .arg = 1, .value = 0 };
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvmsg, .cmp = SC_CMP_ANY };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvmmsg, .cmp = SC_CMP_ANY };
+	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvmmsg_time64, .cmp = SC_CMP_ANY };
 	if (nmerged > 0 && id_getdents64 != SC_ID_UNKNOWN)
 		rules[n++] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
 	return n;
@@ -180,7 +182,7 @@ size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 static bool is_peer_name_call(enum sc_id id)
 {
 	return id == SC_ID_recvfrom || id == SC_ID_accept || id == SC_ID_accept4 ||
-	       id == SC_ID_recvmsg;
+	       id == SC_ID_recvmsg || id == SC_ID_recvmmsg || id == SC_ID_recvmmsg_time64;
 }
 
 bool mon_vfs_extra_wants(enum sc_id id)

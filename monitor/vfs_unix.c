@@ -1,7 +1,7 @@
 /* AF_UNIX names for the path layer (vfs.c): the sun_path of bind, connect,
  * sendto and sendmsg resolved like a path, and the names getsockname,
- * getpeername, accept, accept4, recvfrom and recvmsg give back as guest
- * paths. See doc/design.md. */
+ * getpeername, accept, accept4, recvfrom, recvmsg and recvmmsg give back
+ * as guest paths. See doc/design.md. */
 #include "monitor/vfs.h"
 
 #include <errno.h>
@@ -265,14 +265,18 @@ static bool name_out_of(struct umv_call *call, struct name_out *o)
 }
 
 /* getsockname/getpeername, and the peer names of accept/accept4/recvfrom/
- * recvmsg: an AF_UNIX name is a host path; the guest gets its own. Read
+ * recvmsg/recvmmsg: an AF_UNIX name is a host path; the guest gets its own. Read
  * the buffer size at entry (the kernel overwrites it), fix the name at
  * exit. */
+static int mmsg_enter(struct umv_call *call, bool *want_leave);
+
 int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave)
 {
 	struct name_out o;
 	uint32_t len;
 
+	if (call->sc.id == SC_ID_recvmmsg || call->sc.id == SC_ID_recvmmsg_time64)
+		return mmsg_enter(call, want_leave);
 	if (call->sc.demux_failed || !name_out_of(call, &o) ||
 	    umv_vm_read(call, o.lenp, &len, sizeof(len)) != (ssize_t)sizeof(len))
 		return UMV_PASS;
@@ -282,23 +286,21 @@ int mon_vfs_sockname_enter(struct umv_call *call, bool *want_leave)
 	return UMV_PASS;
 }
 
-void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
+/* The AF_UNIX name the kernel wrote at ADDR (its length at LENP; the guest
+ * offered GIVEN bytes) made the guest's. */
+static void translate_name(struct umv_call *call, uint64_t addr, uint64_t lenp, uint32_t given)
 {
 	unsigned char sa[2 + SUN_PATH_MAX + 1];
-	uint32_t len, given = call->thread->pending_addrlen;
 	char *guest = NULL, host[SUN_PATH_MAX + 1];
-	bool zero_ok = call->sc.id == SC_ID_getsockname || call->sc.id == SC_ID_getpeername;
-	struct name_out o;
+	uint32_t len;
 	uint16_t family;
 	size_t n, glen;
 
-	call->thread->pending_sockname = false;
-	if ((zero_ok ? *result != 0 : *result < 0) || !name_out_of(call, &o) ||
-	    umv_vm_read(call, o.lenp, &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+	if (umv_vm_read(call, lenp, &len, sizeof(len)) != (ssize_t)sizeof(len) ||
 	    len <= 2 || len > sizeof(sa) || given < 3)
 		return;
 	n = len < given ? len : given;
-	if (umv_vm_read(call, o.addr, sa, n) != (ssize_t)n)
+	if (umv_vm_read(call, addr, sa, n) != (ssize_t)n)
 		return;
 	memcpy(&family, sa, 2);
 	if (family != AF_UNIX || sa[2] == '\0' || n < len)
@@ -333,10 +335,109 @@ void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
 		memcpy(sa + 2, guest, glen);
 		len = (uint32_t)(2 + glen + 1);
 		n = len < given ? len : given;
-		if (umv_vm_write(call, o.addr, sa, n) == (ssize_t)n)
-			umv_vm_write(call, o.lenp, &len, sizeof(len));
+		if (umv_vm_write(call, addr, sa, n) == (ssize_t)n)
+			umv_vm_write(call, lenp, &len, sizeof(len));
 	}
 	free(guest);
+}
+
+/* ---- recvmmsg: one name per message received ----
+ * The lengths offered, per entry, kept from the entry to the exit stop. */
+#define MMSG_MAX 64
+struct mmsg_pending {
+	pid_t tid;
+	unsigned n;
+	uint32_t given[MMSG_MAX];
+	struct mmsg_pending *next;
+};
+static struct mmsg_pending *mmsgs;
+
+static void mmsg_drop(pid_t tid)
+{
+	for (struct mmsg_pending **pp = &mmsgs; *pp; pp = &(*pp)->next)
+		if ((*pp)->tid == tid) {
+			struct mmsg_pending *m = *pp;
+			*pp = m->next;
+			free(m);
+			return;
+		}
+}
+
+/* Entry I of the mmsghdr vector at VEC: where its name and length are. */
+static bool mmsg_entry(struct umv_call *call, uint64_t vec, unsigned i, struct name_out *o)
+{
+	bool i386 = call->sc.arch == SC_ARCH_I386;
+	size_t plen = i386 ? 4 : 8, stride = i386 ? 32 : 64;
+	uint64_t at = vec + i * stride;
+
+	o->addr = 0;
+	if (umv_vm_read(call, at, &o->addr, plen) != (ssize_t)plen)
+		return false;
+	o->lenp = at + plen;
+	return o->addr != 0;
+}
+
+static int mmsg_enter(struct umv_call *call, bool *want_leave)
+{
+	struct mmsg_pending *m;
+	unsigned vlen = (unsigned)call->sc.args[2];
+	struct name_out o;
+	bool any = false;
+
+	mmsg_drop(call->thread->tid);
+	if (call->sc.demux_failed || !call->sc.args[1] || vlen == 0)
+		return UMV_PASS;
+	if (!(m = calloc(1, sizeof(*m))))
+		return UMV_PASS;	/* names left as the kernel writes them */
+	m->tid = call->thread->tid;
+	m->n = vlen < MMSG_MAX ? vlen : MMSG_MAX;
+	for (unsigned i = 0; i < m->n; i++)
+		if (mmsg_entry(call, call->sc.args[1], i, &o) &&
+		    umv_vm_read(call, o.lenp, &m->given[i], sizeof(m->given[i])) ==
+			    (ssize_t)sizeof(m->given[i]))
+			any = true;
+		else
+			m->given[i] = 0;
+	if (!any) {
+		free(m);
+		return UMV_PASS;
+	}
+	m->next = mmsgs;
+	mmsgs = m;
+	call->thread->pending_sockname = true;
+	*want_leave = true;
+	return UMV_PASS;
+}
+
+static void mmsg_leave(struct umv_call *call, int64_t result)
+{
+	struct mmsg_pending *m = mmsgs;
+	struct name_out o;
+
+	while (m && m->tid != call->thread->tid)
+		m = m->next;
+	if (!m)
+		return;
+	for (unsigned i = 0; result > 0 && i < m->n && i < (uint64_t)result; i++)
+		if (m->given[i] && mmsg_entry(call, call->sc.args[1], i, &o))
+			translate_name(call, o.addr, o.lenp, m->given[i]);
+	mmsg_drop(call->thread->tid);
+}
+
+void mon_vfs_sockname_leave(struct umv_call *call, int64_t *result)
+{
+	uint32_t given = call->thread->pending_addrlen;
+	bool zero_ok = call->sc.id == SC_ID_getsockname || call->sc.id == SC_ID_getpeername;
+	struct name_out o;
+
+	call->thread->pending_sockname = false;
+	if (call->sc.id == SC_ID_recvmmsg || call->sc.id == SC_ID_recvmmsg_time64) {
+		mmsg_leave(call, *result);
+		return;
+	}
+	if ((zero_ok ? *result != 0 : *result < 0) || !name_out_of(call, &o))
+		return;
+	translate_name(call, o.addr, o.lenp, given);
 }
 
 void mon_vfs_unix_fini(void)
@@ -348,5 +449,7 @@ void mon_vfs_unix_fini(void)
 	free(dir_fds);
 	dir_fds = NULL;
 	ndir_fds = 0;
+	while (mmsgs)
+		mmsg_drop(mmsgs->tid);
 	short_links = 0;
 }

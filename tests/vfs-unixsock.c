@@ -57,6 +57,28 @@ int main(void)
 	}
 	printf("accept unbound peer %d", accept(s, (struct sockaddr *)&got, &len) >= 0);
 	printf(" len %d\n", (int)len);	/* c, connected above */
+	{
+		/* recvmmsg: a name per message (and a NULL name in between) */
+		struct sockaddr_un n1, n3;
+		struct iovec iov[3] = { { buf, 4 }, { buf + 4, 4 }, { buf + 8, 4 } };
+		struct mmsghdr mm[3];
+
+		memset(mm, 0, sizeof(mm));
+		memset(&n1, 0, sizeof(n1));
+		memset(&n3, 0, sizeof(n3));
+		mm[0].msg_hdr = (struct msghdr){ .msg_name = &n1, .msg_namelen = sizeof(n1),
+						 .msg_iov = &iov[0], .msg_iovlen = 1 };
+		mm[1].msg_hdr = (struct msghdr){ .msg_iov = &iov[1], .msg_iovlen = 1 };
+		mm[2].msg_hdr = (struct msghdr){ .msg_name = &n3, .msg_namelen = sizeof(n3),
+						 .msg_iov = &iov[2], .msg_iovlen = 1 };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s/d32", b);
+		for (int i = 0; i < 3; i++)
+			sendto(e, "mmsg", 4, 0, (struct sockaddr *)&a, sizeof(a));
+		printf("recvmmsg %d", recvmmsg(d, mm, 3, 0, NULL));
+		printf(" %d %s, %d, %d %s\n", (int)(mm[0].msg_hdr.msg_namelen - strlen(b)), show(b, n1.sun_path),
+		       (int)mm[1].msg_hdr.msg_namelen, (int)(mm[2].msg_hdr.msg_namelen - strlen(b)),
+		       show(b, n3.sun_path));
+	}
 	k = socket(AF_UNIX, SOCK_STREAM, 0);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/k32", b);
 	bind(k, (struct sockaddr *)&a, sizeof(a));
