@@ -276,7 +276,9 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 	free(cur_guest);
 	if (rc < 0 || !need) {
 		free(cur_host);
-		return rc == -E2BIG ? 0 : rc;	/* too many args: left to the kernel */
+		/* too many args, or an argv we cannot read (the kernel checks the
+		 * program first: EACCES before EFAULT): left to the kernel */
+		return rc == -E2BIG || rc == -EFAULT ? 0 : rc;
 	}
 	*exe = cur_host;
 	return 1;

@@ -1,7 +1,7 @@
 /* Path calls with hostile arguments, printed one result per line so the
  * output under umvisor can be compared with the native one: NULL,
  * unmapped and unterminated path pointers, over-long names and paths, bad
- * dirfds. Usage: vfs-badpath DIR (an existing directory with a file f). */
+ * dirfds, failing execveat calls, AF_UNIX names into unmapped buffers. Usage: vfs-badpath DIR (an existing directory with a file f). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -79,5 +80,30 @@ int main(int argc, char **argv)
 	show("mkdirat existing", syscall(SYS_mkdirat, AT_FDCWD, "f", 0755));
 	show("openat O_EXCL existing", syscall(SYS_openat, AT_FDCWD, "f", O_CREAT | O_EXCL | O_WRONLY, 0644));
 	show("openat trailing slash file", syscall(SYS_openat, AT_FDCWD, "f/", O_RDONLY));
+	/* exec calls that must fail (the file is not executable) */
+	show("execveat NULL path", syscall(SYS_execveat, AT_FDCWD, NULL, NULL, NULL, 0));
+	show("execveat unmapped path", syscall(SYS_execveat, AT_FDCWD, map + page, NULL, NULL, 0));
+	show("execveat dirfd AT_EMPTY_PATH", syscall(SYS_execveat, dfd, "", NULL, NULL, AT_EMPTY_PATH));
+	show("execveat bad fd AT_EMPTY_PATH", syscall(SYS_execveat, 999, "", NULL, NULL, AT_EMPTY_PATH));
+	show("execveat not executable", syscall(SYS_execveat, ffd, "", (char **)8, NULL, AT_EMPTY_PATH));
+	/* AF_UNIX names given back into hostile buffers */
+	{
+		int sv[2];
+		socklen_t len = 110;
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+			return 99;
+		send(sv[0], "x", 1, 0);
+		show("recvfrom unmapped name", recvfrom(sv[1], buf, 1, MSG_DONTWAIT, (void *)(map + page), &len));
+		send(sv[0], "x", 1, 0);
+		show("recvfrom unmapped addrlen", recvfrom(sv[1], buf, 1, MSG_DONTWAIT, (void *)st, (socklen_t *)(map + page)));
+		/* through libc: i386's goes through socketcall or its own numbers */
+		show("recvmsg unmapped msghdr", recvmsg(sv[1], (void *)(map + page), MSG_DONTWAIT));
+		show("recvmmsg unmapped vector", recvmmsg(sv[1], (void *)(map + page), 4, MSG_DONTWAIT, NULL));
+		show("getsockname unmapped len", getsockname(sv[1], (void *)st, (socklen_t *)(map + page)));
+		show("accept4 not listening", accept4(sv[1], (void *)st, (socklen_t *)(map + page), 0));
+		close(sv[0]);
+		close(sv[1]);
+	}
 	return 0;
 }
