@@ -13,10 +13,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/kcmp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef AT_EMPTY_PATH
@@ -273,19 +271,11 @@ const char *mon_vfs_cwd(const struct mon_process *p)
 	return proc_cwd(p);
 }
 
-/* Do A and B share one fs_struct (cwd, root): clone(CLONE_FS)? Unknown
- * (no kcmp) is no: each keeps its own, as before. */
-static bool same_fs(pid_t a, pid_t b)
-{
-	return syscall(SYS_kcmp, a, b, KCMP_FS, 0, 0) == 0;
-}
-
 void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 {
 	if (!mt || !parent || child == parent)
 		return;
-	if (same_fs(parent->tgid, child->tgid))
-		parent->fs_shared = child->fs_shared = true;
+	mon_vfs_fs_fork(parent, child);
 	if (!parent->cwd && !parent->root && !parent->exe)
 		return;
 	free(child->cwd);
@@ -295,133 +285,6 @@ void mon_vfs_fork(struct mon_process *parent, struct mon_process *child)
 	child->root = parent->root ? strdup(parent->root) : NULL;
 	free(child->exe);
 	child->exe = parent->exe ? strdup(parent->exe) : NULL;
-}
-
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static void copy_fs(struct mon_thread *t, void *arg)
-{
-	struct mon_process *p = arg, *q = t->proc;
-	char *cwd, *root;
-
-	if (!q || q == p || !q->fs_shared || (same_str(q->cwd, p->cwd) && same_str(q->root, p->root)) ||
-	    !same_fs(p->tgid, q->tgid))
-		return;
-	cwd = p->cwd ? strdup(p->cwd) : NULL;
-	root = p->root ? strdup(p->root) : NULL;
-	if ((p->cwd && !cwd) || (p->root && !root)) {
-		free(cwd);
-		free(root);
-		return;
-	}
-	free(q->cwd);
-	free(q->root);
-	q->cwd = cwd;
-	q->root = root;
-}
-
-/* P changed its cwd or root: so did every process sharing its fs_struct. */
-static void share_fs(struct mon_process *p)
-{
-	if (p->fs_shared)
-		mon_thread_foreach(copy_fs, p);
-}
-
-/* ---- cwd and root across renames of their ancestors ----
- * The guest cwd is a string; the kernel's cwd is the directory itself.
- * A rename by a guest process (exit stop, on success) moves every
- * process's cwd and root below the old name to the new one. */
-struct pending_rename {
-	pid_t tid;
-	char *from, *to;
-	bool exchange;
-	struct pending_rename *next;
-};
-static struct pending_rename *pending_renames;
-
-static void pending_rename_drop(pid_t tid)
-{
-	for (struct pending_rename **pp = &pending_renames; *pp; pp = &(*pp)->next)
-		if ((*pp)->tid == tid) {
-			struct pending_rename *r = *pp;
-			*pp = r->next;
-			free(r->from);
-			free(r->to);
-			free(r);
-			return;
-		}
-}
-
-static bool path_under(const char *path, const char *dir, size_t dl)
-{
-	return strncmp(path, dir, dl) == 0 && (path[dl] == '/' || path[dl] == '\0');
-}
-
-/* *S below FROM moves below TO (and, for an exchange, the other way). */
-static void repath(char **s, const struct pending_rename *r)
-{
-	size_t fl = strlen(r->from), tl = strlen(r->to);
-	const char *to = NULL;
-	size_t cut = 0;
-	char *moved;
-
-	if (!*s)
-		return;
-	if (path_under(*s, r->from, fl)) {
-		to = r->to;
-		cut = fl;
-	} else if (r->exchange && path_under(*s, r->to, tl)) {
-		to = r->from;
-		cut = tl;
-	}
-	if (!to || asprintf(&moved, "%s%s", to, *s + cut) < 0)
-		return;
-	free(*s);
-	*s = moved;
-}
-
-struct proc_list {
-	struct mon_process **p;
-	size_t n, cap;
-	bool failed;
-};
-
-static void collect_proc(struct mon_thread *t, void *arg)
-{
-	struct proc_list *l = arg;
-
-	if (!t->proc || l->failed)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		if (l->p[i] == t->proc)
-			return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct mon_process **grown = realloc(l->p, cap * sizeof(*grown));
-		if (!grown) {
-			l->failed = true;
-			return;
-		}
-		l->p = grown;
-		l->cap = cap;
-	}
-	l->p[l->n++] = t->proc;
-}
-
-static void rename_done(const struct pending_rename *r)
-{
-	struct proc_list l = { 0 };
-
-	mon_thread_foreach(collect_proc, &l);
-	for (size_t i = 0; i < l.n; i++) {
-		repath(&l.p[i]->cwd, r);
-		repath(&l.p[i]->root, r);
-	}
-	free(l.p);
-	repath(&initial_cwd, r);	/* the processes that never chdir'd */
 }
 
 /* AT_EXECFN names for execs in flight (redirected through an
@@ -473,7 +336,7 @@ void mon_vfs_exec(struct mon_process *p)
 }
 
 /* readlink of a host path into a malloc'd string. */
-static int host_readlink(const char *path, char **out)
+int mon_vfs_host_readlink(const char *path, char **out)
 {
 	size_t cap = PATH_MAX;
 
@@ -510,7 +373,7 @@ static int fd_guest_path(pid_t pid, long fd, char **out)
 	int rc;
 
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", (int)pid, fd);
-	if ((rc = host_readlink(link, &host)) < 0)
+	if ((rc = mon_vfs_host_readlink(link, &host)) < 0)
 		return rc == -ENOENT ? -EBADF : rc;
 	if (host[0] != '/') {
 		*out = host;
@@ -536,7 +399,7 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		return (*out = strdup(t->proc->exe)) ? UMV_PROC_LINK_PATH : -ENOMEM;
 	if (snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, link) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	if ((rc = host_readlink(path, &host)) < 0)
+	if ((rc = mon_vfs_host_readlink(path, &host)) < 0)
 		return rc;
 	if (host[0] != '/') {
 		free(host);
@@ -1418,7 +1281,7 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 		return mon_vfs_emulate(call, -EINVAL);
 	rc = proc_link(NULL, pid, link, &answer);
 	if (rc == UMV_PROC_LINK_OBJECT) {
-		rc = host_readlink(host, &answer);
+		rc = mon_vfs_host_readlink(host, &answer);
 	} else if (rc >= 0 && vc->t->proc->root) {
 		/* Read relative to the reader's root, as the kernel does. */
 		char *rel = strcmp(link, "root") == 0 ? strdup("/") : strip_root(vc->t->proc, answer);
@@ -1440,45 +1303,6 @@ static int emulate_readlink(struct vfs_call *vc, const char *host)
 
 static int getcwd_answer(struct umv_call *call, const char *cwd);
 
-/* The tracked cwd still names the process's real cwd? Renames by
- * processes outside the guest, or by threads that unshared their fs, leave
- * it stale: then it is derived again from /proc/TID/cwd. -ENOENT when the
- * directory is gone (the kernel's getcwd answer), else 0. */
-static int cwd_check(struct mon_thread *t)
-{
-	struct mon_process *p = t->proc;
-	struct umv_path_ctx ctx = { .cwd = "/" };
-	struct umv_path_result res = { 0 };
-	char link[64], *host = NULL, *guest = NULL;
-	struct stat real, seen;
-	size_t hl;
-	bool same = false;
-
-	snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->tid);
-	if (stat(link, &real) < 0)
-		return 0;	/* cannot tell: trust the string */
-	if (umv_path_resolve(mt, &ctx, proc_cwd(p), UMV_PATH_DIRECTORY, &res) == 0 && res.host &&
-	    umv_host_stat(res.host, res.host_len, true, &seen) == 0)
-		same = seen.st_dev == real.st_dev && seen.st_ino == real.st_ino;
-	else if (!res.host && res.guest && res.synthetic)
-		same = true;	/* a synthetic directory has no host object */
-	umv_path_result_free(&res);
-	if (same || host_readlink(link, &host) < 0)
-		return 0;
-	hl = strlen(host);
-	if (real.st_nlink == 0 && hl > 10 && strcmp(host + hl - 10, " (deleted)") == 0) {
-		free(host);
-		return -ENOENT;
-	}
-	if (umv_mount_host_to_guest(mt, host, &guest) == 0) {
-		free(p->cwd);
-		p->cwd = guest;
-		share_fs(p);
-	}
-	free(host);
-	return 0;
-}
-
 static int emulate_getcwd(struct umv_call *call)
 {
 	const struct mon_process *p = call->thread->proc;
@@ -1486,7 +1310,7 @@ static int emulate_getcwd(struct umv_call *call)
 	char *cwd;
 	int ret;
 
-	if ((ret = cwd_check(call->thread)) < 0)
+	if ((ret = mon_vfs_cwd_check(call->thread)) < 0)
 		return mon_vfs_emulate(call, ret);
 	full = proc_cwd(p);
 
@@ -1634,7 +1458,7 @@ static int emulate_chroot(struct umv_call *call)
 			t->proc->root = res.guest;
 			res.guest = NULL;
 		}
-		share_fs(t->proc);
+		mon_vfs_fs_changed(t->proc);
 	}
 	umv_path_result_free(&res);
 	return mon_vfs_emulate(call, rc);
@@ -1654,8 +1478,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		mon_vfs_cache_forget();
 	/* A rename whose exit this thread never reached (killed, or a tid
 	 * reused) must not be applied at some later call's exit. */
-	if (pending_renames)
-		pending_rename_drop(call->thread->tid);
+	mon_vfs_rename_drop(call->thread->tid);
 	if (id == id_getcwd)
 		return emulate_getcwd(call);
 	if (id == id_io_uring_setup) {
@@ -1747,20 +1570,12 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		execfn = NULL;
 	}
 	if (is_rename(id)) {
-		pending_rename_drop(vc.t->tid);	/* one that never reached its exit */
-		if (vc.nnames == 2 && verdict != UMV_EMULATE && verdict >= 0) {
-			struct pending_rename *r = calloc(1, sizeof(*r));
-			if (r) {
-				r->tid = vc.t->tid;
-				r->from = vc.names[0];
-				r->to = vc.names[1];
-				vc.names[0] = vc.names[1] = NULL;
-				r->exchange = id == SC_ID_renameat2 &&
-					      (call->sc.args[4] & RENAME_EXCHANGE_FLAG);
-				r->next = pending_renames;
-				pending_renames = r;
-				*want_leave = true;
-			}
+		if (vc.nnames == 2 && verdict != UMV_EMULATE && verdict >= 0 &&
+		    mon_vfs_rename_pending(vc.t->tid, vc.names[0], vc.names[1],
+					   id == SC_ID_renameat2 &&
+						   (call->sc.args[4] & RENAME_EXCHANGE_FLAG)) == 0) {
+			vc.names[0] = vc.names[1] = NULL;
+			*want_leave = true;
 		}
 		free(vc.names[0]);
 		free(vc.names[1]);
@@ -1786,18 +1601,13 @@ void mon_vfs_leave(struct umv_call *call, int64_t *result)
 		return;
 	}
 
-	for (struct pending_rename *r = pending_renames; r; r = r->next)
-		if (r->tid == t->tid) {
-			if (*result == 0)
-				rename_done(r);
-			pending_rename_drop(t->tid);
-			return;
-		}
+	if (mon_vfs_rename_leave(t->tid, *result, &initial_cwd))
+		return;
 	if (*result == 0 && t->pending_cwd && t->proc) {
 		free(t->proc->cwd);
 		t->proc->cwd = t->pending_cwd;
 		t->pending_cwd = NULL;
-		share_fs(t->proc);
+		mon_vfs_fs_changed(t->proc);
 	} else {
 		free(t->pending_cwd);
 	}
@@ -2001,8 +1811,7 @@ void mon_vfs_fini(void)
 	nruntime = 0;
 	mon_vfs_unix_fini();
 	long_dirs_fini();
-	while (pending_renames)
-		pending_rename_drop(pending_renames->tid);
+	mon_vfs_cwd_fini();
 	while (execfns)
 		execfn_set(execfns->tgid, NULL);
 	if (private_dir) {

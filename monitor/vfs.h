@@ -28,6 +28,26 @@ int mon_vfs_emulate(struct umv_call *call, int64_t result);
 /* The guest cwd of P (the initial one when it never changed it). */
 const char *mon_vfs_cwd(const struct mon_process *p);
 
+/* readlink of a host path into a malloc'd string. 0 or -errno. */
+int mon_vfs_host_readlink(const char *path, char **out);
+
+/* vfs_cwd.c: cwd and root sharing (CLONE_FS, found with kcmp) and their
+ * following of renames. */
+void mon_vfs_fs_fork(struct mon_process *parent, struct mon_process *child);
+/* P's cwd or root changed: so did every process sharing its fs_struct. */
+void mon_vfs_fs_changed(struct mon_process *p);
+/* A rename FROM -> TO (canonical guest paths, taken) entered by TID: its
+ * exit stop moves cwds and roots. 0 or -ENOMEM (then nothing is taken). */
+int mon_vfs_rename_pending(pid_t tid, char *from, char *to, bool exchange);
+/* At TID's exit stop: true when it was that rename (applied on success,
+ * *INITIAL_CWD included). */
+bool mon_vfs_rename_leave(pid_t tid, int64_t result, char **initial_cwd);
+void mon_vfs_rename_drop(pid_t tid);
+/* getcwd: re-derives a stale cwd from /proc/TID/cwd; -ENOENT when the
+ * directory is gone, else 0. */
+int mon_vfs_cwd_check(struct mon_thread *t);
+void mon_vfs_cwd_fini(void);
+
 /* vfs_cache.c: mon_vfs_resolve through a short-lived cache of fast-path
  * results; forget drops every entry (a namespace change). */
 int mon_vfs_cached_resolve(struct mon_thread *t, const char *base, const char *path,
