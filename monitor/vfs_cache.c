@@ -1,7 +1,8 @@
 /* A short-lived cache of fast-path resolutions for the path layer (vfs.c).
  * A build stats the same paths again and again; each proof costs the
  * fast path's openat2 + fstat + close. A result the fast path proved (an
- * existing object, no symlink crossed, not under /proc) is kept for the
+ * existing object, no symlink crossed, not under /proc, in a plain
+ * redirect mount, not a module's) is kept for the
  * same (path, base, root, flags) for at most RCACHE_TTL_NS, and forgotten
  * at once when any guest call that can change the namespace enters
  * (rename, unlink, rmdir, mkdir, mknod, symlink, link, mount calls,
@@ -98,7 +99,11 @@ int mon_vfs_cached_resolve(struct mon_thread *t, const char *base, const char *p
 		return copy_result(&e->res, res);
 	}
 	rc = mon_vfs_resolve(t, base, path, flags, res);
-	if (rc < 0 || !res->fast || res->exists != 1 || !res->host || strncmp(res->guest, "/proc", 5) == 0) {
+	/* Only plain redirects (binds, the root): a module's mount may answer
+	 * differently after a call that changes no name (a copy-up). */
+	if (rc < 0 || !res->fast || res->exists != 1 || !res->host || !res->mount ||
+	    res->mount->kind != UMV_MOUNT_REDIRECT || res->mount->owner ||
+	    strncmp(res->guest, "/proc", 5) == 0) {
 		free(key);
 		return rc;
 	}
