@@ -105,6 +105,7 @@ t("back", lambda: os.stat("a/b/c/f3").st_size)
 PY
 export PYPROG=$TMPD/cache.py
 vfs_compare "namespace changes right after resolutions" mktree_basic 'python3 "$PYPROG"'
+UMVISOR_VFS_CACHE=0 vfs_compare "the same without the cache" mktree_basic 'python3 "$PYPROG"'
 
 for prog in "$top_builddir/tests/vfs-clonefs" "$top_builddir/tests/vfs-clonefs32"; do
 	case $prog in *32) [ "$HAVE_M32" = yes ] || { echo "not run: i386 CLONE_FS (no gcc -m32)"; continue; } ;; esac
