@@ -142,20 +142,17 @@ static void on_event(struct mon_thread *t, int event)
 	case PTRACE_EVENT_EXEC:
 		mon_stats_event(MON_EV_EXEC);
 		/* A multi-threaded exec: the execing thread took the leader's
-		 * tid; its former tid vanished without an exit report. */
+		 * tid; the old leader and the former tid vanished without an
+		 * exit report. The execing thread's state (its execve's exit
+		 * stop, asked by modules) goes on under the leader's tid. */
 		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
-		if (rc == 0 && (pid_t)msg != t->tid) {
+		if (rc == 0 && (pid_t)msg != t->tid && (pid_t)msg > 0) {
 			struct mon_thread *former = mon_thread_find((pid_t)msg);
-			if (former) {
-				t->post_pending = former->post_pending;
-				t->post_mask = former->post_mask;
-				t->observe_mask = former->observe_mask;
-				t->post_arch = former->post_arch;
-				t->post_nr = former->post_nr;
-				memcpy(t->post_args, former->post_args, sizeof(t->post_args));
-				t->in_syscall = former->in_syscall;
-				mon_thread_remove(former);
-			}
+			pid_t pid = t->tid;
+
+			if (former && former->proc == t->proc)
+				t = mon_thread_take_tid(former, t);
+			mon_modules_exec_takeover(pid, (pid_t)msg);
 		}
 		/* Still inside execve: its exit stop (if we asked) follows. */
 		t->in_syscall = true;

@@ -216,6 +216,9 @@ struct mon_thread *mon_thread_find(pid_t tid);
 struct mon_thread *mon_thread_add(pid_t tid, struct mon_process *proc,
 				  enum mon_thread_state state);
 void mon_thread_remove(struct mon_thread *t);
+/* exec from a non-leader thread: T takes LEADER's tid, LEADER's entry is
+ * removed. Returns T. */
+struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *leader);
 struct mon_process *mon_process_new(pid_t tgid);
 void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc);
 size_t mon_thread_count(void);
@@ -327,6 +330,8 @@ void mon_modules_process_exit(pid_t pid, int wstatus);
 /* Observer events (SDK revision 2). */
 void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid);
 void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus);
+/* Revision 3: FORMER_TID exec'ed and took the leader's tid PID. */
+void mon_modules_exec_takeover(pid_t pid, pid_t former_tid);
 /* Does any module want signal events (worth a PTRACE_GETSIGINFO)? */
 bool mon_modules_want_signals(void);
 void mon_modules_signal(pid_t pid, pid_t tid, const siginfo_t *info);

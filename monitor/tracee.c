@@ -135,15 +135,20 @@ void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc)
 	t->proc = proc;
 }
 
-void mon_thread_remove(struct mon_thread *t)
+static void unlink_thread(struct mon_thread *t)
 {
 	struct mon_thread **pp = &buckets[bucket_of(t->tid, nbuckets)];
 
 	for (; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;
-			break;
+			return;
 		}
+}
+
+void mon_thread_remove(struct mon_thread *t)
+{
+	unlink_thread(t);
 	nthreads--;
 	mon_scratch_thread_gone(t);
 	free(t->pending_cwd);
@@ -154,6 +159,22 @@ void mon_thread_remove(struct mon_thread *t)
 	if (t->proc)
 		process_put(t->proc);
 	free(t);
+}
+
+struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *leader)
+{
+	pid_t tid = leader->tid;
+	size_t b;
+
+	/* Unlinked first, so T keeps the process alive while LEADER's
+	 * reference goes. */
+	unlink_thread(t);
+	mon_thread_remove(leader);
+	t->tid = tid;
+	b = bucket_of(tid, nbuckets);
+	t->next = buckets[b];
+	buckets[b] = t;
+	return t;
 }
 
 size_t mon_thread_count(void)
