@@ -1,5 +1,5 @@
 #!/bin/sh
-# JSON Lines: every line of every workload valid against schema v2
+# JSON Lines: every line of every workload valid against schema v3
 # (tests/trace_validate.c), and the outcome of the chain recorded whatever
 # the load order (emulated and rewritten calls, by which module).
 . "$top_srcdir/tests/lib/harness.sh"
@@ -8,7 +8,7 @@
 
 for mode in files fork threads kill; do
 	"$UMVISOR" -m trace:out="$TMPD/$mode.jsonl",format=json -- "$GUEST" $mode >/dev/null 2>&1
-	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v2"
+	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v3"
 done
 grep -q '"type":"exit","time":[0-9.]*,"pid":[0-9]*,"tid":[0-9]*,"status":"killed","signal":"SIGKILL","core":false' \
 	"$TMPD/kill.jsonl" || fail "kill: no killed exit record"
@@ -29,13 +29,19 @@ grep -q 'total$' "$TMPD/sum.err" || fail "summary with JSON: no table on stderr"
 
 # The validator itself rejects what breaks the schema (and accepts the
 # good form of the syscall lines below, so that they fail for their fault).
-printf '%s\n' '{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3]}' >"$TMPD/good.jsonl"
-"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid v2 syscall line"
+printf '%s\n' '{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3]}' >"$TMPD/good.jsonl"
+"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid v3 syscall line"
+printf '%s\n' '{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5,"former_tid":6}' >"$TMPD/good.jsonl"
+"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid superseded line"
 for badline in '{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
-	'{"v":3,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"values":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3],"extra":1}' \
+	'{"v":2,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":4,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5,"former_tid":5}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":6,"former_tid":6}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"values":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3],"extra":1}' \
 	'{"v":1,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1}' \
 	'{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0' \
 	'not json'; do

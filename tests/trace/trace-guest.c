@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,62 @@ static int threads(void)
 	return 0;
 }
 
+/* execve from a thread that is not the leader: the kernel gives it the
+ * leader's tid. Both variants are deterministic: nothing depends on which
+ * thread runs first. The new image runs MODE "exec-done". */
+static char *self_path;
+static volatile int leader_spinning;
+
+static void exec_self(void)
+{
+	char *argv[] = { self_path, "exec-done", NULL };
+
+	execv(self_path, argv);
+	_exit(127);		/* exit_group: the leader must not spin for ever */
+}
+
+static int exec_child(void *arg)
+{
+	(void)arg;
+	exec_self();
+	return 127;
+}
+
+/* The leader waits inside clone(CLONE_VFORK) until the thread's exec, so
+ * it has a call in flight when it is superseded. */
+static int exec_vfork(void)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+
+	if (clone(exec_child, stack + sizeof(stack),
+		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+			  CLONE_VFORK, NULL) < 0)
+		return 1;
+	return 1;		/* the exec failed */
+}
+
+static void *exec_spin_thread(void *arg)
+{
+	(void)arg;
+	while (!leader_spinning)
+		;
+	exec_self();
+	return NULL;
+}
+
+/* The leader spins in user space (no call in flight) while the thread
+ * execs, so the execve's entry half is the last line written. */
+static int exec_spin(void)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, exec_spin_thread, NULL) != 0)
+		return 1;
+	leader_spinning = 1;
+	for (;;)
+		;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "files";
@@ -90,6 +147,13 @@ int main(int argc, char **argv)
 		return fork_child();
 	if (strcmp(mode, "threads") == 0)
 		return threads();
+	self_path = argv[0];
+	if (strcmp(mode, "exec-vfork") == 0)
+		return exec_vfork();
+	if (strcmp(mode, "exec-spin") == 0)
+		return exec_spin();
+	if (strcmp(mode, "exec-done") == 0)
+		return getppid() > 0 ? 0 : 1;
 	if (strcmp(mode, "kill") == 0) {
 		(void)getppid();
 		raise(SIGKILL);

@@ -513,9 +513,10 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 		type = jobj_str(&j, "type");
 		pid = jobj_str(&j, "pid");
 		tid = jobj_str(&j, "tid");
-		/* v2 only adds "values", which we do not compare */
-		if (!v || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)) {
-			rc = bad(file, ln, "schema version \"v\" must be 1 or 2");
+		/* v2 adds "values", which we do not compare; v3 changes some
+		 * values and adds "superseded" records */
+		if (!v || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0 && strcmp(v, "3") != 0)) {
+			rc = bad(file, ln, "schema version \"v\" must be 1, 2 or 3");
 		} else if (!type || !pid || !tid || !is_decimal(pid) || !is_decimal(tid)) {
 			rc = bad(file, ln, "record needs type, pid and tid");
 		} else {
@@ -555,6 +556,15 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 				const char *l = parent ? idmap_find(&r->pids, parent) : NULL;
 				struct str k = { 0 };
 				str_printf(&k, "+++ started by %s +++", l ? l : "-");
+				e.key = str_take(&k);
+			} else if (strcmp(type, "superseded") == 0) {
+				/* execve from another thread: it goes on as this one */
+				const char *former = jobj_str(&j, "former_tid");
+				const char *l = former ? idmap_find(&r->pids, former) : NULL;
+				struct str k = { 0 };
+				if (!former || !is_decimal(former))
+					rc = bad(file, ln, "superseded record needs former_tid");
+				str_printf(&k, "+++ superseded by execve in %s +++", l ? l : "-");
 				e.key = str_take(&k);
 			} else {
 				rc = bad(file, ln, "unknown record type \"%s\"", type);
