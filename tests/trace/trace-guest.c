@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,33 @@ static int threads(void)
 	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
 		return 1;
 	if (pthread_join(th, NULL) != 0)
+		return 1;
+	return 0;
+}
+
+/* Temporary files as programs make them (mkstemp, mkdtemp), used, and
+ * removed; SWAPPED (TRACE_GUEST_SWAP=1) removes the two files in the other
+ * order, a real difference umvisor-diff must see through the random names. */
+static int tmpfiles(bool swapped)
+{
+	char f1[] = "/tmp/umvisor-diff.XXXXXX", f2[] = "/tmp/umvisor-diff.XXXXXX";
+	char dir[] = "/tmp/umvisor-dir.XXXXXX", inner[64];
+	int fd1 = mkstemp(f1), fd2 = mkstemp(f2), fd;
+
+	if (fd1 < 0 || fd2 < 0 || !mkdtemp(dir))
+		return 1;
+	if (write(fd1, "one\n", 4) != 4 || write(fd2, "two\n", 4) != 4)
+		return 1;
+	close(fd1);
+	close(fd2);
+	snprintf(inner, sizeof(inner), "%s/data", dir);
+	fd = open(inner, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	if (unlink(inner) < 0 || rmdir(dir) < 0)
+		return 1;
+	if (unlink(swapped ? f2 : f1) < 0 || unlink(swapped ? f1 : f2) < 0)
 		return 1;
 	return 0;
 }
@@ -147,6 +175,11 @@ int main(int argc, char **argv)
 		return fork_child();
 	if (strcmp(mode, "threads") == 0)
 		return threads();
+	if (strcmp(mode, "tmpfiles") == 0) {
+		/* in the environment, so the two runs' argv are the same */
+		const char *swap = getenv("TRACE_GUEST_SWAP");
+		return tmpfiles(swap && strcmp(swap, "1") == 0);
+	}
 	self_path = argv[0];
 	if (strcmp(mode, "exec-vfork") == 0)
 		return exec_vfork();
