@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/trace-lib.sh"
 [ -x "$VALIDATE" ] || hard_error "$VALIDATE is not built"
 
-for mode in files fork threads kill; do
+for mode in files fork threads kill status; do
 	"$UMVISOR" -m trace:out="$TMPD/$mode.jsonl",format=json -- "$GUEST" $mode >/dev/null 2>&1
 	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v3"
 done
@@ -21,6 +21,13 @@ grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\
 	"$TMPD/files.jsonl" || fail "files: the failed openat has no structured values"
 grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null.*"values":\[0\]}$' "$TMPD/files.jsonl" ||
 	fail "files: exit_group has no null result"
+# v3: wait statuses and device numbers as values of their own.
+grep -q '"syscall":"wait4".*"args":\["[0-9]*","\[{WIFEXITED(s) && WEXITSTATUS(s) == 3}\]",.*"values":\[[0-9]*,\[{"exited":3}\],0,null\]}$' \
+	"$TMPD/fork.jsonl" || fail "fork: wait4's status is not {\"exited\":3}"
+grep -q '"syscall":"wait4".*"values":\[[0-9]*,\[{"signaled":"SIGKILL","core":false}\],0,null\]}$' \
+	"$TMPD/status.jsonl" || fail "status: wait4's status is not {\"signaled\":\"SIGKILL\",...}"
+grep -q '"values":\[[0-9]*,"",{"st_mode":{"flags":\["S_IFCHR","0666"\]},"st_rdev":{"major":1,"minor":3},"_more":true}' \
+	"$TMPD/status.jsonl" || fail "status: st_rdev of /dev/null is not {\"major\":1,\"minor\":3}"
 
 # summary with JSON: the table goes to stderr, the file stays JSON Lines.
 "$UMVISOR" -m trace:out="$TMPD/sum.jsonl",format=json,summary -- "$GUEST" files >/dev/null 2>"$TMPD/sum.err"

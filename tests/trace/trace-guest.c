@@ -78,6 +78,29 @@ static int threads(void)
 	return 0;
 }
 
+/* Values the JSON trace structures: a device number (fstat of /dev/null:
+ * st_rdev) and the wait status of a child killed by a signal. */
+static int status_values(void)
+{
+	struct stat st;
+	int fd = open("/dev/null", O_RDONLY), status;
+	pid_t pid;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return 1;
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		raise(SIGKILL);
+		_exit(1);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
+		return 1;
+	return 0;
+}
+
 /* Temporary files as programs make them (mkstemp, mkdtemp), used, and
  * removed; SWAPPED (TRACE_GUEST_SWAP=1) removes the two files in the other
  * order, a real difference umvisor-diff must see through the random names. */
@@ -175,6 +198,8 @@ int main(int argc, char **argv)
 		return fork_child();
 	if (strcmp(mode, "threads") == 0)
 		return threads();
+	if (strcmp(mode, "status") == 0)
+		return status_values();
 	if (strcmp(mode, "tmpfiles") == 0) {
 		/* in the environment, so the two runs' argv are the same */
 		const char *swap = getenv("TRACE_GUEST_SWAP");
