@@ -924,7 +924,8 @@ int main(int argc, char **argv)
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
 				fprintf(stderr, "umvisor-diff: --map wants OLD=NEW\n");
-				return EXIT_BAD;
+				rc = EXIT_BAD;
+				goto out;
 			}
 			o.map_old = xrealloc(o.map_old, (o.nmaps + 1) * sizeof(char *));
 			o.map_new = xrealloc(o.map_new, (o.nmaps + 1) * sizeof(char *));
