@@ -68,6 +68,20 @@ for order in before after; do
 	grep -q '"syscall":"getppid",.*"ret":4242,"errno":null,"duration":[0-9.]*,"outcome":"emulated","module":"emulate-getppid"' \
 		"$TMPD/emu-$order.jsonl" || fail "emulate ($order): getppid not recorded as emulated by emulate-getppid"
 done
+# Composed with the real modules: bind's mount is served by the monitor's
+# path layer (a rewrite by "umvisor"), fakeroot emulates the ids.
+mkdir "$TMPD/host" && echo hi >"$TMPD/host/f" || hard_error "cannot make $TMPD/host/f"
+"$UMVISOR" -b "$TMPD/host:/umvisor-virt" -m trace:out="$TMPD/bind.jsonl",format=json -- cat /umvisor-virt/f \
+	>"$TMPD/bind.out" 2>&1 || fail "bind + trace: $(cat "$TMPD/bind.out")"
+"$VALIDATE" "$TMPD/bind.jsonl" >/dev/null || fail "bind + trace: invalid JSON"
+grep -q '"syscall":"openat",.*"\\"/umvisor-virt/f\\"".*"outcome":"rewritten","module":"umvisor"' "$TMPD/bind.jsonl" ||
+	fail "bind + trace: the redirected openat is not recorded as rewritten by umvisor"
+"$UMVISOR" -0 -m trace:out="$TMPD/fakeroot.jsonl",format=json -- id -u >"$TMPD/fakeroot.out" 2>&1 ||
+	fail "fakeroot + trace: $(cat "$TMPD/fakeroot.out")"
+"$VALIDATE" "$TMPD/fakeroot.jsonl" >/dev/null || fail "fakeroot + trace: invalid JSON"
+grep -q '"syscall":"geteuid",.*"ret":0,.*"outcome":"emulated","module":"fakeroot"' "$TMPD/fakeroot.jsonl" ||
+	fail "fakeroot + trace: geteuid is not recorded as emulated by fakeroot"
+
 # Text mode says nothing of outcomes (strace has no such field) but shows
 # the result the guest got.
 "$UMVISOR" -m emulate-getppid:value=4242 -o "$TMPD/emu.txt" -- "$GUEST" kill >/dev/null 2>&1
