@@ -145,6 +145,8 @@ struct mon_process {
 	pid_t tgid;
 	int nthreads;
 	struct vma *vma;	/* opened on first use, retargeted after exec */
+	pid_t vma_tid;		/* the thread it names: tgid, or a live thread
+				 * once the leader is a zombie */
 	int dumpable;		/* virtual PR_GET_DUMPABLE value */
 	bool initial;		/* the process the user asked to run */
 	bool group_stopped;	/* mirrored on the monitor */
@@ -224,6 +226,10 @@ void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc);
 size_t mon_thread_count(void);
 /* The vma handle of T's process, opened on demand; NULL with *ERR set. */
 struct vma *mon_thread_vma(struct mon_thread *t, int *err);
+/* A read or write through T's handle said -ESRCH although T is stopped
+ * here: the handle names a leader that is a zombie (its main thread
+ * called pthread_exit). Retargets the handle at T; true if worth a retry. */
+bool mon_thread_vma_lost_leader(struct mon_thread *t);
 /* After exec: the process image changed. */
 void mon_process_exec(struct mon_process *proc);
 /* Reads /proc/TID/status Tgid. */

@@ -208,10 +208,23 @@ struct vma *mon_thread_vma(struct mon_thread *t, int *err)
 			*err = rc;
 			return NULL;
 		}
+		p->vma_tid = p->tgid;
 	}
 	/* The ptrace backend must name the stopped thread it goes through. */
 	vma_set_stopped_tid(p->vma, t->tid);
 	return p->vma;
+}
+
+bool mon_thread_vma_lost_leader(struct mon_thread *t)
+{
+	struct mon_process *p = t->proc;
+
+	if (!p || !p->vma || p->vma_tid == t->tid)
+		return false;
+	if (vma_set_pid(p->vma, t->tid) < 0)
+		return false;
+	p->vma_tid = t->tid;
+	return true;
 }
 
 void mon_process_exec(struct mon_process *p)
@@ -222,6 +235,7 @@ void mon_process_exec(struct mon_process *p)
 		vma_close(p->vma);
 		p->vma = NULL;
 	}
+	p->vma_tid = p->tgid;
 	p->dumpable = 1;
 	mon_scratch_exec(p);
 	mon_vfs_exec(p);
