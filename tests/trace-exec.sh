@@ -4,7 +4,7 @@
 # "+++ superseded by execve in pid FORMER +++" under the leader's pid (after
 # " <pid changed to PID ...>" when the execve's entry half was the last
 # thing written), and the execve's result as the leader's "<... execve
-# resumed>". Both guest modes are deterministic; the lines around the
+# resumed>". The guest modes are deterministic; the lines around the
 # takeover must be those strace 6.1 writes (tids normalised), and the
 # JSON trace must say the same.
 . "$top_srcdir/tests/lib/harness.sh"
@@ -22,7 +22,7 @@ else
 	echo "strace missing or cannot trace here: checking our lines only" >&2
 fi
 
-for mode in exec-vfork exec-spin; do
+for mode in exec-vfork exec-spin exec-leader-exit; do
 	env -i PATH=/usr/bin:/bin UMVISOR_MODULE_PATH="$UMVISOR_MODULE_PATH" \
 		"$UMVISOR" -o "$TMPD/$mode.ours" -- "$GUEST" $mode >/dev/null 2>"$TMPD/$mode.err" ||
 		fail "$mode: umvisor exit $?: $(cat "$TMPD/$mode.err")"
@@ -39,10 +39,17 @@ for mode in exec-vfork exec-spin; do
 		grep -q '^T1 <\.\.\. clone resumed>) = ?$' "$TMPD/$mode.o" ||
 			fail "$mode: the leader's clone in flight is not '= ?'"
 		grep -q ' <unfinished \.\.\.>$' "$TMPD/$mode.o" || fail "$mode: execve not unfinished" ;;
-	exec-spin)
-		grep -q '^T2 execve(.* <pid changed to T1 \.\.\.>$' "$TMPD/$mode.o" ||
-			fail "$mode: no ' <pid changed to T1 ...>'" ;;
+	exec-spin|exec-leader-exit)
+		grep -q '^T2 execve(".*", \[".*, "exec-done"\], 0xADDR /\* N vars \*/ <pid changed to T1 \.\.\.>$' "$TMPD/$mode.o" ||
+			fail "$mode: no decoded execve ending in ' <pid changed to T1 ...>'" ;;
 	esac
+	if [ $mode = exec-leader-exit ]; then
+		# "= ?" when the leader exits, not when the process ends.
+		at_exit=$(grep -n '^T1 exit(0) = ?$' "$TMPD/$mode.on" | cut -d: -f1)
+		at_exec=$(grep -n '^T2 execve(' "$TMPD/$mode.on" | cut -d: -f1)
+		[ -n "$at_exit" ] && [ -n "$at_exec" ] && [ "$at_exit" -lt "$at_exec" ] ||
+			fail "$mode: no 'T1 exit(0) = ?' before the execve"
+	fi
 	# The former tid never appears after the takeover, and the new image's
 	# calls are the leader's.
 	sed -n '/superseded/,$p' "$TMPD/$mode.on" | grep -q '^T2 ' &&

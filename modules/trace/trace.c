@@ -546,6 +546,8 @@ static const char *arch_name(enum umv_arch a)
 	       a == UMV_ARCH_AARCH64 ? "aarch64" : "unknown";
 }
 
+static void finish_vanished_call(struct trace_state *st, struct trace_thread *t);
+
 static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 			 const struct umv_outcome *outcome)
 {
@@ -596,6 +598,14 @@ static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 		return 0;
 	}
 	t->pending = true;
+	/* They never return: "= ?" now, where strace prints it (at the
+	 * thread's exit event, which follows at once), not at the exit
+	 * report, which for a leader that called exit comes only when its
+	 * last thread is gone. */
+	if (strcmp(t->name, "exit") == 0 || strcmp(t->name, "exit_group") == 0) {
+		finish_vanished_call(st, t);
+		return 0;
+	}
 	return 1;
 }
 

@@ -171,6 +171,29 @@ static void *exec_spin_thread(void *arg)
 	return NULL;
 }
 
+/* The leader calls pthread_exit first: the process lives on with a zombie
+ * leader (whose /proc/PID/mem and process_vm_readv no longer reach the
+ * memory), and the thread execs once the leader is gone. */
+static pthread_t leader_thread;
+
+static void *exec_after_leader_thread(void *arg)
+{
+	(void)arg;
+	pthread_join(leader_thread, NULL);
+	exec_self();
+	return NULL;
+}
+
+static int exec_leader_exit(void)
+{
+	pthread_t th;
+
+	leader_thread = pthread_self();
+	if (pthread_create(&th, NULL, exec_after_leader_thread, NULL) != 0)
+		return 1;
+	pthread_exit(NULL);
+}
+
 /* The leader spins in user space (no call in flight) while the thread
  * execs, so the execve's entry half is the last line written. */
 static int exec_spin(void)
@@ -210,6 +233,8 @@ int main(int argc, char **argv)
 		return exec_vfork();
 	if (strcmp(mode, "exec-spin") == 0)
 		return exec_spin();
+	if (strcmp(mode, "exec-leader-exit") == 0)
+		return exec_leader_exit();
 	if (strcmp(mode, "exec-done") == 0)
 		return getppid() > 0 ? 0 : 1;
 	if (strcmp(mode, "kill") == 0) {
