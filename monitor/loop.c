@@ -75,7 +75,9 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 	struct mon_process *proc = NULL;
 	struct mon_thread *t;
 
-	if (event == PTRACE_EVENT_CLONE && parent->proc) {
+	/* CLONE_THREAD whatever the event: clone(CLONE_VFORK|CLONE_THREAD)
+	 * reports PTRACE_EVENT_VFORK, CLONE_THREAD with SIGCHLD a FORK. */
+	if (parent->proc) {
 		int tgid = mon_read_tgid(newtid);
 		if (tgid == parent->proc->tgid)
 			proc = parent->proc;
@@ -150,8 +152,15 @@ static void on_event(struct mon_thread *t, int event)
 			struct mon_thread *former = mon_thread_find((pid_t)msg);
 			pid_t pid = t->tid;
 
-			if (former && former->proc == t->proc)
+			if (former) {
+				if (former->proc != t->proc)
+					mon_thread_set_process(former, t->proc);
 				t = mon_thread_take_tid(former, t);
+			} else {
+				/* Untracked: at least forget the old leader's call. */
+				t->post_pending = false;
+				t->post_mask = t->observe_mask = 0;
+			}
 			mon_modules_exec_takeover(pid, (pid_t)msg);
 		}
 		/* Still inside execve: its exit stop (if we asked) follows. */
