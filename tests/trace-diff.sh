@@ -133,6 +133,15 @@ expect 0 "$TMPD/py-1.jsonl" "$TMPD/py-2.jsonl"
 sed 's/tmpab_12xyz/tmpab_12xy/g' "$TMPD/py-1.jsonl" >"$TMPD/py-3.jsonl"
 expect 1 "$TMPD/py-1.jsonl" "$TMPD/py-3.jsonl"
 
+# 7c. execve from a thread: the superseded record names the former tid by
+# its label; runs compare equal, and a missing takeover is a difference.
+record exec-vfork "$TMPD/xv-1.jsonl"
+record exec-vfork "$TMPD/xv-2.jsonl"
+expect 0 "$TMPD/xv-1.jsonl" "$TMPD/xv-2.jsonl"
+grep -v '"type":"superseded"' "$TMPD/xv-2.jsonl" >"$TMPD/xv-none.jsonl"
+expect 1 "$TMPD/xv-1.jsonl" "$TMPD/xv-none.jsonl"
+report_has '+++ superseded by execve in T2 +++'
+
 # 8. Order across processes is not compared unless asked.
 expect 0 "$TMPD/fork-1.jsonl" "$TMPD/fork-2.jsonl"
 

@@ -74,6 +74,10 @@ for mode in exec-vfork exec-spin exec-leader-exit; do
 	leader=$(head -1 "$TMPD/$mode.jsonl" | sed 's/.*"pid":\([0-9]*\).*/\1/')
 	grep -q "\"type\":\"superseded\",.*\"pid\":$leader,\"tid\":$leader,\"former_tid\":[0-9]*}" \
 		"$TMPD/$mode.jsonl" || fail "$mode: no superseded record for $leader"
+	# One process all along (clone(CLONE_VFORK|CLONE_THREAD) makes a
+	# thread, though the kernel reports it as a vfork event).
+	pids=$(grep -o '"pid":[0-9]*' "$TMPD/$mode.jsonl" | sort -u | wc -l)
+	[ "$pids" -eq 1 ] || fail "$mode: records of $pids processes, want 1"
 	grep -q "\"tid\":$leader,\"arch\":\"[a-z0-9_]*\",\"syscall\":\"execve\",.*exec-done.*\"ret\":0," \
 		"$TMPD/$mode.jsonl" || fail "$mode: the execve record is not under the leader's tid"
 done
