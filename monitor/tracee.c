@@ -166,8 +166,8 @@ struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *
 	pid_t tid = leader->tid;
 	size_t b;
 
-	/* Unlinked first, so T keeps the process alive while LEADER's
-	 * reference goes. */
+	/* T holds its own reference on the process (the same one, the
+	 * caller made sure), so removing LEADER cannot free it. */
 	unlink_thread(t);
 	mon_thread_remove(leader);
 	t->tid = tid;
