@@ -367,11 +367,16 @@ Test(tmpnames, learnt_from_creating_calls)
 	char *open_args[] = { "AT_FDCWD", "\"/srv/app-data.Xy12Zq\"", "O_RDWR|O_CREAT|O_EXCL", "0600" };
 	char *mkdir_args[] = { "\"/srv/workQ1w2E3\"", "0700" };
 	char *plain_open[] = { "AT_FDCWD", "\"/srv/cache.Ab12Cd\"", "O_RDONLY" };
+	char *gcc_open[] = { "AT_FDCWD", "\"/tmp/ccQ1w2E3.s\"", "O_RDWR|O_CREAT|O_EXCL", "0600" };
 
 	cr_assert_eq(tmp_rules_init(&r), 0);
 	cr_assert_eq(tmp_learn_call(&r, "openat", open_args, 4), 0);
 	cr_assert_eq(tmp_learn_call(&r, "mkdir", mkdir_args, 2), 0);
 	cr_assert_eq(tmp_learn_call(&r, "openat", plain_open, 3), 0);
+	cr_assert_eq(tmp_learn_call(&r, "openat", gcc_open, 4), 0);
+	/* mkstemps: the six before the suffix */
+	cr_expect_str_eq(random_part(&r, "ccZ9x8Y7.s", b, sizeof(b)), "Z9x8Y7");
+	cr_expect_str_eq(random_part(&r, "ccZ9x8Y7.o", b, sizeof(b)), "Z9x8Y7");
 	/* the template, not just the name: another run's random part */
 	cr_expect_str_eq(random_part(&r, "app-data.Ab34Cd", b, sizeof(b)), "Ab34Cd");
 	cr_expect_str_eq(random_part(&r, "app-data.abcdef", b, sizeof(b)), "abcdef");

@@ -153,13 +153,23 @@ static bool looks_random(const char *s, size_t n)
 /* NAME (N chars, one path component) was made by mkstemp/mkdtemp: its
  * random part is the letters and digits after the last '.', '-' or '_'
  * (mktemp(1)'s tmp.XXXXXXXXXX, "prefix.XXXXXX"), else its last six
- * (mkstemp("fooXXXXXX")). */
+ * (mkstemp("fooXXXXXX")); with mkstemps' suffix ("ccXXXXXX.s", gcc) the
+ * six before the suffix. */
 static int learn_created(struct tmp_rules *r, const char *name, size_t n)
 {
 	size_t k = n;
 
 	while (k > 0 && is_alnum(name[k - 1]))
 		k--;
+	if (n - k < RANDOM_MIN && k > RANDOM_MIN && name[k - 1] == '.') {
+		size_t end = k - 1, j = end;
+
+		while (j > 0 && is_alnum(name[j - 1]))
+			j--;
+		if (end - j < RANDOM_MIN)
+			return 0;
+		return add_template(r, name, end - RANDOM_MIN, RANDOM_MIN, false);
+	}
 	if (n - k < RANDOM_MIN)
 		return 0;
 	if (k == 0 || !(name[k - 1] == '.' || name[k - 1] == '-' || name[k - 1] == '_'))
