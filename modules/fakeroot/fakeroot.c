@@ -84,6 +84,28 @@ struct fr_pending *fr_pending_of(struct fr_state *st, pid_t tid, bool create)
 	return &st->pending[st->npending++];
 }
 
+/* open/openat stop only when they create (the owner is recorded) or look
+ * like a plain read of a file (a /proc status file is served with the
+ * virtual ids): read-only, following links, blocking, not a directory or
+ * O_PATH. Other opens, most of them (tar -c reads with O_NOFOLLOW |
+ * O_NONBLOCK, directory walks), run with no stop. x86 flag values. */
+#define F_O_ACCMODE 03
+#define F_O_CREAT 0100
+#define F_O_NONBLOCK 04000
+#define F_O_DIRECTORY 0200000
+#define F_O_NOFOLLOW 0400000
+#define F_O_PATH 010000000
+static int want_open(struct umv_mod *mod, const char *name, unsigned flags_idx)
+{
+	const uint64_t plain_read = F_O_ACCMODE | F_O_CREAT | F_O_NONBLOCK | F_O_DIRECTORY |
+				    F_O_NOFOLLOW | F_O_PATH;
+	int rc = umv_want_syscall_if(mod, name, flags_idx, UMV_CMP_MASKED_EQ, F_O_CREAT, F_O_CREAT);
+
+	if (rc == 0)
+		rc = umv_want_syscall_if(mod, name, flags_idx, UMV_CMP_MASKED_EQ, plain_read, 0);
+	return rc;
+}
+
 static int lookup_ids(struct fr_state *st)
 {
 	struct {
@@ -130,7 +152,11 @@ static int lookup_ids(struct fr_state *st)
 			return -ENOENT;
 		}
 		st->kind[id] = (uint8_t)interests[i].kind;
-		if ((rc = umv_want_syscall(st->mod, interests[i].name)) < 0)
+		if (id == st->id_open || id == st->id_openat)
+			rc = want_open(st->mod, interests[i].name, id == st->id_open ? 1 : 2);
+		else
+			rc = umv_want_syscall(st->mod, interests[i].name);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;

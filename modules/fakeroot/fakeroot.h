@@ -107,6 +107,8 @@ void fr_threads_fini(struct fr_threads *t);
 /* The thread's credentials, created on first sight (inherited from its
  * process or its parent process). NULL only when out of memory. */
 struct fr_creds *fr_creds_of(struct fr_threads *t, pid_t tid, pid_t tgid);
+/* TID's credentials if it is known, without creating any. */
+struct fr_creds *fr_creds_find(struct fr_threads *t, pid_t tid);
 /* CHILD starts with a copy of PARENT's credentials. */
 int fr_creds_copy(struct fr_threads *t, pid_t parent, pid_t parent_tgid, pid_t child,
 		  pid_t child_tgid);
@@ -133,6 +135,11 @@ int fr_db_load(struct fr_db *db, const char *file, unsigned *line);
 /* Atomic save (temp file, fsync, rename). FAKEROOT_FORMAT drops the
  * path hints so fakeroot -i reads it. Returns 0 or -errno. */
 int fr_db_save(const struct fr_db *db, const char *file, bool fakeroot_format);
+
+/* status.c: an open (no O_CREAT) of a guest thread's /proc status file
+ * is served with its virtual ids; UMV_PASS for every other open. */
+enum umv_verdict fr_status_enter(struct fr_state *st, struct umv_call *call, int dirfd_idx,
+				 unsigned path_idx);
 
 /* fakeroot.c */
 /* The pending slot of TID (created when CREATE). NULL when absent. */

@@ -635,7 +635,7 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 			mode_idx = fl + 1;
 		}
 		if (!(flags & F_O_CREAT))
-			return UMV_PASS;
+			return fr_status_enter(st, call, t.dirfd_idx, (unsigned)t.path_idx);
 		need = 0600;
 	} else if (kind == FR_MKDIR) {
 		mode_idx = id == st->id_mkdirat ? 2 : 1;
