@@ -106,6 +106,15 @@ static int want_open(struct umv_mod *mod, const char *name, unsigned flags_idx)
 	return rc;
 }
 
+/* fchmod to a mode with u+rw and no set-id or sticky bit (tar's 0644 on
+ * each file it extracts) runs natively: the real mode is then the guest's
+ * view (fr_view takes a real mode changed behind the record). Other
+ * modes stop, to be recorded and widened. */
+static int want_fchmod(struct umv_mod *mod)
+{
+	return umv_want_syscall_if(mod, "fchmod", 1, UMV_CMP_MASKED_NE, 07600, 0600);
+}
+
 static int lookup_ids(struct fr_state *st)
 {
 	struct {
@@ -154,6 +163,8 @@ static int lookup_ids(struct fr_state *st)
 		st->kind[id] = (uint8_t)interests[i].kind;
 		if (id == st->id_open || id == st->id_openat)
 			rc = want_open(st->mod, interests[i].name, id == st->id_open ? 1 : 2);
+		else if (id == st->id_fchmod)
+			rc = want_fchmod(st->mod);
 		else
 			rc = umv_want_syscall(st->mod, interests[i].name);
 		if (rc < 0)

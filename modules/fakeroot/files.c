@@ -135,13 +135,25 @@ static bool same_kind(uint32_t recorded, uint32_t real)
 	return (recorded & S_IFMT) == (real & S_IFMT);
 }
 
+static uint32_t real_mode_for(uint32_t type, uint32_t mode);
+
 void fr_view(struct fr_state *st, uint64_t dev, uint64_t ino, uint32_t *mode, uint32_t *uid,
 	     uint32_t *gid, uint64_t *rdev)
 {
 	struct fr_entry *e = fr_db_find(&st->db, dev, ino);
 
 	if (e && same_kind(e->mode, *mode)) {
+		uint32_t real = *mode & 07777, type = *mode;
+
 		*mode = e->mode;
+		/* The module keeps a file of the user's at real_mode_for(the
+		 * record); other bits there mean a chmod ran natively since
+		 * (an untrapped fchmod): its mode is the newer one. Device
+		 * placeholders (a regular file for a record of a device)
+		 * keep the recorded mode. */
+		if (*uid == (uint32_t)st->host_uid && (e->mode & S_IFMT) == (type & S_IFMT) &&
+		    real != real_mode_for(e->mode, e->mode & 07777))
+			*mode = (e->mode & S_IFMT) | real;
 		*uid = e->uid;
 		*gid = e->gid;
 		if (S_ISCHR(e->mode) || S_ISBLK(e->mode))
@@ -163,6 +175,8 @@ static struct fr_entry *entry_for(struct fr_state *st, const struct stat *sb)
 
 	fr_view(st, sb->st_dev, sb->st_ino, &mode, &uid, &gid, &rdev);
 	e = fr_db_get(&st->db, sb->st_dev, sb->st_ino, mode, uid, gid);
+	if (e && same_kind(e->mode, sb->st_mode) && e->mode != mode)
+		fr_db_set_mode(&st->db, e, mode);	/* a native chmod since */
 	if (e && !same_kind(e->mode, sb->st_mode)) {
 		/* A stale record of a reused inode. */
 		fr_db_set_mode(&st->db, e, sb->st_mode);
@@ -481,10 +495,15 @@ static enum umv_verdict chown_enter(struct fr_state *st, struct umv_call *call, 
 	/* Like the kernel: any chown of a non-directory drops set-uid, and
 	 * set-gid when it means something (group-executable). */
 	if (!S_ISDIR(e->mode)) {
-		uint32_t m = e->mode & ~(uint32_t)S_ISUID;
+		uint32_t m = e->mode & ~(uint32_t)S_ISUID, real;
 		if ((m & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 			m &= ~(uint32_t)S_ISGID;
 		fr_db_set_mode(&st->db, e, m);
+		/* Set-id bits real on a file of the user's (made before the
+		 * run) go too, or fr_view would take them for a native chmod. */
+		real = real_mode_for(e->mode, e->mode & 07777);
+		if (sb.st_uid == st->host_uid && (sb.st_mode & 07777) != real && !S_ISLNK(sb.st_mode))
+			chmod(host, real);
 	}
 	st->db.dirty = true;
 	set_hint(st, e, host);
@@ -660,8 +679,9 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		if (c->fsuid != 0)
 			return answer(call, -EPERM);
 		p->rdev = (uint32_t)umv_call_arg(call, mode_idx + 1);
-		/* The placeholder: a regular file only we can tell apart. */
-		if (umv_call_set_arg(call, mode_idx, S_IFREG | 0600) < 0 ||
+		/* The placeholder: a regular file only we can tell apart,
+		 * with the real mode fr_view expects of the record. */
+		if (umv_call_set_arg(call, mode_idx, S_IFREG | (mode & 0777) | 0600) < 0 ||
 		    umv_call_set_arg(call, mode_idx + 1, 0) < 0)
 			return answer(call, -EINVAL);
 		rewrite = true;
