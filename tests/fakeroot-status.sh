@@ -62,6 +62,11 @@ print("self", lines("/proc/self/status"))
 print("thread-self", lines("/proc/thread-self/status"))
 d = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
 print("dirfd", lines("status", dir_fd=d))
+import ctypes, struct
+libc = ctypes.CDLL(None, use_errno=True)
+fd2 = libc.syscall(437, -100, b"/proc/self/status", struct.pack("QQQ", os.O_RDONLY, 0, 0), 24)
+with os.fdopen(fd2) as f:
+    print("openat2", [l.rstrip("\n") for l in f if l.startswith("Uid:")])
 fd = os.open("/proc/self/status", os.O_RDONLY)
 print("fd target deleted:", os.readlink("/proc/self/fd/%d" % fd).endswith(" (deleted)"))
 print("fd reads:", os.read(fd, 5))
@@ -74,6 +79,7 @@ child task ['Uid:\t1000\t1000\t1000\t1000', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 self ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 thread-self ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 dirfd ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
+openat2 ['Uid:\t1000\t1001\t1002\t1001']
 fd target deleted: True
 fd reads: b'Name:'
 monitor ['Uid:\t@U@\t@U@\t@U@\t@U@']

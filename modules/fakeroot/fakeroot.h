@@ -95,7 +95,7 @@ struct fr_state {
 	    id_fstat64, id_statx, id_oldstat, id_oldlstat, id_oldfstat,
 	    id_chown, id_lchown, id_fchown, id_fchownat, id_chown16, id_lchown16, id_fchown16,
 	    id_chmod, id_fchmod, id_fchmodat, id_fchmodat2, id_mknod, id_mknodat, id_mkdir,
-	    id_mkdirat, id_open, id_openat, id_creat, id_symlink, id_symlinkat, id_link, id_linkat,
+	    id_mkdirat, id_open, id_openat, id_openat2, id_creat, id_symlink, id_symlinkat, id_link, id_linkat,
 	    id_access, id_faccessat, id_faccessat2, id_unlink, id_unlinkat, id_rmdir, id_rename,
 	    id_renameat, id_renameat2, id_execve, id_execveat, id_clone, id_clone3, id_fork,
 	    id_vfork;

@@ -616,10 +616,32 @@ static bool new_owner(struct fr_state *st, const struct fr_creds *c, const char 
 	return differs;
 }
 
+/* openat2's struct open_how (flags, mode, resolve, then zeroes in a
+ * bigger struct), as the guest passed it. */
+#define HOW_MIN 24
+#define HOW_MAX 512
+struct open_how2 {
+	uint64_t words[HOW_MAX / 8];
+	size_t size;
+};
+
+static bool read_how(struct umv_call *call, struct open_how2 *how)
+{
+	uint64_t size = umv_call_arg(call, 3);
+
+	if (size < HOW_MIN || size > HOW_MAX)
+		return false;
+	how->size = (size_t)size;
+	memset(how->words, 0, sizeof(how->words));
+	return umv_vm_read(call, umv_call_arg(call, 2), how->words, how->size) ==
+	       (ssize_t)how->size;
+}
+
 static struct target create_target(const struct fr_state *st, int id)
 {
 	/* dirfd-taking creators name the path in argument 1 */
-	if (id == st->id_openat || id == st->id_mkdirat || id == st->id_mknodat)
+	if (id == st->id_openat || id == st->id_openat2 || id == st->id_mkdirat ||
+	    id == st->id_mknodat)
 		return (struct target){ 0, 1, -1, -1, false };
 	if (id == st->id_symlinkat)
 		return (struct target){ 1, 2, -1, -1, false };
@@ -639,12 +661,20 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 	bool empty, rewrite = false, record;
 	uint32_t mode = 0, flags = 0, need = 0;
 	unsigned mode_idx = 0;
+	struct open_how2 how;
 	struct stat sb;
 	int rc;
 
 	if (!c)
 		return answer(call, -ENOMEM);
-	if (kind == FR_OPEN) {
+	if (kind == FR_OPEN && id == st->id_openat2) {
+		if (!read_how(call, &how))
+			return UMV_PASS;	/* the kernel's EINVAL, E2BIG or EFAULT */
+		flags = (uint32_t)how.words[0];
+		if (!(flags & F_O_CREAT))
+			return fr_status_enter(st, call, t.dirfd_idx, (unsigned)t.path_idx);
+		need = 0600;
+	} else if (kind == FR_OPEN) {
 		if (id == st->id_creat) {
 			flags = F_O_CREAT;
 			mode_idx = 1;
@@ -663,7 +693,9 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		mode_idx = id == st->id_mknodat ? 2 : 1;
 		need = 0600;
 	}
-	if (kind != FR_CREATE_LINK)
+	if (id == st->id_openat2)
+		mode = (uint32_t)how.words[1];
+	else if (kind != FR_CREATE_LINK)
 		mode = (uint32_t)umv_call_arg(call, mode_idx);
 	if ((rc = fr_host_path(call, t.dirfd_idx, (unsigned)t.path_idx, host, sizeof(host),
 			       &empty)) < 0)
@@ -687,8 +719,19 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		rewrite = true;
 		record = true;
 	} else if (need && (mode & need) != need) {
-		if (umv_call_set_arg(call, mode_idx, mode | need) < 0)
+		if (id == st->id_openat2) {
+			/* A copy of the guest's open_how with the mode widened. */
+			how.words[1] = mode | need;
+			rc = umv_call_set_arg_buf(call, 2, how.words, how.size);
+			if (rc == -EINPROGRESS) {
+				p->used = false;
+				return UMV_PASS;	/* asked again once mapped */
+			}
+			if (rc < 0)
+				return answer(call, rc == -ENOSPC ? -ENOMEM : rc);
+		} else if (umv_call_set_arg(call, mode_idx, mode | need) < 0) {
 			return answer(call, -EINVAL);
+		}
 		rewrite = true;
 		record = true;
 	}

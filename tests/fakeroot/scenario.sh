@@ -58,6 +58,17 @@ os.fchown(fd, 43, -1)
 show("fchown after 4755")
 os.fchmod(fd, 0o640)
 show("fchmod 640")
+# openat2 creating a mode-000 file: recorded, and still readable by root
+import ctypes, struct
+libc = ctypes.CDLL(None, use_errno=True)
+how = struct.pack("QQQ", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0, 0)
+fd2 = libc.syscall(437, -100, b"o2", how, 24)
+if fd2 < 0:
+    print("openat2 failed:", os.strerror(ctypes.get_errno()))
+else:
+    os.write(fd2, b"o2 data")
+    os.close(fd2)
+    print("openat2 mode 000: %o %s" % (os.stat("o2").st_mode, open("o2").read()))
 '
 fi
 find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r f; do
