@@ -292,8 +292,10 @@ int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, 
  * in a private directory of the monitor, and argument IDX is pointed at
  * that file's host path (a copy in the scratch slot, as
  * umv_call_set_arg_buf). Return UMV_REWRITE: the kernel opens the file, so
- * read, pread, lseek, mmap and fstat run natively on the content, and a
- * write open fails with EACCES as it does on a /proc file. The file is
+ * read, pread, lseek, mmap and fstat run natively on the content (serve
+ * read-only opens: the file is 0444, but a guest that is really root
+ * could write it). With the path layer on (-b, -r), a path missing from
+ * the guest's view fails with ENOENT before modules are asked. The file is
  * unlinked when the call returns; the descriptor keeps it (readlink of
  * /proc/self/fd/N shows the private path, " (deleted)"). Content is per
  * call: generate it for the calling thread (/proc/self/status) or the
