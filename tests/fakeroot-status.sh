@@ -57,6 +57,21 @@ print("child", lines("/proc/%d/status" % child))
 print("child task", lines("/proc/%d/task/%d/status" % (child, child)))
 os.write(w, b"x")
 os.waitpid(child, 0)
+# A raw setresuid acts on one thread: thread-self shows it, self the
+# leader. In a child: glibc aborts a later set*id once threads disagree.
+import ctypes, sys, threading
+def worker():
+    ctypes.CDLL(None).syscall(117, 2000, 2001, 2002)
+    print("thread", lines("/proc/thread-self/status")[:1], lines("/proc/self/status")[:1])
+    print("task", lines("/proc/self/task/%d/status" % threading.get_native_id())[:1])
+    sys.stdout.flush()
+child = os.fork()
+if child == 0:
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    os._exit(0)
+os.waitpid(child, 0)
 os.setresuid(1000, 1001, 1002)
 print("self", lines("/proc/self/status"))
 print("thread-self", lines("/proc/thread-self/status"))
@@ -76,6 +91,8 @@ fr_env python3 "$TMPD/ids.py" >"$TMPD/py.out" 2>&1 || { cat "$TMPD/py.out" >&2; 
 cat >"$TMPD/py.exp" <<'EOF'
 child ['Uid:\t1000\t1000\t1000\t1000', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 child task ['Uid:\t1000\t1000\t1000\t1000', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
+thread ['Uid:\t2000\t2001\t2002\t2001'] ['Uid:\t0\t0\t0\t0']
+task ['Uid:\t2000\t2001\t2002\t2001']
 self ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 thread-self ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
 dirfd ['Uid:\t1000\t1001\t1002\t1001', 'Gid:\t7\t8\t9\t8', 'Groups:\t4 5 ']
