@@ -697,6 +697,13 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		mode = (uint32_t)how.words[1];
 	else if (kind != FR_CREATE_LINK)
 		mode = (uint32_t)umv_call_arg(call, mode_idx);
+	/* The common creation needs nothing (default ids, no set-gid
+	 * directory recorded, a mode we keep): decided before any read of
+	 * guest memory, as new_owner would. */
+	if (c->fsuid == st->threads.def_uid && c->fsgid == st->threads.def_gid &&
+	    !st->db.setgid_dirs && (mode & need) == need &&
+	    !(kind == FR_MKNOD && (S_ISCHR(mode) || S_ISBLK(mode))))
+		return UMV_PASS;
 	if ((rc = fr_host_path(call, t.dirfd_idx, (unsigned)t.path_idx, host, sizeof(host),
 			       &empty)) < 0)
 		return UMV_PASS;	/* the kernel says what is wrong */
