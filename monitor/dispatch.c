@@ -306,6 +306,8 @@ void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *resu
 		if ((post_mask & (1ull << i)) && m->ops->leave)
 			m->ops->leave(m, call, result);
 	}
+	if (post_mask & MON_POST_SYNTH)
+		mon_synthetic_leave(call);
 	call->phase = MON_PHASE_OTHER;
 }
 

@@ -267,6 +267,7 @@ void mon_modules_fini(void)
 		free(m->conds);
 		free(m);
 	}
+	mon_synthetic_fini();
 }
 
 /* ---- SDK: interests, module data, logging ---- */

@@ -296,6 +296,30 @@ int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64
  * umv_call_put_buf, and -EINVAL for a split 64-bit or ipc argument. */
 int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, size_t len);
 
+/* ---- synthetic files: content a module generates (additive) ---- */
+/* Serve the open the call makes with DATA instead of the file its path
+ * argument IDX names: the LEN bytes are written to a new file (mode 0444)
+ * in a private directory of the monitor, and argument IDX is pointed at
+ * that file's host path (a copy in the scratch slot, as
+ * umv_call_set_arg_buf). Return UMV_REWRITE: the kernel opens the file, so
+ * read, pread, lseek, mmap and fstat run natively on the content (serve
+ * read-only opens: the file is 0444, but a guest that is really root
+ * could write it). With the path layer on (-b, -r), a path missing from
+ * the guest's view fails with ENOENT before modules are asked. The file is
+ * unlinked when the call returns; the descriptor keeps it (readlink of
+ * /proc/self/fd/N shows the private path, " (deleted)"). Content is per
+ * call: generate it for the calling thread (/proc/self/status) or the
+ * process it names (/proc/PID/status). Enter only.
+ * Returns 0, -EINPROGRESS (the scratch area is being mapped first: return
+ * any verdict; the call is run again after, and enter() is asked again),
+ * -EINVAL (NULL call, DATA NULL with a length, IDX not a path argument of
+ * the call, or an argument umv_call_set_arg_buf cannot change), -EPERM
+ * (not in enter), -ENOSPC (the data does not fit on the monitor's disk,
+ * or the path in the slot), -ENOMEM, -EACCES/-EROFS (no private directory
+ * could be made in $TMPDIR or /tmp), -EFAULT. */
+int umv_call_redirect_content(struct umv_call *call, unsigned idx, const void *data,
+			      size_t len);
+
 #ifdef __cplusplus
 }
 #endif
