@@ -9,7 +9,8 @@
 # make check runs a short set of stressors at once, 2 s. With
 # UMVISOR_STRESS_LONG=1 every stressor of the filesystem class and the
 # process ones run one after another, UMVISOR_STRESS_SECONDS each
-# (default 3): about 5 minutes. doc/reliability.md has the results.
+# (default 3): about 5 minutes; UMVISOR_STRESS_LIST="a b" runs only those.
+# doc/reliability.md has the results.
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/fakeroot-lib.sh"
 
@@ -23,14 +24,20 @@ if [ "${UMVISOR_STRESS_LONG:-0}" = 1 ]; then
 	secs=${UMVISOR_STRESS_SECONDS:-3}
 	all=$("$STRESS" --class 'filesystem?' 2>&1 | sed -n "s/^class 'filesystem' stressors: //p")
 	[ -n "$all" ] || hard_error "stress-ng --class 'filesystem?' lists nothing"
+	all=${UMVISOR_STRESS_LIST:-sysbadaddr fork clone sigsegv $all}
 	# one group per stressor
-	groups=$(for s in sysbadaddr fork clone sigsegv $all; do echo "$s"; done)
+	groups=$(for s in $all; do echo "$s"; done)
 	FR_TIMEOUT=$((secs * 10 + 60))
 else
 	secs=2
 	groups=$(echo $SHORT)	# one group: all at once
 	FR_TIMEOUT=120
 fi
+
+# Differences that are not the monitor's: under the fake root (-0)
+# stress-ng believes it holds CAP_SYS_ADMIN and tries what it skips as a
+# user. Reported, not failed. (binderfs: its mount fails, natively skipped.)
+EXPECTED_DIFF=" binderfs "
 
 host=$(user_dir host)
 native=$(user_dir native)
@@ -67,13 +74,20 @@ while read -r group; do
 		nc=$(classify "$TMPD/n.out" "$s")
 		uc=$(classify "$TMPD/u.out" "$s")
 		echo "stress: $s: native $nc, umvisor $uc"
-		if [ "$nc" != "$uc" ]; then
+		if [ "$nc" != "$uc" ] && [ "${EXPECTED_DIFF#* $s }" != "$EXPECTED_DIFF" ]; then
+			echo "stress: $s: expected difference (fake root)"
+			echo expected >"$TMPD/expected"
+		elif [ "$nc" != "$uc" ]; then
 			echo "--- native:" >&2; grep -E "\] $s[: ]" "$TMPD/n.out" | head -5 >&2
 			echo "--- umvisor:" >&2; grep -E "\] $s[: ]|umvisor:" "$TMPD/u.out" | head -5 >&2
 			echo differ >"$TMPD/differ"
 		fi
 	done
-	[ $nrc = $urc ] || { echo "$group: exit $nrc natively, $urc under umvisor" >&2; echo differ >"$TMPD/differ"; }
+	if [ $nrc != $urc ] && ! [ -f "$TMPD/expected" ]; then
+		echo "$group: exit $nrc natively, $urc under umvisor" >&2
+		echo differ >"$TMPD/differ"
+	fi
+	rm -f "$TMPD/expected"
 	rm -rf "${host:?}"/* "${native:?}"/*
 done <<EOF
 $groups
