@@ -139,5 +139,8 @@ int main(int argc, char **argv)
 		show("utimensat", "NULL-with-dirfd", syscall(SYS_utimensat, dfd, NULL, NULL, 0));
 		close(dfd);
 	}
+	for (size_t i = 0; i < nk; i++)
+		if (kinds[i].valid && kinds[i].path != at_end)
+			free((char *)kinds[i].path);
 	return 0;
 }
