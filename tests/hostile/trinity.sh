@@ -45,6 +45,7 @@ total=0
 for seed in $seeds; do
 	run="$TMPD/run-$seed" host="$TMPD/host-$seed"
 	touch "$TMPD/stamp-$seed"
+	t0=$(date +%s)
 	mkdir -p "$run" "$host" && chown "$uid:$uid" "$run" "$host" || hard_error "scratch dirs"
 	(cd "$run" && timeout -k 10 "$limit" prlimit --nproc=256 -- \
 		setpriv --reuid="$uid" --regid="$uid" --clear-groups -- \
@@ -62,7 +63,7 @@ for seed in $seeds; do
 	}
 	[ $rc -ge 125 ] && [ $rc -le 127 ] && { tail -5 "$TMPD/err" >&2; fail "seed $seed: umvisor exit $rc"; }
 	ran=$(sed -n 's/.*Ran \([0-9]*\) syscalls.*/\1/p' "$TMPD/out" "$TMPD/err" | tail -n 1)
-	echo "trinity: seed $seed: exit $rc, ${ran:-?} syscalls run"
+	echo "trinity: seed $seed: exit $rc, ${ran:-?} syscalls run in $(($(date +%s) - t0)) s"
 	total=$((total + ${ran:-0}))
 	# What it left in the shared writable places (natively allowed: only
 	# a -r ROOT run could be held to containment): reported, removed.
@@ -71,8 +72,11 @@ for seed in $seeds; do
 	# The fakeroot db the module saved at exit loads.
 	if [ -e "$run/owners.db" ]; then
 		setpriv --reuid="$uid" --regid="$uid" --clear-groups -- \
-			"$UMVISOR" -m "fakeroot:db=$run/owners.db" -- true 2>"$TMPD/load.err" ||
-			fail "seed $seed: the saved fakeroot db does not load: $(cat "$TMPD/load.err")"
+			"$UMVISOR" -m "fakeroot:db=$run/owners.db" -- true 2>"$TMPD/load.err" || {
+			kept="$top_builddir/tests/hostile/trinity-seed-$seed.db"
+			cp "$run/owners.db" "$kept"
+			fail "seed $seed: the saved fakeroot db does not load (kept as $kept): $(cat "$TMPD/load.err")"
+		}
 	fi
 	cleanup_ipc
 	rm -rf "$run" "$host"
