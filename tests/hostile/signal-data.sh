@@ -6,6 +6,7 @@
 #    signal (exit 128+N). Every trace line is whole (JSON: every line
 #    parses) and ends with the guest's death; the db loads and holds the
 #    last chown the guest reported.
+#  - A guest that handles SIGTERM goes on, and the monitor with it.
 #  - SIGKILL: every guest process dies with it (PTRACE_O_EXITKILL), also a
 #    stopped one and one blocked in a trapped call; the db on disk is the
 #    last periodic save, loadable; the trace holds whole lines only.
@@ -21,6 +22,11 @@ import os, signal, sys
 # A background job of a script starts with SIGINT ignored: take it back.
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 d, mode = sys.argv[1], sys.argv[2]
+if mode == "handles":
+    # Handles SIGTERM: says so, and goes on until told to stop.
+    def on_term(sig, frame):
+        open(os.path.join(d, "got-term"), "w").close()
+    signal.signal(signal.SIGTERM, on_term)
 
 def publish(name, text):
     with open(os.path.join(d, name + ".tmp"), "w") as p:
@@ -42,7 +48,7 @@ if mode == "family":
 publish("pids", " ".join(map(str, pids)))
 out = open(os.path.join(d, "data"), "w")
 i = 0
-while True:
+while not os.path.exists(os.path.join(d, "stop")):
     i += 1
     os.chown(f, 1, i)
     out.write("line %d\n" % i)
@@ -134,6 +140,21 @@ for sig in TERM INT HUP; do
 		fail "SIG$sig: the db holds gid $gid, but the guest had done chown 1:$reported before the signal"
 	ls "$d" | grep -q 'owners.db.tmp' && fail "SIG$sig: a temp file of the db was left behind"
 done
+
+# ---- a guest that handles the signal: it goes on, and so does the monitor
+d=$(user_dir handles)
+start "$d" json handles
+wait_for "progress" progress_at_least 20 || { kill -9 "$mon"; fail "handler: no progress"; }
+kill -TERM "$mon"
+wait_for "the guest's handler" test -e "$d/got-term" || { kill -9 "$mon"; fail "SIGTERM was not forwarded to the guest"; }
+before=$(cat "$d/progress")
+wait_for "more progress" progress_at_least $((before + 20)) ||
+	{ kill -9 "$mon"; fail "the guest stopped after handling SIGTERM"; }
+as_user touch "$d/stop"
+wait $job; rc=$?
+[ $rc = 0 ] || fail "handled SIGTERM: monitor exit $rc, expected the guest's 0: $(cat "$d/err")"
+grep_monitor_errors "$d"
+check_trace "$d" json
 
 # ---- SIGKILL ----
 # A db from a first run, so that the second run's first save is periodic
