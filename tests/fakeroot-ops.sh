@@ -8,6 +8,14 @@ out=$(fr id) || fail "id under -0 failed"
 [ "$out" = "uid=0(root) gid=0(root) groups=0(root)" ] || fail "id under -0: $out"
 out=$(fr_opts -m fakeroot:uid=12:gid=34 -- id -u) || fail "id -u with uid=12"
 [ "$out" = 12 ] || fail "uid=12: id -u says $out"
+# capset under a non-root identity answers as natively: dropping works,
+# raising a capability is refused.
+if command -v setpriv >/dev/null 2>&1; then
+	fr_opts -m fakeroot:uid=12:gid=34 -- setpriv --inh-caps=-all -- true ||
+		fail "uid=12: capset dropping every inheritable capability was refused"
+	fr_opts -m fakeroot:uid=12:gid=34 -- setpriv --inh-caps=+chown -- true 2>/dev/null &&
+		fail "uid=12: capset raising CAP_CHOWN succeeded"
+fi
 
 # With the path layer (-b), path arguments reach the module as host paths.
 b=$(user_dir bound)

@@ -235,7 +235,10 @@ static int parse_line(struct fr_db *db, char *line, struct fr_entry **out)
 	if (sscanf(line, "dev=%llx,ino=%llu,mode=%llo,uid=%llu,gid=%llu,nlink=%llu,rdev=%llu%n",
 		   &dev, &ino, &mode, &uid, &gid, &nlink, &rdev, &used) != 7 || used == 0)
 		return -EINVAL;
-	if (mode > 0177777 || uid > UINT32_MAX || gid > UINT32_MAX || (mode & S_IFMT) == 0)
+	/* A mode with no file type is valid: an anonymous inode's (an
+	 * eventfd or a pipe fchmod'ed through its fd). Refusing what the
+	 * saver writes would make one such entry lose the whole db. */
+	if (mode > 0177777 || uid > UINT32_MAX || gid > UINT32_MAX)
 		return -EINVAL;
 	rest = line + used;
 	e = fr_db_get(db, dev, ino, (uint32_t)mode, (uint32_t)uid, (uint32_t)gid);

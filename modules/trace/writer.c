@@ -170,11 +170,23 @@ int trace_writer_error(const struct trace_writer *w)
 	return w->error;
 }
 
+/* Bytes after the last newline of a full buffer (not counting bytes
+ * already written): a line still being appended. 0 when the buffer holds
+ * no newline to cut at (a line longer than a buffer is cut anyway). */
+static size_t partial_line_len(const struct trace_buf *b)
+{
+	for (size_t i = b->len; i > b->done; i--)
+		if (b->data[i - 1] == '\n')
+			return b->len - i;
+	return 0;
+}
+
 int trace_writer_append(struct trace_writer *w, const char *s, size_t n)
 {
 	while (n > 0 && !w->error) {
-		struct trace_buf *b = filling(w);
-		size_t room = BUF_SIZE - b->len, take = n < room ? n : room;
+		struct trace_buf *b = filling(w), *next;
+		size_t room = BUF_SIZE - b->len, take = n < room ? n : room, tail;
+		const char *carry;
 
 		memcpy(b->data + b->len, s, take);
 		b->len += take;
@@ -182,22 +194,44 @@ int trace_writer_append(struct trace_writer *w, const char *s, size_t n)
 		n -= take;
 		if (b->len < BUF_SIZE)
 			break;
-		/* Full: start the next buffer, making room if the ring is full. */
+		/* Full: it is written up to its last newline and the line being
+		 * appended moves on to the next buffer, so that only whole lines
+		 * ever reach the target (a monitor killed between two writes
+		 * leaves no torn line). Ticks hand off whole lines too, so a
+		 * write in flight never reaches past that newline. */
+		tail = partial_line_len(b);
+		b->len -= tail;
+		carry = b->data + b->len;	/* completions never touch data */
 		if (w->uring_ok) {
 			reap(w, false);
+			if (b->len == 0) {
+				/* The write that just completed was all of it
+				 * (a tick's): the buffer is free again. */
+				memmove(b->data, carry, tail);
+				b->len = tail;
+				continue;
+			}
+			/* Start the next buffer, making room if the ring is full. */
 			while (w->count == NBUFS && !w->error) {
 				submit_head(w, true);
 				reap(w, true);
 			}
 			if (w->error)
 				break;
-			w->bufs[(w->head + w->count) % NBUFS].len = 0;
-			w->bufs[(w->head + w->count) % NBUFS].done = 0;
+			next = &w->bufs[(w->head + w->count) % NBUFS];
+			memcpy(next->data, carry, tail);
+			next->len = tail;
+			next->done = 0;
 			w->count++;
 			submit_head(w, false);
 			continue;
 		}
-		write_sync_head(w);
+		if (write_sync_head(w) < 0)
+			break;
+		/* One buffer only: written, it takes the partial line back. */
+		memmove(b->data, carry, tail);
+		b->len = tail;
+		b->done = 0;
 	}
 	return w->error;
 }

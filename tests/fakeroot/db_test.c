@@ -110,6 +110,31 @@ Test(fakeroot_db, round_trip_with_hints_and_fakeroot_export)
 	fr_db_fini(&db);
 }
 
+/* Whatever the saver writes, the loader takes: an entry of an anonymous
+ * inode (no file type bits: fchmod/fchown on an eventfd, as trinity does)
+ * made the next run refuse the whole db as corrupt. */
+Test(fakeroot_db, round_trip_of_an_anonymous_inode)
+{
+	struct fr_db db, back;
+	char path[256];
+	unsigned bad = 0;
+	struct fr_entry *e;
+
+	snprintf(path, sizeof(path), "%s/anon.db", dir);
+	cr_assert_eq(fr_db_init(&db), 0);
+	cr_assert_not_null(fr_db_get(&db, 0x10, 26, 01000, 4294967286u, 2048));
+	cr_assert_not_null(fr_db_get(&db, 0x10, 27, 0600, 0, 0));
+	cr_assert_eq(fr_db_save(&db, path, false), 0);
+	cr_assert_eq(fr_db_init(&back), 0);
+	cr_assert_eq(fr_db_load(&back, path, &bad), 0, "the saved db is refused at line %u", bad);
+	e = fr_db_find(&back, 0x10, 26);
+	cr_assert(e && e->mode == 01000 && e->uid == 4294967286u && e->gid == 2048);
+	e = fr_db_find(&back, 0x10, 27);
+	cr_assert(e && e->mode == 0600);
+	fr_db_fini(&back);
+	fr_db_fini(&db);
+}
+
 Test(fakeroot_db, corrupt_input_names_its_line)
 {
 	struct fr_db db;
