@@ -32,6 +32,7 @@ static char **merged_dirs;	/* real host dirs lacking a mount point's name */
 static size_t nmerged;
 static char *initial_cwd;		/* guest; -w or derived at setup */
 static char *private_dir;		/* host: synthetic directories live here */
+static int private_dir_lock = -1;	/* flock: we are alive (private_dir.c) */
 static char **bind_points;		/* guest mount points, for setup */
 static bool *bind_nondir;
 static size_t nbinds;
@@ -1696,14 +1697,13 @@ static int materialize(const char *point, bool nondir)
 	return 0;
 }
 
-static void synth_modes(mode_t mode);
+static void synth_read_only(void);
 
 int mon_vfs_setup(const char **host_cwd)
 {
 	static char *host_cwd_buf;
 	struct umv_path_ctx ctx = { .cwd = "/" };
 	struct umv_path_result res = { 0 };
-	const char *tmp = getenv("TMPDIR");
 	char *cwd;
 	int rc;
 
@@ -1711,16 +1711,8 @@ int mon_vfs_setup(const char **host_cwd)
 	if (!mt)
 		return 0;
 	mon_vfs_cache_setup();
-	if (asprintf(&private_dir, "%s/umvisor.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp") < 0)
-		return -ENOMEM;
-	if (!mkdtemp(private_dir)) {
-		rc = -errno;
-		mon_log(MON_LOG_ERROR, "cannot create a private directory %s: %s", private_dir,
-			strerror(-rc));
-		free(private_dir);
-		private_dir = NULL;
+	if ((rc = mon_private_dir_make("umvisor", &private_dir, &private_dir_lock)) < 0)
 		return rc;
-	}
 	for (size_t i = 0; i < nbinds; i++)
 		if ((rc = materialize(bind_points[i], bind_nondir[i])) < 0) {
 			mon_log(MON_LOG_ERROR, "cannot create the parents of %s: %s", bind_points[i],
@@ -1729,7 +1721,7 @@ int mon_vfs_setup(const char **host_cwd)
 		}
 	for (size_t i = 0; i < nbinds; i++)
 		find_merged(bind_points[i]);
-	synth_modes(0555);
+	synth_read_only();
 	if (initial_cwd) {
 		rc = umv_path_resolve(mt, &ctx, initial_cwd, UMV_PATH_DIRECTORY, &res);
 		if (rc < 0 || !res.host) {
@@ -1766,35 +1758,25 @@ int mon_vfs_setup(const char **host_cwd)
 /* Synthetic parents read as what they are to the guest, read-only
  * directories (the monitor's user could write them; the guest's writes
  * are refused by the path layer: EACCES). */
-static mode_t synth_mode;
-
-static int set_synth_mode(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int set_synth_read_only(const char *path, const struct stat *st, int flag,
+			       struct FTW *ftw)
 {
 	(void)ftw;
-	if (flag == FTW_D || flag == FTW_DP || (st && S_ISDIR(st->st_mode)))
-		chmod(path, synth_mode);
+	if (flag == FTW_DP || (st && S_ISDIR(st->st_mode)))
+		chmod(path, 0555);
 	return 0;
 }
 
-static void synth_modes(mode_t mode)
+/* Post-order, so each directory is still writable while its children are
+ * done; mon_private_dir_remove_tree opens them up again at exit. */
+static void synth_read_only(void)
 {
 	char *synth;
 
 	if (!private_dir || asprintf(&synth, "%s/synth", private_dir) < 0)
 		return;
-	synth_mode = mode;
-	/* pre-order to open them up, post-order to close them */
-	nftw(synth, set_synth_mode, 16, FTW_PHYS | (mode & 0200 ? 0 : FTW_DEPTH));
+	nftw(synth, set_synth_read_only, 16, FTW_PHYS | FTW_DEPTH);
 	free(synth);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
 }
 
 void mon_vfs_fini(void)
@@ -1815,10 +1797,11 @@ void mon_vfs_fini(void)
 	while (execfns)
 		execfn_set(execfns->tgid, NULL);
 	if (private_dir) {
-		synth_modes(0755);	/* writable again, to be removed */
-		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		mon_private_dir_remove_tree(private_dir);
 		free(private_dir);
 		private_dir = NULL;
+		close(private_dir_lock);
+		private_dir_lock = -1;
 	}
 	for (size_t i = 0; i < nbinds; i++)
 		free(bind_points[i]);

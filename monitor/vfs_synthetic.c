@@ -22,31 +22,14 @@ struct synth_pending {
 };
 
 static char *synth_dir;		/* created at the first use */
+static int synth_dir_lock = -1;	/* flock: we are alive (private_dir.c) */
 static struct synth_pending *pending;
 static size_t npending;
 static unsigned long serial;
 
 static int dir_ready(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (synth_dir)
-		return 0;
-	if (asprintf(&synth_dir, "%s/umvisor-synth.XXXXXX",
-		     tmp && tmp[0] == '/' ? tmp : "/tmp") < 0) {
-		synth_dir = NULL;
-		return -ENOMEM;
-	}
-	if (!mkdtemp(synth_dir)) {
-		int rc = -errno;
-
-		mon_log(MON_LOG_ERROR, "cannot create a directory for synthetic files %s: %s",
-			synth_dir, strerror(-rc));
-		free(synth_dir);
-		synth_dir = NULL;
-		return rc;
-	}
-	return 0;
+	return synth_dir ? 0 : mon_private_dir_make("umvisor-synth", &synth_dir, &synth_dir_lock);
 }
 
 static struct synth_pending *pending_of(pid_t tid)
@@ -172,5 +155,7 @@ void mon_synthetic_fini(void)
 		rmdir(synth_dir);
 		free(synth_dir);
 		synth_dir = NULL;
+		close(synth_dir_lock);
+		synth_dir_lock = -1;
 	}
 }
