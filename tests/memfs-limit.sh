@@ -14,6 +14,7 @@ dd if=/dev/zero of=big bs=1M count=8 2>"$2/dd.err"
 say "dd status $? $(grep -c 'No space left on device' "$2/dd.err") size $(stat -c %s big)"
 say "statfs full: $(stat -f -c '%b %a' .)"
 touch new 2>/dev/null && say "created when full" || say "create refused"
+touch big && say "touch of an existing name when full ok"
 mkdir d 2>/dev/null && say "mkdir when full" || say "mkdir refused"
 rm big
 say "statfs after rm: $(stat -f -c '%b %a' .)"
@@ -49,6 +50,7 @@ statfs empty: 4096 1024 1024 1024
 dd status 1 1 size 4194304
 statfs full: 1024 0
 create refused
+touch of an existing name when full ok
 mkdir refused
 statfs after rm: 1024 1024
 truncate 8M refused

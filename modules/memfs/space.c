@@ -147,6 +147,7 @@ static void normalise(char *p)
 	while (*r) {
 		const char *end = strchrnul(r, '/');
 		size_t len = (size_t)(end - r);
+		bool last = *end == '\0';
 
 		if (len == 0 || (len == 1 && r[0] == '.')) {
 			/* nothing */
@@ -161,7 +162,9 @@ static void normalise(char *p)
 			w += len;
 			*w++ = '/';
 		}
-		r = *end ? end + 1 : end;
+		if (last)
+			break;	/* (*end may be our '/' by now) */
+		r = end + 1;
 	}
 	if (w > p + 1)
 		w--;
