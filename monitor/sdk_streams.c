@@ -27,6 +27,9 @@
 #define G_O_DIRECTORY 0200000
 #define G_AT_FDCWD (-100)
 #define CHUNK 65536
+/* Each stream holds a fd of the monitor's: past this many the guest's
+ * open fails with ENFILE, and the monitor keeps fds for its own work. */
+#define MAX_STREAMS 512
 #define HOST_PATH_MAX (PATH_MAX + 64)
 
 struct umv_stream {
@@ -65,6 +68,7 @@ static pthread_t thread;
 static bool thread_running;
 static int wake_fd = -1;
 static volatile bool stopping;
+static size_t nstreams;		/* made and not yet freed (any thread) */
 
 static struct stream_dir *dir_of(const struct umv_mod *mod)
 {
@@ -99,6 +103,9 @@ static void stream_free(struct umv_stream *s, bool release)
 	}
 	free(s->buf);
 	free(s);
+	pthread_mutex_lock(&lock);
+	nstreams--;
+	pthread_mutex_unlock(&lock);
 }
 
 /* ---- set-up (init) ---- */
@@ -514,8 +521,22 @@ enum umv_verdict umv_stream_enter(struct umv_mod *mod, struct umv_call *call)
 		mon_log(MON_LOG_ERROR, "streams: cannot start the stream thread: %s", strerror(-rc));
 		return refuse(call, ENXIO);
 	}
-	if (!(s = calloc(1, sizeof(*s))))
+	pthread_mutex_lock(&lock);
+	rc = nstreams < MAX_STREAMS ? 0 : -ENFILE;
+	if (rc == 0)
+		nstreams++;
+	pthread_mutex_unlock(&lock);
+	if (rc < 0) {
+		static bool logged;
+		mon_log_once(logged, MON_LOG_WARN, "streams: %d open streams: ENFILE for more", MAX_STREAMS);
+		return refuse(call, ENFILE);
+	}
+	if (!(s = calloc(1, sizeof(*s)))) {
+		pthread_mutex_lock(&lock);
+		nstreams--;
+		pthread_mutex_unlock(&lock);
 		return refuse(call, ENOMEM);
+	}
 	s->dir = d;
 	s->mode = mode;
 	s->fd = s->tmp_fd = -1;

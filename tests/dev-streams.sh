@@ -109,6 +109,29 @@ except OSError:
     print(\"after close_range: closed\")
 '"
 
+run "streams are capped (ENFILE), and come back" "opened 512: Too many open files in system
+again after closing: 1" "$PY -c '
+import os, resource, time
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+fds = []
+try:
+    for i in range(2000):
+        fds.append(os.open(\"$D/counter\", os.O_RDONLY))
+    print(\"opened all\")
+except OSError as e:
+    print(\"opened %d: %s\" % (len(fds), e.strerror))
+for fd in fds:
+    os.close(fd)
+for tries in range(20000):   # the stream thread releases them
+    try:
+        fd = os.open(\"$D/counter\", os.O_RDONLY)
+        break
+    except OSError:
+        time.sleep(0.001)
+print(\"again after closing:\", os.read(fd, 2).decode().strip())
+'"
+
 # 400 opens: the monitor's fds come back to where they were (streams
 # released when the guest closes its end).
 mkfifo "$TMPD/to" "$TMPD/from"
