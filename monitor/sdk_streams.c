@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
 static bool thread_running;
 static int wake_fd = -1;
-static volatile bool stopping;
+static atomic_bool stopping;	/* read by the stream thread */
 static size_t nstreams;		/* made and not yet freed (any thread) */
 
 static struct stream_dir *dir_of(const struct umv_mod *mod)
@@ -274,7 +275,7 @@ static void *stream_thread(void *arg)
 	size_t cap = 0;
 
 	(void)arg;
-	while (!stopping) {
+	while (!atomic_load(&stopping)) {
 		size_t n = 1, i;
 		struct umv_stream *s, **pp;
 
@@ -606,11 +607,11 @@ void umv_stream_stop(struct umv_mod *mod)
 	if (!d)
 		return;
 	if (thread_running) {
-		stopping = true;
+		atomic_store(&stopping, true);
 		wake();
 		pthread_join(thread, NULL);
 		thread_running = false;
-		stopping = false;
+		atomic_store(&stopping, false);
 	}
 	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
 		for (pp = lists[k]; *pp;) {
