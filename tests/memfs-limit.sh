@@ -41,6 +41,15 @@ except OSError as e:
 '
 rm -f a b
 dd if=/dev/zero of=big bs=1M count=3 status=none && say "space back: 3M ok"
+# O_APPEND: the growth is counted from the end, whatever the fd's offset
+python3 -c '
+import os
+fd = os.open("ap", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+os.write(fd, b"a" * 100)
+os.lseek(fd, 0, os.SEEK_SET)
+n = os.write(fd, b"b" * 2000000)
+print("append shortened", 0 < n < 1048576, os.fstat(fd).st_size <= 1048576)
+'
 EOF2
 
 memfs_run size=4M sh "$TMPD/limit.sh" "$MEMG" "$TMPD" >"$TMPD/out" 2>&1
@@ -61,6 +70,7 @@ overwrite in paid space ok
 short write True True
 second write No space left on device
 space back: 3M ok
+append shortened True True
 EOF2
 if ! cmp -s "$TMPD/expected" "$TMPD/out"; then
 	diff -u "$TMPD/expected" "$TMPD/out" >&2
