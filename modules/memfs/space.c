@@ -19,6 +19,8 @@
 
 #define G_O_CREAT 0100
 #define G_O_APPEND 02000
+#define G_O_ACCMODE 03
+#define G_O_RDONLY 00
 #define G_O_TMPFILE 020200000
 #define G_AT_FDCWD (-100)
 #define G_FALLOC_KEEP_SIZE 0x01
@@ -268,8 +270,8 @@ static int fd_stat(struct umv_call *call, int fd, struct stat *st)
 	return stat(link, st) < 0 ? -errno : 0;
 }
 
-/* The file position and O_APPEND of guest fd FD. */
-static int fd_pos(struct umv_call *call, int fd, uint64_t *pos, bool *append)
+/* The file position and open flags of guest fd FD. */
+static int fd_info(struct umv_call *call, int fd, uint64_t *pos, unsigned *oflags)
 {
 	char path[64], buf[512];
 	unsigned long long p = 0;
@@ -288,7 +290,7 @@ static int fd_pos(struct umv_call *call, int fd, uint64_t *pos, bool *append)
 	if (sscanf(buf, "pos:%llu flags:%o", &p, &flags) != 2)
 		return -EIO;
 	*pos = p;
-	*append = flags & G_O_APPEND;
+	*oflags = flags;
 	return 0;
 }
 
@@ -315,9 +317,9 @@ static int64_t iov_total(struct umv_call *call, uint64_t addr, uint64_t count)
 			memcpy(&l32, buf + i * esz + 4, 4);
 			len = l32;
 		}
+		if (len > (uint64_t)INT64_MAX - total)
+			return -EINVAL;	/* the kernel's too: a negative or overflowing length */
 		total += len;
-		if (total > (uint64_t)INT64_MAX)
-			return -EINVAL;
 	}
 	return (int64_t)total;
 }
@@ -325,26 +327,35 @@ static int64_t iov_total(struct umv_call *call, uint64_t addr, uint64_t count)
 /* A write of LEN bytes to guest fd FD (at POS, or at the fd's position
  * when POS is negative). Shortened to what fits when SHORTEN_IDX names
  * the count argument, refused with ENOSPC otherwise. */
+/* Is the first byte of a LEN-byte guest buffer readable? (A write from
+ * a bad buffer is the kernel's EFAULT, not our ENOSPC.) */
+static bool readable(struct umv_call *call, uint64_t addr, uint64_t len)
+{
+	uint8_t byte;
+
+	return len == 0 || umv_vm_read(call, addr, &byte, 1) == 1;
+}
+
 static enum umv_verdict check_write(struct memfs *m, struct umv_call *call, int fd, uint64_t len,
-				    int64_t pos, int shorten_idx)
+				    int64_t pos, int shorten_idx, int buf_idx)
 {
 	struct stat st;
 	uint64_t usage, at = 0, charge, end, room, max_end, n;
-	bool append = false;
+	unsigned oflags = 0;
 
 	if (len == 0 || memfs_fd_inside(m, call, fd) != 1)
 		return UMV_PASS;
 	if (fits(m, page_up(len) + MEMFS_PAGE, &usage))
 		return UMV_PASS;
-	/* Near the limit: the exact growth of this write. */
-	if (fd_stat(call, fd, &st) < 0 || !S_ISREG(st.st_mode))
+	/* Near the limit: the exact growth of this write. Calls the kernel
+	 * refuses anyway keep the kernel's error. */
+	if (fd_stat(call, fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fd_info(call, fd, &at, &oflags) < 0 || (oflags & G_O_ACCMODE) == G_O_RDONLY ||
+	    (buf_idx >= 0 && !readable(call, umv_call_arg(call, (unsigned)buf_idx), len)))
 		return UMV_PASS;
-	if (pos >= 0) {
+	if (pos >= 0)
 		at = (uint64_t)pos;
-	} else if (fd_pos(call, fd, &at, &append) < 0) {
-		return UMV_PASS;
-	}
-	if (append)
+	if (oflags & G_O_APPEND)
 		at = (uint64_t)st.st_size;
 	charge = memfs_charge(&st);
 	end = at + len < at ? UINT64_MAX : at + len;
@@ -363,14 +374,27 @@ static enum umv_verdict check_write(struct memfs *m, struct umv_call *call, int 
 	return UMV_REWRITE;
 }
 
+/* A writable regular file of the tree behind guest fd FD (else the
+ * kernel answers: EBADF, EINVAL, ...). */
+static bool fd_writable_file(struct memfs *m, struct umv_call *call, int fd, struct stat *st)
+{
+	uint64_t pos;
+	unsigned oflags;
+
+	return memfs_fd_inside(m, call, fd) == 1 && fd_stat(call, fd, st) == 0 &&
+	       S_ISREG(st->st_mode) && fd_info(call, fd, &pos, &oflags) == 0 &&
+	       (oflags & G_O_ACCMODE) != G_O_RDONLY;
+}
+
 static enum umv_verdict check_truncate(struct memfs *m, struct umv_call *call, const char *path,
 				       int fd, int64_t length)
 {
 	struct stat st;
 	uint64_t usage, charge, after;
-	int rc = path ? (stat(path, &st) < 0 ? -errno : 0) : fd_stat(call, fd, &st);
 
-	if (rc < 0 || !S_ISREG(st.st_mode) || length < 0)
+	if (length < 0)
+		return UMV_PASS;	/* the kernel's EINVAL */
+	if (path ? stat(path, &st) < 0 || !S_ISREG(st.st_mode) : !fd_writable_file(m, call, fd, &st))
 		return UMV_PASS;	/* the kernel's error */
 	charge = memfs_charge(&st);
 	after = page_up((uint64_t)length);
@@ -388,7 +412,9 @@ static enum umv_verdict check_fallocate(struct memfs *m, struct umv_call *call)
 
 	if (mode & (G_FALLOC_PUNCH_HOLE | G_FALLOC_COLLAPSE_RANGE))
 		return UMV_PASS;	/* frees */
-	if (memfs_fd_inside(m, call, fd) != 1 || fd_stat(call, fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if ((int64_t)off < 0 || (int64_t)len <= 0 || off + len > (uint64_t)INT64_MAX)
+		return UMV_PASS;	/* the kernel's EINVAL or EFBIG */
+	if (!fd_writable_file(m, call, fd, &st))
 		return UMV_PASS;
 	charge = memfs_charge(&st);
 	end = off + len < off ? UINT64_MAX : off + len;
@@ -423,6 +449,14 @@ static enum umv_verdict check_open(struct memfs *m, struct umv_call *call, int d
 	return check_create(m, call, dirfd_idx, idx);
 }
 
+/* Guest fd FD is open, and of type TYPE (S_IF*; 0: any). */
+static bool in_fd_is(struct umv_call *call, int fd, mode_t type)
+{
+	struct stat st;
+
+	return fd >= 0 && fd_stat(call, fd, &st) == 0 && (!type || (st.st_mode & S_IFMT) == type);
+}
+
 enum umv_verdict memfs_space_enter(struct memfs *m, struct umv_call *call)
 {
 	const struct memfs_ids *id = &m->id;
@@ -431,25 +465,39 @@ enum umv_verdict memfs_space_enter(struct memfs *m, struct umv_call *call)
 	int64_t total;
 
 	if (sys == id->write)
-		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), umv_call_arg(call, 2), -1, 2);
-	if (sys == id->pwrite64)
+		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), umv_call_arg(call, 2), -1, 2, 1);
+	if (sys == id->pwrite64) {
+		if ((int64_t)umv_call_arg(call, 3) < 0)
+			return UMV_PASS;	/* the kernel's EINVAL */
 		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), umv_call_arg(call, 2),
-				   (int64_t)umv_call_arg(call, 3), 2);
+				   (int64_t)umv_call_arg(call, 3), 2, 1);
+	}
 	if (sys == id->writev || sys == id->pwritev || sys == id->pwritev2) {
 		int64_t pos = sys == id->writev ? -1 : (int64_t)umv_call_arg(call, 3);
 
+		/* pwritev2's -1 is the fd's position; other negatives EINVAL */
+		if ((sys == id->pwritev && pos < 0) || pos < -1)
+			return UMV_PASS;
 		if (memfs_fd_inside(m, call, (int)(int32_t)umv_call_arg(call, 0)) != 1)
 			return UMV_PASS;
 		total = iov_total(call, umv_call_arg(call, 1), umv_call_arg(call, 2));
 		if (total < 0)
 			return UMV_PASS;	/* the kernel's EINVAL/EFAULT */
-		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), (uint64_t)total,
-				   pos < -1 ? -1 : pos, -1);
+		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), (uint64_t)total, pos, -1, -1);
 	}
-	if (sys == id->copy_file_range || sys == id->splice)
-		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 2), umv_call_arg(call, 4), -1, 4);
-	if (sys == id->sendfile || sys == id->sendfile64)
-		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), umv_call_arg(call, 3), -1, 3);
+	if (sys == id->copy_file_range || sys == id->splice) {
+		/* The kernel's EBADF/EINVAL first: a copy needs a regular file
+		 * to read, a splice into a file a pipe. */
+		if (!in_fd_is(call, (int)(int32_t)umv_call_arg(call, 0),
+			      sys == id->splice ? S_IFIFO : S_IFREG))
+			return UMV_PASS;
+		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 2), umv_call_arg(call, 4), -1, 4, -1);
+	}
+	if (sys == id->sendfile || sys == id->sendfile64) {
+		if (!in_fd_is(call, (int)(int32_t)umv_call_arg(call, 1), 0))
+			return UMV_PASS;
+		return check_write(m, call, (int)(int32_t)umv_call_arg(call, 0), umv_call_arg(call, 3), -1, 3, -1);
+	}
 	if (sys == id->truncate || sys == id->truncate64) {
 		if (memfs_arg_path(call, -1, 0, path, sizeof(path)) < 0 || !memfs_path_inside(m, path))
 			return UMV_PASS;
