@@ -26,6 +26,7 @@
 #define G_O_CREAT 0100
 #define G_O_EXCL 0200
 #define G_O_DIRECTORY 0200000
+#define G_O_PATH 010000000
 #define G_AT_FDCWD (-100)
 #define CHUNK 65536
 /* Each stream holds a fd of the monitor's: past this many the guest's
@@ -497,6 +498,8 @@ enum umv_verdict umv_stream_enter(struct umv_mod *mod, struct umv_call *call)
 	} else {
 		return UMV_PASS;
 	}
+	if (flags & G_O_PATH)
+		return UMV_PASS;	/* a handle on the node itself: no stream */
 	if (arg_path(call, dirfd_idx, idx, path, sizeof(path)) < 0 || !(node = node_of(d, path)))
 		return UMV_PASS;
 	if (flags & G_O_DIRECTORY)

@@ -51,7 +51,8 @@ run "refused opens" "counter: Permission denied
 counter rdwr: Invalid argument
 dir: Not a directory
 excl: File exists
-log read: Permission denied" "$PY -c '
+log read: Permission denied
+O_PATH: fifo" "$PY -c '
 import os
 def t(what, path, flags):
     try:
@@ -64,6 +65,9 @@ t(\"counter rdwr\", \"$D/counter\", os.O_RDWR)
 t(\"dir\", \"$D/counter\", os.O_RDONLY | os.O_DIRECTORY)
 t(\"excl\", \"$D/counter\", os.O_WRONLY | os.O_CREAT | os.O_EXCL)
 t(\"log read\", \"$D/log\", os.O_RDONLY)
+import stat
+fd = os.open(\"$D/counter\", os.O_PATH)
+print(\"O_PATH: fifo\" if stat.S_ISFIFO(os.fstat(fd).st_mode) else \"O_PATH: not a fifo\")
 '"
 [ -n "$PY" ] || skip "python3 not installed: close-on-exec, SCM_RIGHTS, close_range not tested"
 run "close-on-exec, SCM_RIGHTS, close_range" "inheritable: 1
