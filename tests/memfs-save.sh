@@ -56,6 +56,25 @@ memfs_run "save=$TMPD/empty" sh -c "echo kept >$MEMG/k" || fail "save into an em
 [ "$(cat "$TMPD/empty/k")" = kept ] || fail "save into an empty dir: content"
 echo "ok: non-empty save dir refused, empty one used"
 
+# Unreadable entries (mode 0000) are saved too; as a user (uid 65534
+# when we are root), for whom the mode really bars reading.
+W=$(mktemp -d "${TMPDIR:-/tmp}/umv-memfs-user.XXXXXX") || hard_error "mktemp"
+trap 'rm -rf "$TMPD" "$NAT" "$W"' EXIT
+chmod 755 "$W"
+as_user=""
+if [ "$(id -u)" = 0 ]; then
+	command -v setpriv >/dev/null 2>&1 || skip "as root without setpriv: cannot run as a user"
+	chown 65534:65534 "$W"
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+(cd "$W" && $as_user timeout 60 "$UMVISOR" -m "memfs:guest=$MEMG,save=$W/saved" -- sh -c \
+	"cd $MEMG && mkdir d && echo secret >d/f && echo x >z && chmod 000 z d/f d") 2>"$TMPD/err" ||
+	{ cat "$TMPD/err" >&2; fail "0000 entries as a user"; }
+[ "$(stat -c '%a' "$W/saved/z" "$W/saved/d" "$W/saved/d/f" | tr '\n' ' ')" = "0 0 0 " ] ||
+	fail "0000 entries not saved: $(ls -laR "$W/saved")"
+[ "$(cat "$W/saved/d/f")" = secret ] || fail "0000 file content not saved"
+echo "ok: mode 0000 files and directories saved by a user"
+
 # SIGTERM to the monitor: forwarded to the guest, the tree still saved.
 mkfifo "$TMPD/ready"
 timeout 60 "$UMVISOR" -m "memfs:guest=$MEMG,save=$TMPD/term" -- \

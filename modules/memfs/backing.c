@@ -92,6 +92,8 @@ static int remove_at(int at, const char *name, int depth)
 		DIR *d;
 		struct dirent *e;
 
+		if (fd < 0 && errno == EACCES && fchmodat(at, name, 0700, 0) == 0)
+			fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		fchmod(fd, 0700);	/* a guest's 0555 directory must still empty */

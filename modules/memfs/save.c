@@ -108,6 +108,7 @@ static const char *linked_before(struct saver *s, const struct stat *st, const c
 }
 
 static void save_dir(struct saver *s, int src, int dst, const char *dpath, int depth);
+static int open_src(int src, const char *name, int flags);
 
 static void save_entry(struct saver *s, int src, int dst, const char *name, const char *dpath,
 		       int depth)
@@ -127,7 +128,7 @@ static void save_entry(struct saver *s, int src, int dst, const char *name, cons
 	if (S_ISDIR(st.st_mode)) {
 		if (mkdirat(dst, name, 0700) < 0 && errno != EEXIST) {
 			failed(s, "directory", path, errno);
-		} else if ((in = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		} else if ((in = open_src(src, name, O_DIRECTORY)) < 0) {
 			failed(s, "directory", path, errno);
 		} else if ((out = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			failed(s, "directory", path, errno);
@@ -146,7 +147,7 @@ static void save_entry(struct saver *s, int src, int dst, const char *name, cons
 		if (first) {
 			if (linkat(AT_FDCWD, first, dst, name, 0) < 0)
 				failed(s, "hard link", path, errno);
-		} else if ((in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		} else if ((in = open_src(src, name, 0)) < 0) {
 			failed(s, "file", path, errno);
 		} else {
 			out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -183,6 +184,19 @@ static void save_entry(struct saver *s, int src, int dst, const char *name, cons
 		set_attrs(s, -1, dst, name, path, &st);
 	}
 	free(path);
+}
+
+/* Opens NAME in SRC for reading; a guest's 0000 file or directory is made
+ * readable by its owner first (the tree is removed after the save). */
+static int open_src(int src, const char *name, int flags)
+{
+	int fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 && errno == EACCES && fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fchmodat(src, name, (st.st_mode & 07777) | (S_ISDIR(st.st_mode) ? 0500 : 0400), 0) == 0)
+		fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
 }
 
 /* Copies the entries of SRC into DST; closes SRC. */
