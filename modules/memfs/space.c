@@ -315,6 +315,8 @@ static int64_t iov_total(struct umv_call *call, uint64_t addr, uint64_t count)
 		} else {
 			uint32_t l32;
 			memcpy(&l32, buf + i * esz + 4, 4);
+			if (l32 > INT32_MAX)
+				return -EINVAL;	/* a negative compat length */
 			len = l32;
 		}
 		if (len > (uint64_t)INT64_MAX - total)
@@ -324,9 +326,6 @@ static int64_t iov_total(struct umv_call *call, uint64_t addr, uint64_t count)
 	return (int64_t)total;
 }
 
-/* A write of LEN bytes to guest fd FD (at POS, or at the fd's position
- * when POS is negative). Shortened to what fits when SHORTEN_IDX names
- * the count argument, refused with ENOSPC otherwise. */
 /* Is the first byte of a LEN-byte guest buffer readable? (A write from
  * a bad buffer is the kernel's EFAULT, not our ENOSPC.) */
 static bool readable(struct umv_call *call, uint64_t addr, uint64_t len)
@@ -336,6 +335,10 @@ static bool readable(struct umv_call *call, uint64_t addr, uint64_t len)
 	return len == 0 || umv_vm_read(call, addr, &byte, 1) == 1;
 }
 
+/* A write of LEN bytes to guest fd FD (at POS, or at the fd's position
+ * when POS is negative). Shortened to what fits when SHORTEN_IDX names
+ * the count argument, refused with ENOSPC otherwise; BUF_IDX names the
+ * buffer argument (-1: none to check). */
 static enum umv_verdict check_write(struct memfs *m, struct umv_call *call, int fd, uint64_t len,
 				    int64_t pos, int shorten_idx, int buf_idx)
 {
@@ -394,7 +397,8 @@ static enum umv_verdict check_truncate(struct memfs *m, struct umv_call *call, c
 
 	if (length < 0)
 		return UMV_PASS;	/* the kernel's EINVAL */
-	if (path ? stat(path, &st) < 0 || !S_ISREG(st.st_mode) : !fd_writable_file(m, call, fd, &st))
+	if (path ? stat(path, &st) < 0 || !S_ISREG(st.st_mode) || access(path, W_OK) < 0
+		 : !fd_writable_file(m, call, fd, &st))
 		return UMV_PASS;	/* the kernel's error */
 	charge = memfs_charge(&st);
 	after = page_up((uint64_t)length);
