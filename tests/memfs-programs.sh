@@ -2,8 +2,9 @@
 # memfs: real programs on files in the tree, compared with the same work
 # natively on a tmpfs directory: python3 (rename, links, truncate, pwrite,
 # mmap), sqlite3 (journal and WAL, whose -shm file is a shared mapping),
-# a shared mapping's writes seen by another opener, and exec of a
-# busybox-static copied in.
+# a shared mapping's writes seen by another opener, exec of a
+# busybox-static copied in, gcc building and running a program there, git
+# (commits, gc, fsck).
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/memfs-lib.sh"
 
@@ -50,6 +51,7 @@ PY
 
 cat >"$TMPD/work.sh" <<'EOF2'
 set -e
+exec 2>&1	# the guest's errors belong in the comparison
 cd "$1"
 "$PY" "$TMPD/work.py" "$1"
 sqlite3 j.db "create table t(a integer primary key, b text);
@@ -66,6 +68,18 @@ mkdir bin
 cp /bin/busybox bin/busybox
 ./bin/busybox echo exec ok
 "$1/bin/busybox" sh -c 'echo busybox sh: $(./bin/busybox cat renamed.txt | ./bin/busybox wc -c)'
+if command -v gcc >/dev/null 2>&1; then
+	printf '#include <stdio.h>\nint main(void) { puts("built and run"); return 0; }\n' >h.c
+	gcc -O1 -o h h.c && ./h
+fi
+if command -v git >/dev/null 2>&1; then
+	git init -q repo && cd repo
+	git config user.email t@example.org && git config user.name t
+	seq 1 500 >f && git add f && git commit -qm one
+	seq 1 600 >f && git commit -qam two && git gc -q
+	git log --format=%s && git fsck --no-progress >/dev/null && echo "git ok"
+	cd ..
+fi
 ls -1 | sort
 EOF2
 
@@ -79,7 +93,7 @@ if ! cmp -s "$TMPD/native.out" "$TMPD/memfs.out"; then
 fi
 grep -q "other opener sees b'hello' b'world'" "$TMPD/memfs.out" || fail "shared mapping not seen"
 grep -q "^exec ok" "$TMPD/memfs.out" || fail "exec of busybox copied into memfs"
-echo "ok: python3, sqlite3 (journal, WAL), shared mmap, exec: same as native tmpfs"
+echo "ok: python3, sqlite3 (journal, WAL), shared mmap, exec, gcc, git: same as native tmpfs"
 
 # With a limit the write family is trapped: the same work must still match.
 PY=$PY TMPD=$TMPD memfs_run "size=64M" sh "$TMPD/work.sh" "$MEMG" >"$TMPD/memfs2.out" 2>&1 || {
