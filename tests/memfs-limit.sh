@@ -41,6 +41,13 @@ except OSError as e:
 '
 rm -f a b
 dd if=/dev/zero of=big bs=1M count=3 status=none && say "space back: 3M ok"
+# a file renamed in from elsewhere on the same tmpfs brings its charge
+if [ -n "$3" ]; then
+	head -c 2000000 /dev/zero >"$3/outside"
+	mv "$3/outside" in 2>/dev/null && say "rename in: moved" || say "rename in: refused"
+	head -c 500000 /dev/zero >"$3/small" && mv "$3/small" in2 && say "small rename in: moved"
+	rm -f "$3/outside" in2
+fi
 # O_APPEND: the growth is counted from the end, whatever the fd's offset
 python3 -c '
 import os
@@ -52,7 +59,9 @@ print("append shortened", 0 < n < 1048576, os.fstat(fd).st_size <= 1048576)
 '
 EOF2
 
-memfs_run size=4M sh "$TMPD/limit.sh" "$MEMG" "$TMPD" >"$TMPD/out" 2>&1
+SAME=$(mktemp -d /dev/shm/umv-memfs-same.XXXXXX 2>/dev/null) || SAME=
+trap 'rm -rf "$TMPD" "$SAME"' EXIT
+memfs_run size=4M sh "$TMPD/limit.sh" "$MEMG" "$TMPD" "$SAME" >"$TMPD/out" 2>&1
 st=$?
 cat >"$TMPD/expected" <<'EOF2'
 statfs empty: 4096 1024 1024 1024
@@ -70,8 +79,11 @@ overwrite in paid space ok
 short write True True
 second write No space left on device
 space back: 3M ok
+rename in: refused
+small rename in: moved
 append shortened True True
 EOF2
+[ -n "$SAME" ] || sed -i '/rename in/d' "$TMPD/expected"
 if ! cmp -s "$TMPD/expected" "$TMPD/out"; then
 	diff -u "$TMPD/expected" "$TMPD/out" >&2
 	cat "$TMPD/mon.err" >&2

@@ -198,7 +198,7 @@ static int lookup_ids(struct memfs_ids *id)
 		ID(sendfile), ID(sendfile64), ID(splice), ID(open), ID(openat), ID(openat2),
 		ID(creat), ID(mkdir), ID(mkdirat), ID(mknod), ID(mknodat), ID(symlink),
 		ID(symlinkat), ID(link), ID(linkat), ID(statfs), ID(statfs64), ID(fstatfs),
-		ID(fstatfs64),
+		ID(fstatfs64), ID(rename), ID(renameat), ID(renameat2),
 #undef ID
 	};
 
@@ -230,7 +230,7 @@ static int memfs_init(struct umv_mod *mod, const char *options)
 		"pwritev2", "copy_file_range", "sendfile", "sendfile64", "splice", "truncate",
 		"truncate64", "ftruncate", "ftruncate64", "fallocate", "open", "openat", "openat2",
 		"creat", "mkdir", "mkdirat", "mknod", "mknodat", "symlink", "symlinkat", "link",
-		"linkat" };
+		"linkat", "rename", "renameat", "renameat2" };
 	struct memfs *m = calloc(1, sizeof(*m));
 	int rc;
 

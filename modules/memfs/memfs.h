@@ -18,7 +18,7 @@ struct memfs_ids {
 	int write, pwrite64, writev, pwritev, pwritev2, truncate, truncate64, ftruncate,
 		ftruncate64, fallocate, copy_file_range, sendfile, sendfile64, splice, open, openat,
 		openat2, creat, mkdir, mkdirat, mknod, mknodat, symlink, symlinkat, link, linkat,
-		statfs, statfs64, fstatfs, fstatfs64;
+		statfs, statfs64, fstatfs, fstatfs64, rename, renameat, renameat2;
 };
 
 struct memfs {

@@ -445,6 +445,23 @@ static enum umv_verdict check_create(struct memfs *m, struct umv_call *call, int
 	return fits(m, 1, &usage) ? UMV_PASS : refuse(call, ENOSPC);
 }
 
+/* A rename or link into the tree of a file from elsewhere on the same
+ * tmpfs (other file systems give EXDEV): the file's charge must fit. */
+static enum umv_verdict check_move_in(struct memfs *m, struct umv_call *call, int old_dirfd_idx,
+				      unsigned old_idx, int new_dirfd_idx, unsigned new_idx)
+{
+	char from[HOST_PATH_MAX], to[HOST_PATH_MAX];
+	uint64_t usage;
+	struct stat st;
+
+	if (memfs_arg_path(call, new_dirfd_idx, new_idx, to, sizeof(to)) < 0 ||
+	    !memfs_path_inside(m, to) ||
+	    memfs_arg_path(call, old_dirfd_idx, old_idx, from, sizeof(from)) < 0 ||
+	    memfs_path_inside(m, from) || lstat(from, &st) < 0)
+		return UMV_PASS;
+	return fits(m, memfs_charge(&st), &usage) ? UMV_PASS : refuse(call, ENOSPC);
+}
+
 static enum umv_verdict check_open(struct memfs *m, struct umv_call *call, int dirfd_idx,
 				   unsigned idx, uint64_t flags)
 {
@@ -532,6 +549,14 @@ enum umv_verdict memfs_space_enter(struct memfs *m, struct umv_call *call)
 		return check_create(m, call, -1, 0);
 	if (sys == id->mkdirat || sys == id->mknodat)
 		return check_create(m, call, 0, 1);
+	if (sys == id->link && check_move_in(m, call, -1, 0, -1, 1) != UMV_PASS)
+		return UMV_EMULATE;
+	if (sys == id->linkat && check_move_in(m, call, 0, 1, 2, 3) != UMV_PASS)
+		return UMV_EMULATE;
+	if (sys == id->rename)
+		return check_move_in(m, call, -1, 0, -1, 1);
+	if (sys == id->renameat || sys == id->renameat2)
+		return check_move_in(m, call, 0, 1, 2, 3);
 	if (sys == id->symlink || sys == id->link)
 		return check_create(m, call, -1, 1);
 	if (sys == id->symlinkat)
