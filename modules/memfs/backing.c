@@ -7,6 +7,7 @@
 #include "modules/memfs/memfs.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TMPFS_MAGIC_NUMBER 0x01021994
@@ -80,6 +82,43 @@ int memfs_backing_create(struct umv_mod *mod, char **out)
 	return 0;
 }
 
+static int remove_at(int at, const char *name, int depth);
+
+/* The entries of directory FD removed with getdents64 and a buffer on the
+ * stack (no allocation). Re-reads from the start until it is empty. */
+static int remove_entries_raw(int fd, int depth)
+{
+	char buf[1024];
+	int rc = 0;
+
+	for (int pass = 0; pass < 1 << 16; pass++) {
+		long n;
+		bool any = false;
+
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			return -errno;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				const char *name = buf + off + 19;
+				unsigned short reclen;
+
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				off += reclen;
+				if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+					continue;
+				any = true;
+				if (remove_at(fd, name, depth + 1) < 0)
+					rc = rc ? rc : -EIO;
+			}
+		}
+		if (n < 0)
+			return -errno;
+		if (!any || rc < 0)
+			return rc;
+	}
+	return rc;
+}
+
 static int remove_at(int at, const char *name, int depth)
 {
 	struct stat st;
@@ -97,20 +136,25 @@ static int remove_at(int at, const char *name, int depth)
 		if (fd < 0)
 			return -errno;
 		fchmod(fd, 0700);	/* a guest's 0555 directory must still empty */
-		if (depth > 4096 || !(d = fdopendir(fd))) {
-			rc = depth > 4096 ? -ELOOP : -errno;
+		if (depth > 4096) {
 			close(fd);
-			return rc;
+			return -ELOOP;
 		}
-		while ((e = readdir(d))) {
-			int r;
+		if (!(d = fdopendir(fd))) {
+			/* Out of memory: the tree must still go. */
+			rc = remove_entries_raw(fd, depth);
+			close(fd);
+		} else {
+			while ((e = readdir(d))) {
+				int r;
 
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if ((r = remove_at(dirfd(d), e->d_name, depth + 1)) < 0 && rc == 0)
-				rc = r;
+				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+					continue;
+				if ((r = remove_at(dirfd(d), e->d_name, depth + 1)) < 0 && rc == 0)
+					rc = r;
+			}
+			closedir(d);
 		}
-		closedir(d);
 		if (unlinkat(at, name, AT_REMOVEDIR) < 0 && rc == 0)
 			rc = -errno;
 		return rc;
