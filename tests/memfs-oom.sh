@@ -24,27 +24,34 @@ dirs() {
 		[ -e "$d" ] && readlink -f "$d"
 	done | sort -u
 }
+# one_run N ONCE: one run with allocation N+1 (and, unless ONCE, all
+# after it) failing; fails the test on a crash, a hang or a directory
+# left behind unannounced.
+one_run() {
+	rm -rf "$TMPD/s"
+	dirs >"$TMPD/before"
+	timeout -k 2 30 env LD_PRELOAD="$SHIM" UMV_FAILMALLOC_AFTER=$1 UMV_FAILMALLOC_ONCE=$2 \
+		"$UMVISOR" -m "$OPTS" -m dev -- sh -c "$GUEST" >"$TMPD/o" 2>"$TMPD/e"
+	rc=$?
+	runs=$((runs + 1))
+	what="allocation $1 of $total failing$([ "$2" = 1 ] && echo ' (once)')"
+	[ $rc = 124 ] || [ $rc = 137 ] && { cat "$TMPD/e" >&2; fail "$what: the monitor hangs"; }
+	grep -E 'AddressSanitizer|runtime error|Segmentation' "$TMPD/e" >&2 && fail "$what: crash report"
+	[ $rc -gt 128 ] && { cat "$TMPD/e" >&2; fail "$what: umvisor exit $rc (crash?)"; }
+	left=$(sed -n 's/.*the tree is left in \(.*\)$/\1/p' "$TMPD/e")
+	dirs | comm -13 "$TMPD/before" - >"$TMPD/new"
+	for d in $(cat "$TMPD/new"); do
+		[ "$d" = "$left" ] || { cat "$TMPD/e" >&2; rm -rf "$d"; fail "$what: $d left behind unannounced"; }
+		rm -rf "$d"
+	done
+}
 runs=0
+# Start-up, where each module makes its directory: every allocation.
+n=0
+while [ $n -le 150 ] && [ $n -le "$total" ]; do one_run $n 1; n=$((n + 1)); done
+# The whole run, sampled.
 for once in 0 1; do
 	n=0
-	while [ $n -le $((total + 2)) ]; do
-		rm -rf "$TMPD/s"
-		dirs >"$TMPD/before"
-		timeout -k 2 30 env LD_PRELOAD="$SHIM" UMV_FAILMALLOC_AFTER=$n UMV_FAILMALLOC_ONCE=$once \
-			"$UMVISOR" -m "$OPTS" -m dev -- sh -c "$GUEST" >"$TMPD/o" 2>"$TMPD/e"
-		rc=$?
-		runs=$((runs + 1))
-		what="allocation $n of $total failing$([ $once = 1 ] && echo ' (once)')"
-		[ $rc = 124 ] || [ $rc = 137 ] && { cat "$TMPD/e" >&2; fail "$what: the monitor hangs"; }
-		grep -E 'AddressSanitizer|runtime error|Segmentation' "$TMPD/e" >&2 && fail "$what: crash report"
-		[ $rc -gt 128 ] && { cat "$TMPD/e" >&2; fail "$what: umvisor exit $rc (crash?)"; }
-		left=$(sed -n 's/.*the tree is left in \(.*\)$/\1/p' "$TMPD/e")
-		dirs | comm -13 "$TMPD/before" - >"$TMPD/new"
-		for d in $(cat "$TMPD/new"); do
-			[ "$d" = "$left" ] || { cat "$TMPD/e" >&2; rm -rf "$d"; fail "$what: $d left behind unannounced"; }
-			rm -rf "$d"
-		done
-		n=$((n + (total / 40) + 1))
-	done
+	while [ $n -le $((total + 2)) ]; do one_run $n $once; n=$((n + (total / 40) + 1)); done
 done
 echo "memfs-oom: $runs runs over $total allocations: no crash, no hang, nothing left unannounced"
