@@ -50,16 +50,18 @@ struct umv_call {
 				   sizeof((m)->ops->field) && (m)->ops->field)
 
 /* Upper bound on modules, so post masks fit in 64 bits with the monitor's
- * own bit for the path layer (vfs.c). */
-#define MON_MAX_MODULES 63
+ * own bits for the path layer (vfs.c) and synthetic files. */
+#define MON_MAX_MODULES 62
 #define MON_POST_VFS (1ull << 63)
+#define MON_POST_SYNTH (1ull << 62)	/* vfs_synthetic.c: unlink at the exit */
 
 /* Does M want the call's id? */
 bool mon_module_wants(const struct umv_mod *m, enum sc_id id);
 /* Runs enter() of every module that wants the call, in load order. Returns
  * the winning verdict; *POST_MASK gets the modules that asked UMV_POST. */
 enum umv_verdict mon_dispatch_enter(struct umv_call *call, uint64_t *post_mask);
-/* Runs leave() of the modules in POST_MASK in reverse load order. */
+/* Runs leave() of the modules in POST_MASK in reverse load order (and
+ * removes the call's synthetic file, MON_POST_SYNTH). */
 void mon_dispatch_leave(struct umv_call *call, uint64_t post_mask, int64_t *result);
 /* Observers (revision 2): observe() of every module that has it and wants
  * the call, in load order, after the chain decided V (DECIDER: module name,
@@ -80,6 +82,10 @@ void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out);
 int mon_vfs_enter(struct umv_call *call, bool *want_leave);
 void mon_vfs_leave(struct umv_call *call, int64_t *result);
 bool mon_vfs_wants(enum sc_id id);
+/* vfs_synthetic.c (umv_call_redirect_content): the call's file is no
+ * longer needed; fini removes every file and the directory. */
+void mon_synthetic_leave(struct umv_call *call);
+void mon_synthetic_fini(void);
 /* Calls the path layer traps only under a condition: their filter rules
  * (written to RULES, returns how many, at most 4) and the test for the
  * engine. */

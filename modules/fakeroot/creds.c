@@ -154,6 +154,13 @@ struct fr_creds *fr_creds_of(struct fr_threads *t, pid_t tid, pid_t tgid)
 	return th ? &th->c : NULL;
 }
 
+struct fr_creds *fr_creds_find(struct fr_threads *t, pid_t tid)
+{
+	struct fr_thread *th = find(t, tid);
+
+	return th ? &th->c : NULL;
+}
+
 int fr_creds_copy(struct fr_threads *t, pid_t parent, pid_t parent_tgid, pid_t child,
 		  pid_t child_tgid)
 {

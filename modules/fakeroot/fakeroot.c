@@ -55,7 +55,8 @@ static const struct {
 	{ "chmod", FR_CHMOD }, { "fchmod", FR_CHMOD }, { "fchmodat", FR_CHMOD },
 	{ "fchmodat2", FR_CHMOD },
 	{ "mknod", FR_MKNOD }, { "mknodat", FR_MKNOD }, { "mkdir", FR_MKDIR },
-	{ "mkdirat", FR_MKDIR }, { "open", FR_OPEN }, { "openat", FR_OPEN }, { "creat", FR_OPEN },
+	{ "mkdirat", FR_MKDIR }, { "open", FR_OPEN }, { "openat", FR_OPEN }, { "openat2", FR_OPEN },
+	{ "creat", FR_OPEN },
 	{ "symlink", FR_CREATE_LINK }, { "symlinkat", FR_CREATE_LINK },
 	{ "access", FR_ACCESS }, { "faccessat", FR_ACCESS }, { "faccessat2", FR_ACCESS },
 	{ "unlink", FR_REMOVE }, { "unlinkat", FR_REMOVE }, { "rmdir", FR_REMOVE },
@@ -84,6 +85,37 @@ struct fr_pending *fr_pending_of(struct fr_state *st, pid_t tid, bool create)
 	return &st->pending[st->npending++];
 }
 
+/* open/openat stop only when they create (the owner is recorded) or look
+ * like a plain read of a file (a /proc status file is served with the
+ * virtual ids): read-only, following links, blocking, not a directory or
+ * O_PATH. Other opens, most of them (tar -c reads with O_NOFOLLOW |
+ * O_NONBLOCK, directory walks), run with no stop. x86 flag values. */
+#define F_O_ACCMODE 03
+#define F_O_CREAT 0100
+#define F_O_NONBLOCK 04000
+#define F_O_DIRECTORY 0200000
+#define F_O_NOFOLLOW 0400000
+#define F_O_PATH 010000000
+static int want_open(struct umv_mod *mod, const char *name, unsigned flags_idx)
+{
+	const uint64_t plain_read = F_O_ACCMODE | F_O_CREAT | F_O_NONBLOCK | F_O_DIRECTORY |
+				    F_O_NOFOLLOW | F_O_PATH;
+	int rc = umv_want_syscall_if(mod, name, flags_idx, UMV_CMP_MASKED_EQ, F_O_CREAT, F_O_CREAT);
+
+	if (rc == 0)
+		rc = umv_want_syscall_if(mod, name, flags_idx, UMV_CMP_MASKED_EQ, plain_read, 0);
+	return rc;
+}
+
+/* fchmod to a mode with u+rw and no set-id or sticky bit (tar's 0644 on
+ * each file it extracts) runs natively: the real mode is then the guest's
+ * view (fr_view takes a real mode changed behind the record). Other
+ * modes stop, to be recorded and widened. */
+static int want_fchmod(struct umv_mod *mod)
+{
+	return umv_want_syscall_if(mod, "fchmod", 1, UMV_CMP_MASKED_NE, 07600, 0600);
+}
+
 static int lookup_ids(struct fr_state *st)
 {
 	struct {
@@ -100,7 +132,8 @@ static int lookup_ids(struct fr_state *st)
 		ID(stat64), ID(lstat64), ID(fstat64), ID(statx), ID(oldstat), ID(oldlstat),
 		ID(oldfstat), ID(chown), ID(lchown), ID(fchown), ID(fchownat), ID(chown16),
 		ID(lchown16), ID(fchown16), ID(chmod), ID(fchmod), ID(fchmodat), ID(fchmodat2),
-		ID(mknod), ID(mknodat), ID(mkdir), ID(mkdirat), ID(open), ID(openat), ID(creat),
+		ID(mknod), ID(mknodat), ID(mkdir), ID(mkdirat), ID(open), ID(openat), ID(openat2),
+		ID(creat),
 		ID(symlink), ID(symlinkat), ID(link), ID(linkat), ID(access), ID(faccessat),
 		ID(faccessat2), ID(unlink), ID(unlinkat), ID(rmdir), ID(rename), ID(renameat),
 		ID(renameat2), ID(execve), ID(execveat), ID(clone), ID(clone3), ID(fork), ID(vfork),
@@ -130,7 +163,13 @@ static int lookup_ids(struct fr_state *st)
 			return -ENOENT;
 		}
 		st->kind[id] = (uint8_t)interests[i].kind;
-		if ((rc = umv_want_syscall(st->mod, interests[i].name)) < 0)
+		if (id == st->id_open || id == st->id_openat)
+			rc = want_open(st->mod, interests[i].name, id == st->id_open ? 1 : 2);
+		else if (id == st->id_fchmod)
+			rc = want_fchmod(st->mod);
+		else
+			rc = umv_want_syscall(st->mod, interests[i].name);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;

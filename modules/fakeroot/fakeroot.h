@@ -95,7 +95,7 @@ struct fr_state {
 	    id_fstat64, id_statx, id_oldstat, id_oldlstat, id_oldfstat,
 	    id_chown, id_lchown, id_fchown, id_fchownat, id_chown16, id_lchown16, id_fchown16,
 	    id_chmod, id_fchmod, id_fchmodat, id_fchmodat2, id_mknod, id_mknodat, id_mkdir,
-	    id_mkdirat, id_open, id_openat, id_creat, id_symlink, id_symlinkat, id_link, id_linkat,
+	    id_mkdirat, id_open, id_openat, id_openat2, id_creat, id_symlink, id_symlinkat, id_link, id_linkat,
 	    id_access, id_faccessat, id_faccessat2, id_unlink, id_unlinkat, id_rmdir, id_rename,
 	    id_renameat, id_renameat2, id_execve, id_execveat, id_clone, id_clone3, id_fork,
 	    id_vfork;
@@ -107,6 +107,8 @@ void fr_threads_fini(struct fr_threads *t);
 /* The thread's credentials, created on first sight (inherited from its
  * process or its parent process). NULL only when out of memory. */
 struct fr_creds *fr_creds_of(struct fr_threads *t, pid_t tid, pid_t tgid);
+/* TID's credentials if it is known, without creating any. */
+struct fr_creds *fr_creds_find(struct fr_threads *t, pid_t tid);
 /* CHILD starts with a copy of PARENT's credentials. */
 int fr_creds_copy(struct fr_threads *t, pid_t parent, pid_t parent_tgid, pid_t child,
 		  pid_t child_tgid);
@@ -133,6 +135,11 @@ int fr_db_load(struct fr_db *db, const char *file, unsigned *line);
 /* Atomic save (temp file, fsync, rename). FAKEROOT_FORMAT drops the
  * path hints so fakeroot -i reads it. Returns 0 or -errno. */
 int fr_db_save(const struct fr_db *db, const char *file, bool fakeroot_format);
+
+/* status.c: an open (no O_CREAT) of a guest thread's /proc status file
+ * is served with its virtual ids; UMV_PASS for every other open. */
+enum umv_verdict fr_status_enter(struct fr_state *st, struct umv_call *call, int dirfd_idx,
+				 unsigned path_idx);
 
 /* fakeroot.c */
 /* The pending slot of TID (created when CREATE). NULL when absent. */

@@ -135,13 +135,25 @@ static bool same_kind(uint32_t recorded, uint32_t real)
 	return (recorded & S_IFMT) == (real & S_IFMT);
 }
 
+static uint32_t real_mode_for(uint32_t type, uint32_t mode);
+
 void fr_view(struct fr_state *st, uint64_t dev, uint64_t ino, uint32_t *mode, uint32_t *uid,
 	     uint32_t *gid, uint64_t *rdev)
 {
 	struct fr_entry *e = fr_db_find(&st->db, dev, ino);
 
 	if (e && same_kind(e->mode, *mode)) {
+		uint32_t real = *mode & 07777, type = *mode;
+
 		*mode = e->mode;
+		/* The module keeps a file of the user's at real_mode_for(the
+		 * record); other bits there mean a chmod ran natively since
+		 * (an untrapped fchmod): its mode is the newer one. Device
+		 * placeholders (a regular file for a record of a device)
+		 * keep the recorded mode. */
+		if (*uid == (uint32_t)st->host_uid && (e->mode & S_IFMT) == (type & S_IFMT) &&
+		    real != real_mode_for(e->mode, e->mode & 07777))
+			*mode = (e->mode & S_IFMT) | real;
 		*uid = e->uid;
 		*gid = e->gid;
 		if (S_ISCHR(e->mode) || S_ISBLK(e->mode))
@@ -163,6 +175,8 @@ static struct fr_entry *entry_for(struct fr_state *st, const struct stat *sb)
 
 	fr_view(st, sb->st_dev, sb->st_ino, &mode, &uid, &gid, &rdev);
 	e = fr_db_get(&st->db, sb->st_dev, sb->st_ino, mode, uid, gid);
+	if (e && same_kind(e->mode, sb->st_mode) && e->mode != mode)
+		fr_db_set_mode(&st->db, e, mode);	/* a native chmod since */
 	if (e && !same_kind(e->mode, sb->st_mode)) {
 		/* A stale record of a reused inode. */
 		fr_db_set_mode(&st->db, e, sb->st_mode);
@@ -481,10 +495,15 @@ static enum umv_verdict chown_enter(struct fr_state *st, struct umv_call *call, 
 	/* Like the kernel: any chown of a non-directory drops set-uid, and
 	 * set-gid when it means something (group-executable). */
 	if (!S_ISDIR(e->mode)) {
-		uint32_t m = e->mode & ~(uint32_t)S_ISUID;
+		uint32_t m = e->mode & ~(uint32_t)S_ISUID, real;
 		if ((m & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 			m &= ~(uint32_t)S_ISGID;
 		fr_db_set_mode(&st->db, e, m);
+		/* Set-id bits real on a file of the user's (made before the
+		 * run) go too, or fr_view would take them for a native chmod. */
+		real = real_mode_for(e->mode, e->mode & 07777);
+		if (sb.st_uid == st->host_uid && (sb.st_mode & 07777) != real && !S_ISLNK(sb.st_mode))
+			chmod(host, real);
 	}
 	st->db.dirty = true;
 	set_hint(st, e, host);
@@ -597,10 +616,32 @@ static bool new_owner(struct fr_state *st, const struct fr_creds *c, const char 
 	return differs;
 }
 
+/* openat2's struct open_how (flags, mode, resolve, then zeroes in a
+ * bigger struct), as the guest passed it. */
+#define HOW_MIN 24
+#define HOW_MAX 512
+struct open_how2 {
+	uint64_t words[HOW_MAX / 8];
+	size_t size;
+};
+
+static bool read_how(struct umv_call *call, struct open_how2 *how)
+{
+	uint64_t size = umv_call_arg(call, 3);
+
+	if (size < HOW_MIN || size > HOW_MAX)
+		return false;
+	how->size = (size_t)size;
+	memset(how->words, 0, sizeof(how->words));
+	return umv_vm_read(call, umv_call_arg(call, 2), how->words, how->size) ==
+	       (ssize_t)how->size;
+}
+
 static struct target create_target(const struct fr_state *st, int id)
 {
 	/* dirfd-taking creators name the path in argument 1 */
-	if (id == st->id_openat || id == st->id_mkdirat || id == st->id_mknodat)
+	if (id == st->id_openat || id == st->id_openat2 || id == st->id_mkdirat ||
+	    id == st->id_mknodat)
 		return (struct target){ 0, 1, -1, -1, false };
 	if (id == st->id_symlinkat)
 		return (struct target){ 1, 2, -1, -1, false };
@@ -620,12 +661,20 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 	bool empty, rewrite = false, record;
 	uint32_t mode = 0, flags = 0, need = 0;
 	unsigned mode_idx = 0;
+	struct open_how2 how;
 	struct stat sb;
 	int rc;
 
 	if (!c)
 		return answer(call, -ENOMEM);
-	if (kind == FR_OPEN) {
+	if (kind == FR_OPEN && id == st->id_openat2) {
+		if (!read_how(call, &how))
+			return UMV_PASS;	/* the kernel's EINVAL, E2BIG or EFAULT */
+		flags = (uint32_t)how.words[0];
+		if (!(flags & F_O_CREAT))
+			return fr_status_enter(st, call, t.dirfd_idx, (unsigned)t.path_idx);
+		need = 0600;
+	} else if (kind == FR_OPEN) {
 		if (id == st->id_creat) {
 			flags = F_O_CREAT;
 			mode_idx = 1;
@@ -635,7 +684,7 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 			mode_idx = fl + 1;
 		}
 		if (!(flags & F_O_CREAT))
-			return UMV_PASS;
+			return fr_status_enter(st, call, t.dirfd_idx, (unsigned)t.path_idx);
 		need = 0600;
 	} else if (kind == FR_MKDIR) {
 		mode_idx = id == st->id_mkdirat ? 2 : 1;
@@ -644,8 +693,17 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		mode_idx = id == st->id_mknodat ? 2 : 1;
 		need = 0600;
 	}
-	if (kind != FR_CREATE_LINK)
+	if (id == st->id_openat2)
+		mode = (uint32_t)how.words[1];
+	else if (kind != FR_CREATE_LINK)
 		mode = (uint32_t)umv_call_arg(call, mode_idx);
+	/* The common creation needs nothing (default ids, no set-gid
+	 * directory recorded, a mode we keep): decided before any read of
+	 * guest memory, as new_owner would. */
+	if (c->fsuid == st->threads.def_uid && c->fsgid == st->threads.def_gid &&
+	    !st->db.setgid_dirs && (mode & need) == need &&
+	    !(kind == FR_MKNOD && (S_ISCHR(mode) || S_ISBLK(mode))))
+		return UMV_PASS;
 	if ((rc = fr_host_path(call, t.dirfd_idx, (unsigned)t.path_idx, host, sizeof(host),
 			       &empty)) < 0)
 		return UMV_PASS;	/* the kernel says what is wrong */
@@ -660,15 +718,27 @@ static enum umv_verdict create_enter(struct fr_state *st, struct umv_call *call,
 		if (c->fsuid != 0)
 			return answer(call, -EPERM);
 		p->rdev = (uint32_t)umv_call_arg(call, mode_idx + 1);
-		/* The placeholder: a regular file only we can tell apart. */
-		if (umv_call_set_arg(call, mode_idx, S_IFREG | 0600) < 0 ||
+		/* The placeholder: a regular file only we can tell apart,
+		 * with the real mode fr_view expects of the record. */
+		if (umv_call_set_arg(call, mode_idx, S_IFREG | (mode & 0777) | 0600) < 0 ||
 		    umv_call_set_arg(call, mode_idx + 1, 0) < 0)
 			return answer(call, -EINVAL);
 		rewrite = true;
 		record = true;
 	} else if (need && (mode & need) != need) {
-		if (umv_call_set_arg(call, mode_idx, mode | need) < 0)
+		if (id == st->id_openat2) {
+			/* A copy of the guest's open_how with the mode widened. */
+			how.words[1] = mode | need;
+			rc = umv_call_set_arg_buf(call, 2, how.words, how.size);
+			if (rc == -EINPROGRESS) {
+				p->used = false;
+				return UMV_PASS;	/* asked again once mapped */
+			}
+			if (rc < 0)
+				return answer(call, rc == -ENOSPC ? -ENOMEM : rc);
+		} else if (umv_call_set_arg(call, mode_idx, mode | need) < 0) {
 			return answer(call, -EINVAL);
+		}
 		rewrite = true;
 		record = true;
 	}

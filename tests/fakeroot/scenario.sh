@@ -42,6 +42,35 @@ echo "id: $(id -u) $(id -g) $(id -G)"
 cp "$(command -v id)" myid
 chown 5:6 myid; chmod 6755 myid
 echo "setid exec: $(./myid -u) $(./myid -g) $(./myid -ru) $(./myid -rg)"
+# fchmod runs natively for u+rw modes without set-id bits: the view follows
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c '
+import os
+fd = os.open("fm", os.O_WRONLY | os.O_CREAT, 0o600)
+os.fchown(fd, 41, 42)
+def show(what):
+    st = os.fstat(fd)
+    print("%s: %o %d %d" % (what, st.st_mode, st.st_uid, st.st_gid))
+for m in (0o644, 0o600, 0o000, 0o4755):
+    os.fchmod(fd, m)
+    show("fchmod %o" % m)
+os.fchown(fd, 43, -1)
+show("fchown after 4755")
+os.fchmod(fd, 0o640)
+show("fchmod 640")
+# openat2 creating a mode-000 file: recorded, and still readable by root
+import ctypes, struct
+libc = ctypes.CDLL(None, use_errno=True)
+how = struct.pack("QQQ", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0, 0)
+fd2 = libc.syscall(437, -100, b"o2", how, 24)
+if fd2 < 0:
+    print("openat2 failed:", os.strerror(ctypes.get_errno()))
+else:
+    os.write(fd2, b"o2 data")
+    os.close(fd2)
+    print("openat2 mode 000: %o %s" % (os.stat("o2").st_mode, open("o2").read()))
+'
+fi
 find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r f; do
 	stat -c '%n %u %g %A %t %T' "$f"
 done

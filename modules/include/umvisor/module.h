@@ -109,8 +109,9 @@ struct umv_module_ops {
 	 *     runs at once. Also runs for a call interrupted by a signal, with
 	 *     the kernel's restart code (-512 ERESTARTSYS ...), since the guest
 	 *     re-enters it as a new call. It does not run when the thread never
-	 *     comes back (exit, exit_group, execve from another thread, killed):
-	 *     thread_exit tells that.
+	 *     comes back (exit, exit_group, killed): thread_exit tells that;
+	 *     nor for the old leader's call when another thread execs:
+	 *     exec_takeover (revision 3) tells that.
 	 * signal(mod, pid, tid, info)  a signal is about to be delivered to TID
 	 *     (signal-delivery stop; INFO as PTRACE_GETSIGINFO gives it).
 	 * thread_start(mod, pid, tid, parent_tid)  a new guest thread or
@@ -125,6 +126,15 @@ struct umv_module_ops {
 	void (*signal)(struct umv_mod *mod, pid_t pid, pid_t tid, const siginfo_t *info);
 	void (*thread_start)(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t parent_tid);
 	void (*thread_exit)(struct umv_mod *mod, pid_t pid, pid_t tid, int wstatus);
+
+	/* ---- revision 3: exec from a non-leader thread. Optional. ----
+	 * exec_takeover(mod, pid, former_tid)  thread FORMER_TID of process
+	 *     PID called execve and it succeeded: the kernel gave it the
+	 *     leader's tid (PID). The old leader thread is gone without an
+	 *     exit report (no thread_exit), and so is the tid FORMER_TID;
+	 *     whatever call the old leader had in flight never returns. The
+	 *     execve's own exit (leave, observe_exit) follows under tid PID. */
+	void (*exec_takeover)(struct umv_mod *mod, pid_t pid, pid_t former_tid);
 	/* Later ABI revisions append members here; SIZE tells which exist. */
 };
 
@@ -285,6 +295,30 @@ int umv_call_put_buf(struct umv_call *call, const void *data, size_t len, uint64
  * alone: a copy with IDX changed is placed beside DATA. Errors as
  * umv_call_put_buf, and -EINVAL for a split 64-bit or ipc argument. */
 int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, size_t len);
+
+/* ---- synthetic files: content a module generates (additive) ---- */
+/* Serve the open the call makes with DATA instead of the file its path
+ * argument IDX names: the LEN bytes are written to a new file (mode 0444)
+ * in a private directory of the monitor, and argument IDX is pointed at
+ * that file's host path (a copy in the scratch slot, as
+ * umv_call_set_arg_buf). Return UMV_REWRITE: the kernel opens the file, so
+ * read, pread, lseek, mmap and fstat run natively on the content (serve
+ * read-only opens: the file is 0444, but a guest that is really root
+ * could write it). With the path layer on (-b, -r), a path missing from
+ * the guest's view fails with ENOENT before modules are asked. The file is
+ * unlinked when the call returns; the descriptor keeps it (readlink of
+ * /proc/self/fd/N shows the private path, " (deleted)"). Content is per
+ * call: generate it for the calling thread (/proc/self/status) or the
+ * process it names (/proc/PID/status). Enter only.
+ * Returns 0, -EINPROGRESS (the scratch area is being mapped first: return
+ * any verdict; the call is run again after, and enter() is asked again),
+ * -EINVAL (NULL call, DATA NULL with a length, IDX not a path argument of
+ * the call, or an argument umv_call_set_arg_buf cannot change), -EPERM
+ * (not in enter), -ENOSPC (the data does not fit on the monitor's disk,
+ * or the path in the slot), -ENOMEM, -EACCES/-EROFS (no private directory
+ * could be made in $TMPDIR or /tmp), -EFAULT. */
+int umv_call_redirect_content(struct umv_call *call, unsigned idx, const void *data,
+			      size_t len);
 
 /* ---- memfs/dev: module-owned stream fds ----
  * A module serves a directory of nodes; each open of a node gives the
