@@ -12,15 +12,19 @@ SHIM="$top_builddir/tests/hostile/.libs/failmalloc.so"
 if ldd "$UMVISOR" 2>/dev/null | grep -q 'libasan'; then
 	skip "umvisor is built with AddressSanitizer, whose allocator an LD_PRELOAD shim cannot replace"
 fi
+# Private places for this test's trees (tmpfs=) and stream directories
+# ($TMPDIR), so that tests running beside it cannot look like leftovers.
+PRIV=$(native_tmpfs_dir) || skip "no tmpfs for the trees"
+trap 'rm -rf "$TMPD" "$PRIV"' EXIT
+mkdir "$TMPD/t" || hard_error "mkdir"
 GUEST="echo x >$MEMG/a; head -n 2 /dev/umvisor/counter; cat $MEMG/a; stat -f -c %b $MEMG"
-OPTS="memfs:guest=$MEMG,size=1M,save=$TMPD/s"
-env LD_PRELOAD="$SHIM" UMV_FAILMALLOC_REPORT=1 "$UMVISOR" -m "$OPTS" -m dev -- sh -c "$GUEST" \
+OPTS="memfs:guest=$MEMG,size=1M,save=$TMPD/s,tmpfs=$PRIV"
+env TMPDIR="$TMPD/t" LD_PRELOAD="$SHIM" UMV_FAILMALLOC_REPORT=1 "$UMVISOR" -m "$OPTS" -m dev -- sh -c "$GUEST" \
 	>"$TMPD/o" 2>"$TMPD/e" || { cat "$TMPD/e" >&2; hard_error "the run without failures fails"; }
 total=$(sed -n 's/^failmalloc: \([0-9]*\) allocations$/\1/p' "$TMPD/e")
 [ -n "$total" ] && [ "$total" -gt 0 ] || hard_error "no allocation count from the shim"
 dirs() {
-	for d in /dev/shm/umvisor-memfs.* /run/shm/umvisor-memfs.* /tmp/umvisor-memfs.* \
-		"${XDG_RUNTIME_DIR:-/nonexistent}"/umvisor-memfs.* "${TMPDIR:-/tmp}"/umvisor-streams.*; do
+	for d in "$PRIV"/* "$TMPD/t"/umvisor-streams.*; do
 		[ -e "$d" ] && readlink -f "$d"
 	done | sort -u
 }
@@ -30,7 +34,7 @@ dirs() {
 one_run() {
 	rm -rf "$TMPD/s"
 	dirs >"$TMPD/before"
-	timeout -k 2 30 env LD_PRELOAD="$SHIM" UMV_FAILMALLOC_AFTER=$1 UMV_FAILMALLOC_ONCE=$2 \
+	timeout -k 2 30 env TMPDIR="$TMPD/t" LD_PRELOAD="$SHIM" UMV_FAILMALLOC_AFTER=$1 UMV_FAILMALLOC_ONCE=$2 \
 		"$UMVISOR" -m "$OPTS" -m dev -- sh -c "$GUEST" >"$TMPD/o" 2>"$TMPD/e"
 	rc=$?
 	runs=$((runs + 1))

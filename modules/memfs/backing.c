@@ -36,14 +36,20 @@ static int tmpfs_rank(const char *dir)
 	return 2;
 }
 
-int memfs_backing_create(struct umv_mod *mod, char **out)
+int memfs_backing_create(struct umv_mod *mod, const char *dir, char **out)
 {
 	const char *candidates[] = { "/dev/shm", getenv("XDG_RUNTIME_DIR"), "/run/shm", "/tmp" };
 	const char *best = NULL;
 	char *path, *real;
 	int best_rank = 0;
 
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+	if (dir && !(best_rank = tmpfs_rank(dir))) {
+		umv_log(mod, UMV_LOG_ERROR, "tmpfs=%s: not a writable directory on a tmpfs", dir);
+		return -ENODEV;
+	}
+	if (dir)
+		best = dir;
+	for (size_t i = 0; !dir && i < sizeof(candidates) / sizeof(candidates[0]); i++) {
 		int r = tmpfs_rank(candidates[i]);
 
 		if (r > best_rank) {

@@ -1,4 +1,4 @@
-/* The memfs module: -m memfs:guest=PATH[,size=BYTES][,save=DIR].
+/* The memfs module: -m memfs:guest=PATH[,size=BYTES][,save=DIR][,tmpfs=DIR].
  * An in-memory tree at guest PATH: a private directory on a tmpfs, bound
  * there through the path layer (so read, write, mmap, exec, links, rename
  * and getdents64 are the kernel's own), with an optional size limit the
@@ -161,12 +161,17 @@ static int parse_options(struct memfs *m, const char *options)
 					tok + 5);
 				rc = rc < 0 ? rc : -EINVAL;
 			}
+		} else if (strncmp(tok, "tmpfs=", 6) == 0 && tok[6]) {
+			free(m->tmpfs);
+			if (!(m->tmpfs = strdup(tok + 6)))
+				rc = -ENOMEM;
 		} else if (strncmp(tok, "save=", 5) == 0 && tok[5]) {
 			free(m->save_dir);
 			m->save_dir = NULL;
 			rc = check_save_dir(m, tok + 5);
 		} else {
-			umv_log(m->mod, UMV_LOG_ERROR, "unknown option '%s' (guest=, size=, save=)", tok);
+			umv_log(m->mod, UMV_LOG_ERROR, "unknown option '%s' (guest=, size=, save=, tmpfs=)",
+				tok);
 			rc = -EINVAL;
 		}
 	}
@@ -183,6 +188,7 @@ static void memfs_free(struct memfs *m)
 	free(m->guest);
 	free(m->root);
 	free(m->save_dir);
+	free(m->tmpfs);
 	free(m);
 }
 
@@ -242,7 +248,7 @@ static int memfs_init(struct umv_mod *mod, const char *options)
 		memfs_free(m);
 		return rc;
 	}
-	if ((rc = memfs_backing_create(mod, &m->root)) < 0) {
+	if ((rc = memfs_backing_create(mod, m->tmpfs, &m->root)) < 0) {
 		memfs_free(m);
 		return rc;
 	}

@@ -29,13 +29,15 @@ struct memfs {
 	uint64_t limit;		/* bytes; 0: only the tmpfs's own */
 	uint64_t estimate;	/* >= usage as far as trapped calls tell */
 	char *save_dir;		/* absolute; NULL: nothing saved */
+	char *tmpfs;		/* tmpfs=DIR: where the tree is made; NULL: looked for */
 	bool started;
 	struct memfs_ids id;		/* the guest ran: there is something to save */
 };
 
-/* backing.c: a fresh private directory on a tmpfs (*OUT malloc'd,
- * canonical). Returns 0 or -errno (-ENODEV: no tmpfs found). */
-int memfs_backing_create(struct umv_mod *mod, char **out);
+/* backing.c: a fresh private directory on a tmpfs, in DIR (NULL: the
+ * first fit of /dev/shm, $XDG_RUNTIME_DIR, /run/shm, /tmp). *OUT is
+ * malloc'd, canonical. Returns 0 or -errno (-ENODEV: no tmpfs there). */
+int memfs_backing_create(struct umv_mod *mod, const char *dir, char **out);
 /* Removes the tree at PATH and PATH itself. 0 or the first -errno. */
 int memfs_remove_tree(const char *path);
 
