@@ -601,6 +601,19 @@ void umv_stream_leave(struct umv_mod *mod, struct umv_call *call, int64_t *resul
 	wake();
 }
 
+/* What the guest wrote and the thread has not read yet (its last write
+ * just before it exited) still reaches the module. */
+static void drain(struct umv_stream *s)
+{
+	ssize_t n;
+
+	if (s->mode != UMV_STREAM_WRITE || s->fd < 0 || !s->buf)
+		return;
+	while ((n = read(s->fd, s->buf, CHUNK)) > 0)
+		if (s->dir->ops.consume)
+			s->dir->ops.consume(s->dir->mod, s, s->buf, (size_t)n);
+}
+
 void umv_stream_stop(struct umv_mod *mod)
 {
 	struct stream_dir *d = dir_of(mod);
@@ -621,6 +634,7 @@ void umv_stream_stop(struct umv_mod *mod)
 			s = *pp;
 			if (s->dir == d) {
 				*pp = s->next;
+				drain(s);
 				stream_free(s, true);
 			} else {
 				pp = &s->next;
