@@ -202,8 +202,10 @@ int mon_modules_load(const struct mon_module_spec *specs, size_t n)
 		}
 	}
 	rc = mon_interest_init();
-	if (rc < 0)
+	if (rc < 0) {
 		mon_log(MON_LOG_ERROR, "cannot set up the modules' interests: %s", strerror(-rc));
+		mon_modules_fini();	/* their fini removes what init made (memfs, dev) */
+	}
 	return rc;
 }
 

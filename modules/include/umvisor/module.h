@@ -320,6 +320,64 @@ int umv_call_set_arg_buf(struct umv_call *call, unsigned idx, const void *data, 
 int umv_call_redirect_content(struct umv_call *call, unsigned idx, const void *data,
 			      size_t len);
 
+/* ---- memfs/dev: module-owned stream fds ----
+ * A module serves a directory of nodes; each open of a node gives the
+ * guest a fd of its own (one FIFO per open, made by the monitor), whose
+ * other end the monitor holds. The guest's read/write/poll/dup/fork/exec/
+ * close_range/SCM_RIGHTS on it are the kernel's, with no stop; the module
+ * produces what the guest reads, or consumes what it writes, on the
+ * monitor's stream thread. Nodes look like FIFOs (stat: S_IFIFO). */
+struct umv_stream;		/* one open of a node (opaque) */
+
+#define UMV_STREAM_READ 1u	/* the guest reads (module produces) */
+#define UMV_STREAM_WRITE 2u	/* the guest writes (module consumes) */
+
+struct umv_stream_node {
+	const char *name;	/* one path component */
+	unsigned mode;		/* UMV_STREAM_READ and/or UMV_STREAM_WRITE */
+};
+
+struct umv_stream_ops {
+	uint32_t size;		/* sizeof(struct umv_stream_ops) */
+	/* Main thread, in the guest's open: set up the stream's state
+	 * (umv_stream_set_data). MODE is the one direction of this open.
+	 * Return 0, or -errno for the guest's open. Optional. */
+	int (*open)(struct umv_mod *mod, struct umv_stream *s, const char *name, unsigned mode);
+	/* Stream thread: up to LEN bytes for the guest to read into BUF.
+	 * Return their number (> 0), 0 for end of file, or -errno (the guest
+	 * then reads end of file). Required for readable nodes. */
+	ssize_t (*produce)(struct umv_mod *mod, struct umv_stream *s, void *buf, size_t len);
+	/* Stream thread: LEN bytes the guest wrote. Optional. */
+	void (*consume)(struct umv_mod *mod, struct umv_stream *s, const void *buf, size_t len);
+	/* Stream thread (or main thread at umv_stream_stop): every guest fd
+	 * of this open is closed (the FIFO's other end is gone), or the
+	 * open failed after ops->open. Free the stream's state. Optional. */
+	void (*release)(struct umv_mod *mod, struct umv_stream *s);
+};
+
+/* Serve the N NODES in directory GUEST_DIR (absolute; bound like
+ * umv_vfs_bind, so `ls GUEST_DIR` lists them), one directory per module.
+ * Wants open, openat, openat2 and creat for MOD: its enter() must hand
+ * them to umv_stream_enter() and its leave() to umv_stream_leave().
+ * Init only. Returns 0, -EINVAL (bad path, names, modes or ops), -EBUSY
+ * (not in init), -EEXIST (this module serves a directory already),
+ * -ENOMEM, or -errno from creating the private directory. */
+int umv_stream_dir(struct umv_mod *mod, const char *guest_dir, const struct umv_stream_node *nodes,
+		   size_t n, const struct umv_stream_ops *ops);
+/* In enter(): an open of one of MOD's nodes becomes an open of a new FIFO
+ * (UMV_REWRITE, leave() asked for), or is refused (UMV_EMULATE: ENOTDIR
+ * for O_DIRECTORY, EEXIST for O_CREAT|O_EXCL, EINVAL for O_RDWR, EACCES
+ * for a direction the node does not serve, or ops->open's error). Any
+ * other call: UMV_PASS. */
+enum umv_verdict umv_stream_enter(struct umv_mod *mod, struct umv_call *call);
+/* In leave(): hands the stream to the stream thread once the guest's open
+ * succeeded (or releases it when it failed). */
+void umv_stream_leave(struct umv_mod *mod, struct umv_call *call, int64_t *result);
+void umv_stream_set_data(struct umv_stream *s, void *data);
+void *umv_stream_get_data(const struct umv_stream *s);
+/* In fini(): releases MOD's streams and removes its directory. */
+void umv_stream_stop(struct umv_mod *mod);
+
 #ifdef __cplusplus
 }
 #endif
