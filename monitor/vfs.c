@@ -204,6 +204,19 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
 	return rc;
 }
 
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner)
+{
+	int rc;
+
+	if ((rc = ids_init()) < 0)
+		return rc;
+	if (!mt && (rc = umv_mount_table_new(&mt)) < 0)
+		return rc;
+	if ((rc = umv_mount_add(mt, guest, UMV_MOUNT_OWNED, host, owner, 0)) < 0)
+		return rc;
+	return record_bind(guest, false);
+}
+
 int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest)
 {
 	char *copy;
@@ -296,6 +309,8 @@ static int fd_guest_path(pid_t pid, long fd, char **out)
 		return 1;
 	}
 	rc = umv_mount_host_to_guest(mt, host, out);
+	if (rc == -ENOENT)
+		rc = mon_vfs_owned_host_to_guest(host, out);	/* cow: a lower copy */
 	free(host);
 	return rc;
 }
@@ -323,6 +338,8 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		return UMV_PROC_LINK_OBJECT;
 	}
 	rc = umv_mount_host_to_guest(mt, host, out);
+	if (rc == -ENOENT)
+		rc = mon_vfs_owned_host_to_guest(host, out);
 	free(host);
 	return rc < 0 ? rc : UMV_PROC_LINK_PATH;
 }
@@ -440,6 +457,7 @@ struct vfs_call {
 	char *exec_host;	/* execve: the program's host path */
 	char *exec_canon;	/* and its canonical guest path */
 	bool exec_via_ldso;	/* the exec goes through the guest's ld.so */
+	struct mon_owned_call owned;	/* vfs_owned.c */
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -576,7 +594,8 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		const char *dir = base ? base : proc_cwd(t->proc);
 		size_t dlen = strlen(dir);
 
-		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen) &&
+		    !mon_vfs_owned_covers(dir)) {
 			free(base);
 			return 0;
 		}
@@ -584,6 +603,10 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	rc = mon_vfs_resolve(t, base, buf, (unsigned)flags, res);
 	free(base);
 	if (rc < 0)
+		return rc;
+	if (res->mount && res->mount->kind == UMV_MOUNT_OWNED && res->host &&
+	    ((rc = mon_vfs_owned_path(&vc->owned, call, (unsigned)flags, res)) < 0 ||
+	     vc->owned.emulated))
 		return rc;
 	if ((id == id_readlink || id == id_readlinkat) && res->host) {
 		pid_t pid;
@@ -1211,6 +1234,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	enum sc_id id = call->sc.id;
 	char *readlink_host = NULL;
 	int verdict = UMV_PASS, rc = 0;
+	int64_t owned_result = 0;
+	bool owned_emulate = false;
 
 	*want_leave = false;
 	if (!mt || !call->thread->proc || !call->sc.info)
@@ -1245,6 +1270,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 
 		if (call->sc.kinds[i] != SC_K_PATH)
 			continue;
+		vc.owned.cur = vc.owned.npaths++;
 		rc = one_path(&vc, i, &res);
 		if (rc >= 0 && vc.readlink_emulated && !readlink_host) {
 			readlink_host = res.host;
@@ -1258,11 +1284,21 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		}
 		umv_path_result_free(&res);
 	}
+	if (rc >= 0 && rc != PASS_CALL) {
+		int orc = mon_vfs_owned_finish(&vc.owned, call, &owned_result);
+
+		if (orc < 0)
+			rc = orc;
+		owned_emulate = orc == 1;
+	}
 	if (rc == PASS_CALL) {
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
 		*want_leave = false;
 		verdict = mon_vfs_emulate(call, rc);
+	} else if (owned_emulate) {
+		*want_leave = false;
+		verdict = mon_vfs_emulate(call, owned_result);
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
 	} else if (vc.exec_host &&
@@ -1298,6 +1334,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
+	mon_vfs_owned_call_free(&vc.owned);
 	return verdict;
 }
 
@@ -1490,6 +1527,7 @@ void mon_vfs_fini(void)
 	runtime_mounts = NULL;
 	nruntime = 0;
 	mon_vfs_unix_fini();
+	mon_vfs_owned_fini();
 	if (private_dir) {
 		nftw(private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(private_dir);

@@ -37,4 +37,35 @@ void mon_vfs_unix_fini(void);
  * -errno (-EINPROGRESS: scratch mmap first). */
 int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon, bool *via_ldso);
 
+/* vfs_owned.c: module-owned trees (umv_vfs_own). Per call: */
+struct mon_owned_target {
+	void *tree;
+	char *rel, *host;
+	int exists;
+	mode_t type;
+	unsigned flags;
+};
+struct mon_owned_call {
+	unsigned cur;		/* ordinal of the path argument being resolved */
+	unsigned npaths;	/* path arguments of the call */
+	unsigned nowned;	/* of which inside an owned tree */
+	bool emulated;		/* the owner answered: RESULT */
+	int64_t result;
+	struct mon_owned_target ends[2];	/* rename/link: both ends */
+};
+/* vfs.c: mounts an owned tree (OWNER: its struct umv_mount_mapper). */
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner);
+/* RES ends in an owned tree: ask the owner (copy-up, whiteouts...). 0 (RES's
+ * host replaced as needed; OC may say emulated) or -errno. */
+int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
+		       struct umv_path_result *res);
+/* After every path argument: 0 go on, 1 emulate *RESULT, -errno. */
+int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result);
+void mon_vfs_owned_call_free(struct mon_owned_call *oc);
+/* A host path an owner knows (cow's lower copies) -> guest path. 0, -ENOENT. */
+int mon_vfs_owned_host_to_guest(const char *host, char **guest);
+/* Is canonical guest path GUEST inside an owned tree? */
+bool mon_vfs_owned_covers(const char *guest);
+void mon_vfs_owned_fini(void);
+
 #endif
