@@ -986,6 +986,12 @@ static int runtime_mount(struct umv_call *call)
 		rc = -EINVAL;
 	if (rc == 0)
 		rc = resolve_guest(t, target, 0, &dst);
+	if (rc == 0 && src.mount && src.mount->kind == UMV_MOUNT_OWNED) {
+		/* its host copy may be the read-only lower one */
+		mon_log(MON_LOG_WARN, "mount of %s: EINVAL (a module-owned tree cannot be bound)",
+			src.guest);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && (S_ISDIR(src.type) != S_ISDIR(dst.type) || !src.type || !dst.type))
 		rc = S_ISDIR(dst.type) ? -ENOTDIR : -EINVAL;	/* as mount --bind says */
 	if (rc == 0)

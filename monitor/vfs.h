@@ -59,6 +59,9 @@ int mon_vfs_add_owned(const char *guest, const char *host, void *owner);
  * host replaced as needed; OC may say emulated) or -errno. */
 int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
 		       struct umv_path_result *res);
+/* bind(2) of an AF_UNIX name in an owned tree: the owner makes room (a new
+ * non-directory). 0 with RES's host replaced, or -errno. */
+int mon_vfs_owned_create(struct umv_call *call, struct umv_path_result *res);
 /* After every path argument: 0 go on, 1 emulate *RESULT, -errno. */
 int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result);
 void mon_vfs_owned_call_free(struct mon_owned_call *oc);

@@ -203,14 +203,44 @@ static void target_free(struct mon_owned_target *t)
 	t->tree = NULL;
 }
 
+/* prepare() on RES; on 0 RES's host is the one to use (checked to be in
+ * the writable tree unless INTENT is a read). 1: answered, *RESULT. */
+static int ask_owner(struct owned_tree *o, struct umv_call *call, enum umv_intent intent,
+		     unsigned tflags, const char *rel, struct umv_path_result *res,
+		     int64_t *result)
+{
+	struct umv_owned_target t = { .rel = rel, .host = res->host, .exists = res->exists,
+				      .type = res->type, .flags = tflags };
+	char *host = res->host;
+	int rc;
+
+	res->host = NULL;
+	*result = 0;
+	rc = o->ops.prepare(o->data, call, intent, &t, &host, result);
+	if (rc != 0) {
+		free(host);
+		return rc;
+	}
+	if (intent != UMV_INTENT_READ && (!host || !inside(host, o->host, o->host_len))) {
+		/* never hand the kernel a host object outside the writable tree
+		 * for a call that may change it */
+		mon_log(MON_LOG_WARN, "%s: %s of %s%s%s refused (EROFS): %s is not in %s",
+			umv_mod_name(o->mod), call->sc.name, o->guest, *rel ? "/" : "", rel,
+			host ? host : "(none)", o->host);
+		free(host);
+		return -EROFS;
+	}
+	res->host = host;
+	res->host_len = host ? strlen(host) : 0;
+	return 0;
+}
+
 int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
 		       struct umv_path_result *res)
 {
 	struct owned_tree *o = res->mount->owner ? (void *)res->mount->owner : NULL;
 	const char *rel = res->guest + res->mount->guest_len;
 	unsigned nth = oc->cur, tflags;
-	struct umv_owned_target t;
-	char *host;
 	int64_t result = 0;
 	int intent, rc;
 
@@ -238,36 +268,30 @@ int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigne
 	}
 	if (intent == UMV_INTENT_READ)
 		return 0;
-	t = (struct umv_owned_target){ .rel = rel, .host = res->host, .exists = res->exists,
-				       .type = res->type, .flags = tflags };
-	host = res->host;
-	res->host = NULL;
-	rc = o->ops.prepare(o->data, call, (enum umv_intent)intent, &t, &host, &result);
+	rc = ask_owner(o, call, (enum umv_intent)intent, tflags, rel, res, &result);
 	if (rc == 1) {
-		free(host);
 		if (!oc->emulated) {
 			oc->emulated = true;
 			oc->result = result;
 		}
-		res->host = NULL;
 		return 0;
 	}
-	if (rc < 0) {
-		free(host);
-		return rc;
-	}
-	if (!host || !inside(host, o->host, o->host_len)) {
-		/* never hand the kernel a host object outside the writable tree
-		 * for a call that may change it */
-		mon_log(MON_LOG_WARN, "%s: %s of %s%s%s refused (EROFS): %s is not in %s",
-			umv_mod_name(o->mod), call->sc.name, o->guest, *rel ? "/" : "", rel,
-			host ? host : "(none)", o->host);
-		free(host);
-		return -EROFS;
-	}
-	res->host = host;
-	res->host_len = strlen(host);
-	return 0;
+	return rc;
+}
+
+int mon_vfs_owned_create(struct umv_call *call, struct umv_path_result *res)
+{
+	struct owned_tree *o = res->mount->owner;
+	const char *rel = res->guest + res->mount->guest_len;
+	int64_t result;
+	int rc;
+
+	while (*rel == '/')
+		rel++;
+	rc = ask_owner(o, call, UMV_INTENT_MKNOD, UMV_OWNED_NOFOLLOW, rel, res, &result);
+	if (rc == 1)
+		return result < 0 ? (int)result : -EIO;
+	return rc;
 }
 
 int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result)

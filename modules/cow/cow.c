@@ -146,7 +146,7 @@ static char *real_dir(struct cow *c, const char *key, const char *path)
 static int wants(struct umv_mod *mod, struct cow *c)
 {
 	static const char *const fdcalls[] = { "getdents64", "getdents", "fchmod", "fchown",
-		"fchown16", "fsetxattr", "fremovexattr" };
+		"fchown16", "fsetxattr", "fremovexattr", "open_by_handle_at" };
 	int rc;
 
 	for (size_t i = 0; i < sizeof(fdcalls) / sizeof(fdcalls[0]); i++)
@@ -176,6 +176,7 @@ static int wants(struct umv_mod *mod, struct cow *c)
 	c->id_utimensat_time64 = umv_sysid("utimensat_time64");
 	c->id_futimesat = umv_sysid("futimesat");
 	c->id_ioctl = umv_sysid("ioctl");
+	c->id_open_by_handle_at = umv_sysid("open_by_handle_at");
 	return 0;
 }
 

@@ -20,7 +20,8 @@ struct cow {
 	bool temp_upper;		/* upper is work/upper, removed at exit */
 	bool xattr_whiteouts;		/* user.overlay.* xattrs, else marker files */
 	int id_getdents64, id_getdents, id_fchmod, id_fchown, id_fchown16, id_fsetxattr,
-		id_fremovexattr, id_utimensat, id_utimensat_time64, id_futimesat, id_ioctl;
+		id_fremovexattr, id_utimensat, id_utimensat_time64, id_futimesat, id_ioctl,
+		id_open_by_handle_at;
 };
 
 /* overlayfs's unprivileged ("userxattr") format: a whiteout is an empty

@@ -311,6 +311,47 @@ static int64_t apply_fd_change(struct cow *c, struct umv_call *call, int id, con
 	return utimensat(AT_FDCWD, up, ts, 0) < 0 ? -errno : 0;
 }
 
+/* open_by_handle_at for writing: a handle can name a lower file that no
+ * path of the view reaches for writing. Opened here with O_PATH to see
+ * which host object it is; lower ones are refused. */
+static enum umv_verdict handle_open(struct cow *c, struct umv_call *call)
+{
+	uint64_t flags = umv_call_arg(call, 2);
+	struct {
+		uint32_t bytes;
+		int32_t type;
+		unsigned char h[128];	/* MAX_HANDLE_SZ */
+	} fh;
+	char link[64], host[PATH_MAX];
+	int mfd, fd;
+	ssize_t n;
+	bool lower;
+
+	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & (O_TRUNC | O_CREAT)))
+		return UMV_PASS;
+	if (umv_vm_read(call, umv_call_arg(call, 1), &fh, 8) != 8 || fh.bytes > sizeof(fh.h) ||
+	    (fh.bytes && umv_vm_read(call, umv_call_arg(call, 1) + 8, fh.h, fh.bytes) !=
+				  (ssize_t)fh.bytes))
+		return UMV_PASS;	/* the kernel's EFAULT/EINVAL */
+	if ((mfd = grab_fd(umv_call_pid(call), (int)umv_call_arg(call, 0))) < 0)
+		return UMV_PASS;	/* EBADF, or AT_FDCWD... */
+	fd = (int)syscall(SYS_open_by_handle_at, mfd, &fh, O_PATH | O_CLOEXEC);
+	close(mfd);
+	if (fd < 0)
+		return UMV_PASS;	/* the kernel will say why */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, host, sizeof(host) - 1);
+	close(fd);
+	if (n <= 0)
+		return UMV_PASS;
+	host[n] = '\0';
+	lower = cow_inside(host, c->lower, c->lower_len);
+	if (!lower)
+		return UMV_PASS;
+	umv_log(c->mod, UMV_LOG_WARN, "open_by_handle_at for writing of lower %s: EROFS", host);
+	return answer(call, -EROFS);
+}
+
 enum umv_verdict cow_fd_enter(struct cow *c, struct umv_call *call)
 {
 	int id = umv_call_sysid(call);
@@ -320,6 +361,8 @@ enum umv_verdict cow_fd_enter(struct cow *c, struct umv_call *call)
 
 	if (id == c->id_getdents64 || id == c->id_getdents)
 		return serve_getdents(c, call, id == c->id_getdents);
+	if (id == c->id_open_by_handle_at)
+		return handle_open(c, call);
 	if ((id == c->id_utimensat || id == c->id_utimensat_time64) && umv_call_arg(call, 1) != 0)
 		return UMV_PASS;	/* a path: the monitor's walk has it */
 	if (id == c->id_futimesat) {
