@@ -308,9 +308,11 @@ static int fd_guest_path(pid_t pid, long fd, char **out)
 		*out = host;
 		return 1;
 	}
-	rc = umv_mount_host_to_guest(mt, host, out);
+	/* cow first: a lower copy reached through a view is the view's,
+	 * even where the host path is visible to the guest too */
+	rc = mon_vfs_owned_host_to_guest(host, out);
 	if (rc == -ENOENT)
-		rc = mon_vfs_owned_host_to_guest(host, out);	/* cow: a lower copy */
+		rc = umv_mount_host_to_guest(mt, host, out);
 	free(host);
 	return rc;
 }
@@ -337,9 +339,9 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		*out = NULL;
 		return UMV_PROC_LINK_OBJECT;
 	}
-	rc = umv_mount_host_to_guest(mt, host, out);
+	rc = mon_vfs_owned_host_to_guest(host, out);
 	if (rc == -ENOENT)
-		rc = mon_vfs_owned_host_to_guest(host, out);
+		rc = umv_mount_host_to_guest(mt, host, out);
 	free(host);
 	return rc < 0 ? rc : UMV_PROC_LINK_PATH;
 }

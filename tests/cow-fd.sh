@@ -103,4 +103,24 @@ else
 fi
 [ -S "$TMPD/up/dir/sock" ] || fail "the socket is not in upper"
 lower_check "$L" "fd workload"
+
+# guest= elsewhere: descriptors of lower directories opened through the
+# view stay in the view (dirfd-relative creation, fchdir), though the lower
+# path itself is visible to the guest too.
+G=/umv-cow-fd-$$
+timeout "$COW_TIMEOUT" "$UMVISOR" -m "cow:lower=$L,upper=$TMPD/up3,guest=$G" -- python3 -c '
+import os, sys
+g = sys.argv[1]
+fd = os.open(g + "/dir", os.O_RDONLY | os.O_DIRECTORY)
+os.close(os.open("viafd", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
+os.mkdir("subviafd", dir_fd=fd)
+os.fchdir(fd)
+open("viacwd", "w").write("x")
+print(os.getcwd(), sorted(os.listdir(".")), os.readlink("/proc/self/fd/%d" % fd))
+' "$G" >"$TMPD/out" 2>"$TMPD/err" || { cat "$TMPD/err" >&2; fail "guest= elsewhere: dirfd workload"; }
+[ "$(cat "$TMPD/out")" = "$G/dir ['subviafd', 'viacwd', 'viafd'] $G/dir" ] ||
+	{ cat "$TMPD/out" "$TMPD/err" >&2; fail "guest= elsewhere: dirfd workload output"; }
+[ -f "$TMPD/up3/dir/viafd" ] && [ -d "$TMPD/up3/dir/subviafd" ] && [ -f "$TMPD/up3/dir/viacwd" ] ||
+	fail "guest= elsewhere: files are not in upper"
+lower_check "$L" "dirfd through the view"
 exit 0
