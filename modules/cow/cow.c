@@ -7,6 +7,7 @@
  * descriptor calls a view must see. See doc/design.md, "cow". */
 #include "cow.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -77,6 +78,21 @@ static int probe_whiteouts(struct cow *c)
 	umv_log(c->mod, UMV_LOG_INFO, "whiteouts in %s: %s", c->upper,
 		c->xattr_whiteouts ? "user.overlay.* xattrs" : ".wh.* marker files");
 	return 0;
+}
+
+static bool upper_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	return empty;
 }
 
 static int set_opt(struct cow *c, char **slot, const char *key, const char *val)
@@ -253,6 +269,23 @@ static int cow_init(struct umv_mod *mod, const char *options)
 	}
 	if ((rc = probe_whiteouts(c)) < 0 || (rc = wants(mod, c)) < 0)
 		goto fail;
+	if (upper_empty(c->upper))
+		cow_copy_root_attrs(c);	/* the view's root looks like lower's */
+	{
+		/* ".." of the view's root, as a stat of it finds it when the
+		 * guest's parent directory is the host's own */
+		char *parent = strdup(c->guest), *slash = parent ? strrchr(parent, '/') : NULL;
+		struct stat pst;
+		if (slash) {
+			if (slash == parent)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+			if (stat(parent, &pst) == 0)
+				c->guest_parent_ino = pst.st_ino;
+		}
+		free(parent);
+	}
 	if ((rc = umv_vfs_own(mod, c->guest, c->upper, &ops, c)) < 0) {
 		umv_log(mod, UMV_LOG_ERROR, "cannot mount the view at %s: %s", c->guest, strerror(-rc));
 		goto fail;

@@ -19,6 +19,7 @@ struct cow {
 	size_t absent_len;
 	bool temp_upper;		/* upper is work/upper, removed at exit */
 	bool xattr_whiteouts;		/* user.overlay.* xattrs, else marker files */
+	uint64_t guest_parent_ino;	/* ".." of the view's root, when on the host */
 	int id_getdents64, id_getdents, id_fchmod, id_fchown, id_fchown16, id_fsetxattr,
 		id_fremovexattr, id_utimensat, id_utimensat_time64, id_futimesat, id_ioctl,
 		id_open_by_handle_at;
@@ -51,6 +52,8 @@ bool cow_is_opaque(const struct cow *c, const char *upper_dir);
 int cow_copy_up(struct cow *c, const char *rel, bool with_data);
 /* Upper directories for every ancestor of REL. */
 int cow_copy_up_parents(struct cow *c, const char *rel);
+/* A fresh upper root takes lower's owner, mode, xattrs and times. */
+int cow_copy_root_attrs(struct cow *c);
 /* Copy a directory and everything below it up. */
 int cow_copy_up_tree(struct cow *c, const char *rel);
 int cow_make_whiteout(struct cow *c, const char *rel);

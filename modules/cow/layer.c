@@ -304,16 +304,56 @@ static int copy_data(int in, int out)
 	}
 }
 
+/* An upper directory copied from a read-only lower one is read-only for
+ * its owner too; overlayfs writes into it with the mounter's privileges.
+ * A monitor that owns it but may not write there makes it writable for
+ * the time of its own change. */
+struct unlock {
+	char *dir;
+	mode_t mode;
+};
+
+static void parent_unlock(const char *path, struct unlock *u)
+{
+	struct stat st;
+	char *slash;
+
+	u->dir = NULL;
+	if (!(u->dir = strdup(path)) || !(slash = strrchr(u->dir, '/')) || slash == u->dir) {
+		free(u->dir);
+		u->dir = NULL;
+		return;
+	}
+	*slash = '\0';
+	if (access(u->dir, W_OK | X_OK) == 0 || stat(u->dir, &st) < 0 || st.st_uid != geteuid() ||
+	    chmod(u->dir, (st.st_mode & 07777) | 0700) < 0) {
+		free(u->dir);
+		u->dir = NULL;
+		return;
+	}
+	u->mode = st.st_mode & 07777;
+}
+
+static void parent_relock(struct unlock *u)
+{
+	if (u->dir)
+		(void)chmod(u->dir, u->mode);
+	free(u->dir);
+	u->dir = NULL;
+}
+
 /* Copies lower/REL (lstat LST) to upper/REL; the parent exists in upper. */
 static int copy_one(struct cow *c, const char *rel, const struct stat *lst, bool with_data)
 {
 	char *low = cow_join(c->lower, rel), *up = cow_join(c->upper, rel), *tmp = NULL;
+	struct unlock u = { 0 };
 	int rc = 0;
 
 	if (!low || !up) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	parent_unlock(up, &u);
 	if ((rc = cow_clear_whiteout(c, rel)) < 0)
 		goto out;
 	rc = 0;
@@ -364,12 +404,23 @@ static int copy_one(struct cow *c, const char *rel, const struct stat *lst, bool
 	if (rc == 0)
 		copy_attrs(low, lst, up);
 out:
+	parent_relock(&u);
 	if (rc < 0)
 		umv_log(c->mod, UMV_LOG_WARN, "copy-up of %s failed: %s", rel, strerror(-rc));
 	free(low);
 	free(up);
 	free(tmp);
 	return rc;
+}
+
+int cow_copy_root_attrs(struct cow *c)
+{
+	struct stat st;
+
+	if (lstat(c->lower, &st) < 0)
+		return -errno;
+	copy_attrs(c->lower, &st, c->upper);
+	return 0;
 }
 
 /* Makes sure upper/REL exists (REL visible). */
@@ -461,7 +512,10 @@ int cow_make_whiteout(struct cow *c, const char *rel)
 	path = c->xattr_whiteouts ? cow_join(c->upper, rel) : marker_path(c, rel);
 	if (!path)
 		return -ENOMEM;
+	struct unlock u;
+	parent_unlock(path, &u);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+	parent_relock(&u);
 	if (fd < 0) {
 		rc = -errno;
 		free(path);
@@ -615,8 +669,12 @@ int cow_list(struct cow *c, const char *rel, uint64_t dot_ino, struct cow_listin
 			const char *n = de->d_name;
 			struct stat est;
 			if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0) {
-				rc = add_entry(out, n, strcmp(n, ".") == 0 && dot_ino ? dot_ino : de->d_ino,
-					       DT_DIR);
+				uint64_t ino = de->d_ino;
+				if (n[1] == '\0' && dot_ino)
+					ino = dot_ino;
+				else if (n[1] == '.' && !rel[0] && c->guest_parent_ino)
+					ino = c->guest_parent_ino;	/* the view's root */
+				rc = add_entry(out, n, ino, DT_DIR);
 				dots = true;
 				continue;
 			}
