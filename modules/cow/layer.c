@@ -705,8 +705,10 @@ int cow_list(struct cow *c, const char *rel, uint64_t dot_ino, struct cow_listin
 	}
 	if (rc == 0 && !opaque && cow_lower_visible(c, rel, &st) && S_ISDIR(st.st_mode) &&
 	    (low = cow_join(c->lower, rel)) && (d = opendir(low))) {
-		qsort(seen.v, seen.n, sizeof(*seen.v), name_cmp);
-		qsort(gone.v, gone.n, sizeof(*gone.v), name_cmp);
+		if (seen.n)
+			qsort(seen.v, seen.n, sizeof(*seen.v), name_cmp);
+		if (gone.n)
+			qsort(gone.v, gone.n, sizeof(*gone.v), name_cmp);
 		while (rc == 0 && (de = readdir(d))) {
 			const char *n = de->d_name;
 			bool dot = strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
