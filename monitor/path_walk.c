@@ -127,7 +127,7 @@ static void walker_bufs_free(struct walker *w)
 /* OWNED mounts that map their paths themselves (cow): see paths.h. */
 static const struct umv_mount_mapper *mapper_of(const struct umv_mount *m)
 {
-	return m->kind == UMV_MOUNT_OWNED && m->host ? m->owner : NULL;
+	return (m->flags & UMV_MOUNT_MAPPED) ? m->owner : NULL;
 }
 
 /* h = the owner's host path for g; the parent's is h as it stands when

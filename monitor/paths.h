@@ -22,9 +22,12 @@ enum umv_mount_kind {
 
 #define UMV_MOUNT_RDONLY 0x1u   /* writes below must fail with EROFS */
 #define UMV_MOUNT_NONDIR 0x2u   /* the mount root is not a directory (file bind) */
+#define UMV_MOUNT_MAPPED 0x4u   /* OWNED with a host dir: owner is a struct
+                                   umv_mount_mapper (below) */
 
 /* An OWNED mount with a host dir may map each path below it itself (cow:
- * upper or lower copy, or nothing): its owner then points at one of these.
+ * upper or lower copy, or nothing): flagged UMV_MOUNT_MAPPED, its owner
+ * then points at one of these.
  * map() gives the host path of REL (relative to the mount point, "" = its
  * root) as a malloc'd string in *HOST, knowing the host path the walk took
  * for REL's parent (PARENT_HOST, NULL when unknown). A name that does not
@@ -44,8 +47,7 @@ struct umv_mount {
 	size_t host_len;
 	enum umv_mount_kind kind;
 	void *owner;            /* the module instance (OWNED); NULL for REDIRECT;
-	                           a struct umv_mount_mapper for an OWNED mount
-	                           with a host dir */
+	                           a struct umv_mount_mapper with UMV_MOUNT_MAPPED */
 	unsigned flags;
 };
 

@@ -212,7 +212,7 @@ int mon_vfs_add_owned(const char *guest, const char *host, void *owner)
 		return rc;
 	if (!mt && (rc = umv_mount_table_new(&mt)) < 0)
 		return rc;
-	if ((rc = umv_mount_add(mt, guest, UMV_MOUNT_OWNED, host, owner, 0)) < 0)
+	if ((rc = umv_mount_add(mt, guest, UMV_MOUNT_OWNED, host, owner, UMV_MOUNT_MAPPED)) < 0)
 		return rc;
 	return record_bind(guest, false);
 }
@@ -606,7 +606,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	free(base);
 	if (rc < 0)
 		return rc;
-	if (res->mount && res->mount->kind == UMV_MOUNT_OWNED && res->host &&
+	if (res->mount && (res->mount->flags & UMV_MOUNT_MAPPED) && res->host &&
 	    ((rc = mon_vfs_owned_path(&vc->owned, call, (unsigned)flags, res)) < 0 ||
 	     vc->owned.emulated))
 		return rc;

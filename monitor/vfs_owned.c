@@ -354,7 +354,7 @@ bool mon_vfs_owned_covers(const char *guest)
 	if (!trees || !mt)
 		return false;
 	m = umv_mount_lookup(mt, guest, strlen(guest));
-	return m && m->kind == UMV_MOUNT_OWNED;
+	return m && (m->flags & UMV_MOUNT_MAPPED);
 }
 
 void mon_vfs_owned_fini(void)

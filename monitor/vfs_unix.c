@@ -103,7 +103,7 @@ static int unix_name(struct umv_call *call, uint64_t addr, uint64_t len, bool cr
 	rc = mon_vfs_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
 	if (rc < 0)
 		return rc;
-	if (creating && res.mount && res.mount->kind == UMV_MOUNT_OWNED && res.host &&
+	if (creating && res.mount && (res.mount->flags & UMV_MOUNT_MAPPED) && res.host &&
 	    (rc = mon_vfs_owned_create(call, &res)) < 0) {
 		umv_path_result_free(&res);
 		return rc;	/* a cow view: the socket goes to upper */
