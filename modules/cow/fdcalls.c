@@ -152,8 +152,9 @@ static enum umv_verdict serve_getdents(struct cow *c, struct umv_call *call, boo
 			host, strerror(-ours));
 		goto out;
 	}
-	if (fstat(ours, &st) < 0 || !S_ISDIR(st.st_mode))
-		goto out;	/* the kernel's ENOTDIR */
+	int fl = fcntl(ours, F_GETFL);
+	if (fl < 0 || (fl & O_PATH) || fstat(ours, &st) < 0 || !S_ISDIR(st.st_mode))
+		goto out;	/* the kernel's EBADF or ENOTDIR */
 	if ((pos = lseek(ours, 0, SEEK_CUR)) < 0) {
 		v = answer(call, -errno);
 		goto out;
