@@ -360,16 +360,28 @@ static ssize_t reader_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	int err = 0;
 	struct vma *vma = mon_thread_vma(ctx, &err);
+	ssize_t n;
 
-	return vma ? vma_read(vma, addr, buf, len) : err;
+	if (!vma)
+		return err;
+	n = vma_read(vma, addr, buf, len);
+	if (n == -ESRCH && mon_thread_vma_lost_leader(ctx))
+		n = vma_read(vma, addr, buf, len);
+	return n;
 }
 
 static ssize_t reader_read_str(void *ctx, uint64_t addr, char *buf, size_t size)
 {
 	int err = 0;
 	struct vma *vma = mon_thread_vma(ctx, &err);
+	ssize_t n;
 
-	return vma ? vma_read_str(vma, addr, buf, size) : err;
+	if (!vma)
+		return err;
+	n = vma_read_str(vma, addr, buf, size);
+	if (n == -ESRCH && mon_thread_vma_lost_leader(ctx))
+		n = vma_read_str(vma, addr, buf, size);
+	return n;
 }
 
 void mon_call_memreader(struct mon_thread *t, struct sc_memreader *out)
@@ -508,11 +520,17 @@ ssize_t umv_vm_write(struct umv_call *call, uint64_t addr, const void *buf, size
 {
 	int err = 0;
 	struct vma *vma;
+	ssize_t n;
 
 	if (!call || (!buf && len))
 		return -EINVAL;
 	vma = mon_thread_vma(call->thread, &err);
-	return vma ? vma_write(vma, addr, buf, len) : err;
+	if (!vma)
+		return err;
+	n = vma_write(vma, addr, buf, len);
+	if (n == -ESRCH && mon_thread_vma_lost_leader(call->thread))
+		n = vma_write(vma, addr, buf, len);
+	return n;
 }
 
 /* ---- SDK: buffers in the scratch slot ----

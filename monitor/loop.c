@@ -75,7 +75,9 @@ static void announce_child(struct mon_thread *parent, pid_t newtid, int event)
 	struct mon_process *proc = NULL;
 	struct mon_thread *t;
 
-	if (event == PTRACE_EVENT_CLONE && parent->proc) {
+	/* CLONE_THREAD whatever the event: clone(CLONE_VFORK|CLONE_THREAD)
+	 * reports PTRACE_EVENT_VFORK, CLONE_THREAD with SIGCHLD a FORK. */
+	if (parent->proc) {
 		int tgid = mon_read_tgid(newtid);
 		if (tgid == parent->proc->tgid)
 			proc = parent->proc;
@@ -142,20 +144,24 @@ static void on_event(struct mon_thread *t, int event)
 	case PTRACE_EVENT_EXEC:
 		mon_stats_event(MON_EV_EXEC);
 		/* A multi-threaded exec: the execing thread took the leader's
-		 * tid; its former tid vanished without an exit report. */
+		 * tid; the old leader and the former tid vanished without an
+		 * exit report. The execing thread's state (its execve's exit
+		 * stop, asked by modules) goes on under the leader's tid. */
 		rc = mon_ptrace(MON_REQ_OTHER, PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
-		if (rc == 0 && (pid_t)msg != t->tid) {
+		if (rc == 0 && (pid_t)msg != t->tid && (pid_t)msg > 0) {
 			struct mon_thread *former = mon_thread_find((pid_t)msg);
+			pid_t pid = t->tid;
+
 			if (former) {
-				t->post_pending = former->post_pending;
-				t->post_mask = former->post_mask;
-				t->observe_mask = former->observe_mask;
-				t->post_arch = former->post_arch;
-				t->post_nr = former->post_nr;
-				memcpy(t->post_args, former->post_args, sizeof(t->post_args));
-				t->in_syscall = former->in_syscall;
-				mon_thread_remove(former);
+				if (former->proc != t->proc)
+					mon_thread_set_process(former, t->proc);
+				t = mon_thread_take_tid(former, t);
+			} else {
+				/* Untracked: at least forget the old leader's call. */
+				t->post_pending = false;
+				t->post_mask = t->observe_mask = 0;
 			}
+			mon_modules_exec_takeover(pid, (pid_t)msg);
 		}
 		/* Still inside execve: its exit stop (if we asked) follows. */
 		t->in_syscall = true;

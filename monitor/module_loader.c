@@ -221,6 +221,13 @@ void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus)
 			mods[i]->ops->thread_exit(mods[i], pid, tid, wstatus);
 }
 
+void mon_modules_exec_takeover(pid_t pid, pid_t former_tid)
+{
+	for (size_t i = 0; i < nmods; i++)
+		if (OPS_HAS(mods[i], exec_takeover))
+			mods[i]->ops->exec_takeover(mods[i], pid, former_tid);
+}
+
 bool mon_modules_want_signals(void)
 {
 	for (size_t i = 0; i < nmods; i++)

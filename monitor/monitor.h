@@ -145,6 +145,8 @@ struct mon_process {
 	pid_t tgid;
 	int nthreads;
 	struct vma *vma;	/* opened on first use, retargeted after exec */
+	pid_t vma_tid;		/* the thread it names: tgid, or a live thread
+				 * once the leader is a zombie */
 	int dumpable;		/* virtual PR_GET_DUMPABLE value */
 	bool initial;		/* the process the user asked to run */
 	bool group_stopped;	/* mirrored on the monitor */
@@ -216,11 +218,18 @@ struct mon_thread *mon_thread_find(pid_t tid);
 struct mon_thread *mon_thread_add(pid_t tid, struct mon_process *proc,
 				  enum mon_thread_state state);
 void mon_thread_remove(struct mon_thread *t);
+/* exec from a non-leader thread: T takes LEADER's tid, LEADER's entry is
+ * removed. Returns T. */
+struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *leader);
 struct mon_process *mon_process_new(pid_t tgid);
 void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc);
 size_t mon_thread_count(void);
 /* The vma handle of T's process, opened on demand; NULL with *ERR set. */
 struct vma *mon_thread_vma(struct mon_thread *t, int *err);
+/* A read or write through T's handle said -ESRCH although T is stopped
+ * here: the handle names a leader that is a zombie (its main thread
+ * called pthread_exit). Retargets the handle at T; true if worth a retry. */
+bool mon_thread_vma_lost_leader(struct mon_thread *t);
 /* After exec: the process image changed. */
 void mon_process_exec(struct mon_process *proc);
 /* Reads /proc/TID/status Tgid. */
@@ -327,6 +336,8 @@ void mon_modules_process_exit(pid_t pid, int wstatus);
 /* Observer events (SDK revision 2). */
 void mon_modules_thread_start(pid_t pid, pid_t tid, pid_t parent_tid);
 void mon_modules_thread_exit(pid_t pid, pid_t tid, int wstatus);
+/* Revision 3: FORMER_TID exec'ed and took the leader's tid PID. */
+void mon_modules_exec_takeover(pid_t pid, pid_t former_tid);
 /* Does any module want signal events (worth a PTRACE_GETSIGINFO)? */
 bool mon_modules_want_signals(void);
 void mon_modules_signal(pid_t pid, pid_t tid, const siginfo_t *info);

@@ -350,10 +350,13 @@ static int on_entry(struct mon_thread *t, struct mon_regs *r)
 		call.has_result = true;
 		v = UMV_EMULATE;
 	}
+	/* No module decided: the monitor did (its own emulation, or the path
+	 * layer redirecting a path into a mount), as a restarted rewrite says
+	 * too (observe_restart). */
 	if (call.decided_by >= 0)
 		decider = mon_module_name_at((size_t)call.decided_by);
 	else
-		decider = v == UMV_EMULATE ? "umvisor" : NULL;
+		decider = v == UMV_EMULATE || v == UMV_REWRITE ? "umvisor" : NULL;
 	if (mon_dispatch_has_observers())
 		observe_mask = mon_dispatch_observe(&call, v, decider, call.result);
 

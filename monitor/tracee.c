@@ -135,15 +135,20 @@ void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc)
 	t->proc = proc;
 }
 
-void mon_thread_remove(struct mon_thread *t)
+static void unlink_thread(struct mon_thread *t)
 {
 	struct mon_thread **pp = &buckets[bucket_of(t->tid, nbuckets)];
 
 	for (; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;
-			break;
+			return;
 		}
+}
+
+void mon_thread_remove(struct mon_thread *t)
+{
+	unlink_thread(t);
 	nthreads--;
 	mon_scratch_thread_gone(t);
 	free(t->pending_cwd);
@@ -154,6 +159,22 @@ void mon_thread_remove(struct mon_thread *t)
 	if (t->proc)
 		process_put(t->proc);
 	free(t);
+}
+
+struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *leader)
+{
+	pid_t tid = leader->tid;
+	size_t b;
+
+	/* T holds its own reference on the process (the same one, the
+	 * caller made sure), so removing LEADER cannot free it. */
+	unlink_thread(t);
+	mon_thread_remove(leader);
+	t->tid = tid;
+	b = bucket_of(tid, nbuckets);
+	t->next = buckets[b];
+	buckets[b] = t;
+	return t;
 }
 
 size_t mon_thread_count(void)
@@ -187,10 +208,23 @@ struct vma *mon_thread_vma(struct mon_thread *t, int *err)
 			*err = rc;
 			return NULL;
 		}
+		p->vma_tid = p->tgid;
 	}
 	/* The ptrace backend must name the stopped thread it goes through. */
 	vma_set_stopped_tid(p->vma, t->tid);
 	return p->vma;
+}
+
+bool mon_thread_vma_lost_leader(struct mon_thread *t)
+{
+	struct mon_process *p = t->proc;
+
+	if (!p || !p->vma || p->vma_tid == t->tid)
+		return false;
+	if (vma_set_pid(p->vma, t->tid) < 0)
+		return false;
+	p->vma_tid = t->tid;
+	return true;
 }
 
 void mon_process_exec(struct mon_process *p)
@@ -201,6 +235,7 @@ void mon_process_exec(struct mon_process *p)
 		vma_close(p->vma);
 		p->vma = NULL;
 	}
+	p->vma_tid = p->tgid;
 	p->dumpable = 1;
 	mon_scratch_exec(p);
 	mon_vfs_exec(p);

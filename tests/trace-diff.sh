@@ -91,6 +91,57 @@ sed 's|/nonexistent/umvisor-trace|/tmp/run.AbC123|g' "$A" >"$TMPD/tmp1.jsonl"
 sed 's|/nonexistent/umvisor-trace|/tmp/run.XyZ789|g' "$A" >"$TMPD/tmp2.jsonl"
 expect 0 "$TMPD/tmp1.jsonl" "$TMPD/tmp2.jsonl"
 
+# 7b. Temporary names by pattern, anywhere: mkstemp/mkdtemp names (learnt
+# from the creating calls), each labelled by order of appearance, so two
+# runs with other random names are equivalent ...
+export TRACE_GUEST_SWAP=0
+record tmpfiles "$TMPD/tmpf-1.jsonl"
+record tmpfiles "$TMPD/tmpf-2.jsonl"
+n1=$(grep -o 'umvisor-diff\.[A-Za-z0-9]\{6\}' "$TMPD/tmpf-1.jsonl" | sort -u | tr '\n' ' ')
+n2=$(grep -o 'umvisor-diff\.[A-Za-z0-9]\{6\}' "$TMPD/tmpf-2.jsonl" | sort -u | tr '\n' ' ')
+[ "$n1" != "$n2" ] || hard_error "two runs made the same temporary names: the test proves nothing"
+expect 0 "$TMPD/tmpf-1.jsonl" "$TMPD/tmpf-2.jsonl"
+# ... a name that looks like no word, in a directory that is not a
+# temporary one, is still a temporary name when a call created it so ...
+sed 's|/tmp/umvisor-diff\.|/srv/data/umvisor-diff.|g' "$TMPD/tmpf-1.jsonl" >"$TMPD/tmpf-srv-1.jsonl"
+sed 's|/tmp/umvisor-diff\.|/srv/data/umvisor-diff.|g' "$TMPD/tmpf-2.jsonl" >"$TMPD/tmpf-srv-2.jsonl"
+expect 0 "$TMPD/tmpf-srv-1.jsonl" "$TMPD/tmpf-srv-2.jsonl"
+# ... but the same files removed in the other order is a real difference,
+# reported with the labels ...
+TRACE_GUEST_SWAP=1 record tmpfiles "$TMPD/tmpf-swapped.jsonl"
+expect 1 "$TMPD/tmpf-1.jsonl" "$TMPD/tmpf-swapped.jsonl"
+report_has '  - unlink("/tmp/umvisor-diff.TMP1") = 0'
+report_has '  + unlink("/tmp/umvisor-diff.TMP2") = 0'
+# ... and so is another file in a temporary directory (not random-looking).
+sed 's|/tmp/umvisor-dir\.\([A-Za-z0-9]*\)/data|/tmp/umvisor-dir.\1/other|' "$TMPD/tmpf-2.jsonl" >"$TMPD/tmpf-other.jsonl"
+cmp -s "$TMPD/tmpf-2.jsonl" "$TMPD/tmpf-other.jsonl" && hard_error "injection 7b changed nothing"
+expect 1 "$TMPD/tmpf-1.jsonl" "$TMPD/tmpf-other.jsonl"
+report_has '/data", O_WRONLY|O_CREAT|O_TRUNC, 0644) = fd'
+report_has '/other", O_WRONLY|O_CREAT|O_TRUNC, 0644) = fd'
+# Built-in patterns: mktemp(1)'s tmp.XXXXXXXXXX, Python's tmpXXXXXXXX.
+if command -v mktemp >/dev/null 2>&1; then
+	for k in 1 2; do
+		"$UMVISOR" -m trace:out="$TMPD/mktemp-$k.jsonl",format=json -- mktemp -p "$TMPD" >"$TMPD/mktemp-$k.out" ||
+			fail "mktemp run $k failed"
+	done
+	grep -q '/tmp\.[A-Za-z0-9]\{10\}"' "$TMPD/mktemp-1.jsonl" || fail "mktemp made no tmp.XXXXXXXXXX name"
+	expect 0 "$TMPD/mktemp-1.jsonl" "$TMPD/mktemp-2.jsonl"
+fi
+printf '%s\n' '{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"unlink","classes":["file"],"args":["\"/x/tmpab_12xyz\""],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"unlink(\"/x/tmpab_12xyz\") = 0","values":["/x/tmpab_12xyz"]}' >"$TMPD/py-1.jsonl"
+sed 's/tmpab_12xyz/tmp_q9zz0k1/g' "$TMPD/py-1.jsonl" >"$TMPD/py-2.jsonl"
+expect 0 "$TMPD/py-1.jsonl" "$TMPD/py-2.jsonl"
+sed 's/tmpab_12xyz/tmpab_12xy/g' "$TMPD/py-1.jsonl" >"$TMPD/py-3.jsonl"
+expect 1 "$TMPD/py-1.jsonl" "$TMPD/py-3.jsonl"
+
+# 7c. execve from a thread: the superseded record names the former tid by
+# its label; runs compare equal, and a missing takeover is a difference.
+record exec-vfork "$TMPD/xv-1.jsonl"
+record exec-vfork "$TMPD/xv-2.jsonl"
+expect 0 "$TMPD/xv-1.jsonl" "$TMPD/xv-2.jsonl"
+grep -v '"type":"superseded"' "$TMPD/xv-2.jsonl" >"$TMPD/xv-none.jsonl"
+expect 1 "$TMPD/xv-1.jsonl" "$TMPD/xv-none.jsonl"
+report_has '+++ superseded by execve in T2 +++'
+
 # 8. Order across processes is not compared unless asked.
 expect 0 "$TMPD/fork-1.jsonl" "$TMPD/fork-2.jsonl"
 

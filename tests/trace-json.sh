@@ -1,14 +1,14 @@
 #!/bin/sh
-# JSON Lines: every line of every workload valid against schema v2
+# JSON Lines: every line of every workload valid against schema v3
 # (tests/trace_validate.c), and the outcome of the chain recorded whatever
 # the load order (emulated and rewritten calls, by which module).
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/trace-lib.sh"
 [ -x "$VALIDATE" ] || hard_error "$VALIDATE is not built"
 
-for mode in files fork threads kill; do
+for mode in files fork threads kill status; do
 	"$UMVISOR" -m trace:out="$TMPD/$mode.jsonl",format=json -- "$GUEST" $mode >/dev/null 2>&1
-	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v2"
+	"$VALIDATE" "$TMPD/$mode.jsonl" || fail "$mode: JSON trace does not match schema v3"
 done
 grep -q '"type":"exit","time":[0-9.]*,"pid":[0-9]*,"tid":[0-9]*,"status":"killed","signal":"SIGKILL","core":false' \
 	"$TMPD/kill.jsonl" || fail "kill: no killed exit record"
@@ -21,6 +21,13 @@ grep -q '"syscall":"openat".*"args":\["AT_FDCWD","\\"/nonexistent/umvisor-trace\
 	"$TMPD/files.jsonl" || fail "files: the failed openat has no structured values"
 grep -q '"syscall":"exit_group".*"args":\["0"\],"nin":1,"ret":null.*"values":\[0\]}$' "$TMPD/files.jsonl" ||
 	fail "files: exit_group has no null result"
+# v3: wait statuses and device numbers as values of their own.
+grep -q '"syscall":"wait4".*"args":\["[0-9]*","\[{WIFEXITED(s) && WEXITSTATUS(s) == 3}\]",.*"values":\[[0-9]*,\[{"exited":3}\],0,null\]}$' \
+	"$TMPD/fork.jsonl" || fail "fork: wait4's status is not {\"exited\":3}"
+grep -q '"syscall":"wait4".*"values":\[[0-9]*,\[{"signaled":"SIGKILL","core":false}\],0,null\]}$' \
+	"$TMPD/status.jsonl" || fail "status: wait4's status is not {\"signaled\":\"SIGKILL\",...}"
+grep -q '"values":\[[0-9]*,"",{"st_mode":{"flags":\["S_IFCHR","0666"\]},"st_rdev":{"major":1,"minor":3},"_more":true}' \
+	"$TMPD/status.jsonl" || fail "status: st_rdev of /dev/null is not {\"major\":1,\"minor\":3}"
 
 # summary with JSON: the table goes to stderr, the file stays JSON Lines.
 "$UMVISOR" -m trace:out="$TMPD/sum.jsonl",format=json,summary -- "$GUEST" files >/dev/null 2>"$TMPD/sum.err"
@@ -29,13 +36,19 @@ grep -q 'total$' "$TMPD/sum.err" || fail "summary with JSON: no table on stderr"
 
 # The validator itself rejects what breaks the schema (and accepts the
 # good form of the syscall lines below, so that they fail for their fault).
-printf '%s\n' '{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3]}' >"$TMPD/good.jsonl"
-"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid v2 syscall line"
+printf '%s\n' '{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3]}' >"$TMPD/good.jsonl"
+"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid v3 syscall line"
+printf '%s\n' '{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5,"former_tid":6}' >"$TMPD/good.jsonl"
+"$VALIDATE" "$TMPD/good.jsonl" >/dev/null || fail "validator refused a valid superseded line"
 for badline in '{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
-	'{"v":3,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"values":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
-	'{"v":2,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3],"extra":1}' \
+	'{"v":2,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":4,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5,"former_tid":5}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":6,"former_tid":6}' \
+	'{"v":3,"seq":1,"type":"superseded","time":1.0,"pid":5,"tid":5}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"values":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0"}' \
+	'{"v":3,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1,"arch":"x86_64","syscall":"close","classes":["fd"],"args":["3"],"nin":1,"ret":0,"errno":null,"duration":0.0,"outcome":"passed","module":null,"text":"close(3) = 0","values":[3],"extra":1}' \
 	'{"v":1,"seq":1,"type":"syscall","time":1.0,"pid":1,"tid":1}' \
 	'{"v":1,"seq":1,"type":"exit","time":1.0,"pid":1,"tid":1,"status":"exited","code":0' \
 	'not json'; do
@@ -55,6 +68,20 @@ for order in before after; do
 	grep -q '"syscall":"getppid",.*"ret":4242,"errno":null,"duration":[0-9.]*,"outcome":"emulated","module":"emulate-getppid"' \
 		"$TMPD/emu-$order.jsonl" || fail "emulate ($order): getppid not recorded as emulated by emulate-getppid"
 done
+# Composed with the real modules: bind's mount is served by the monitor's
+# path layer (a rewrite by "umvisor"), fakeroot emulates the ids.
+mkdir "$TMPD/host" && echo hi >"$TMPD/host/f" || hard_error "cannot make $TMPD/host/f"
+"$UMVISOR" -b "$TMPD/host:/umvisor-virt" -m trace:out="$TMPD/bind.jsonl",format=json -- cat /umvisor-virt/f \
+	>"$TMPD/bind.out" 2>&1 || fail "bind + trace: $(cat "$TMPD/bind.out")"
+"$VALIDATE" "$TMPD/bind.jsonl" >/dev/null || fail "bind + trace: invalid JSON"
+grep -q '"syscall":"openat",.*"\\"/umvisor-virt/f\\"".*"outcome":"rewritten","module":"umvisor"' "$TMPD/bind.jsonl" ||
+	fail "bind + trace: the redirected openat is not recorded as rewritten by umvisor"
+"$UMVISOR" -0 -m trace:out="$TMPD/fakeroot.jsonl",format=json -- id -u >"$TMPD/fakeroot.out" 2>&1 ||
+	fail "fakeroot + trace: $(cat "$TMPD/fakeroot.out")"
+"$VALIDATE" "$TMPD/fakeroot.jsonl" >/dev/null || fail "fakeroot + trace: invalid JSON"
+grep -q '"syscall":"geteuid",.*"ret":0,.*"outcome":"emulated","module":"fakeroot"' "$TMPD/fakeroot.jsonl" ||
+	fail "fakeroot + trace: geteuid is not recorded as emulated by fakeroot"
+
 # Text mode says nothing of outcomes (strace has no such field) but shows
 # the result the guest got.
 "$UMVISOR" -m emulate-getppid:value=4242 -o "$TMPD/emu.txt" -- "$GUEST" kill >/dev/null 2>&1

@@ -14,7 +14,7 @@ FLOOR=${TRACE_STRACE_FLOOR:-95}
 printf 'ls /usr | wc -l\n' >"$TMPD/pipeline.sh"
 total=0
 same=0
-for run in "files" "fork" "threads" "kill" "ls:/bin/ls -l /" "cat:/bin/cat /etc/hostname" \
+for run in "files" "fork" "threads" "kill" "exec-vfork" "exec-spin" "ls:/bin/ls -l /" "cat:/bin/cat /etc/hostname" \
 	"tar:tar -cf $TMPD/doc.tar /usr/share/doc/strace" "sh:/bin/sh $TMPD/pipeline.sh"; do
 	name=${run%%:*}
 	case $run in *:*) cmd=${run#*:} ;; *) cmd="$GUEST $run" ;; esac

@@ -1,8 +1,10 @@
 /* Unit tests of the trace module's parts that need no monitor: argument
  * splitting and JSON strings (record.c), the writer (io_uring and
  * write(2), pipes, a full device, a closed pipe), the summary table, and
- * the JSON Lines reader of umvisor-diff against random input. */
+ * the JSON Lines reader of umvisor-diff against random input, and its
+ * temporary-name patterns. */
 #include "modules/trace/diff/jsonl.h"
+#include "modules/trace/diff/tmpnames.h"
 #include "modules/trace/record.h"
 #include "modules/trace/summary.h"
 #include "modules/trace/writer.h"
@@ -321,4 +323,98 @@ Test(jsonl, random_input_never_crashes)
 		}
 	}
 	cr_assert_lt(ok, 50000);
+}
+
+/* ---- diff/tmpnames.c ---- */
+
+/* The random part tmp_match finds at the start of TEXT ("" if none). */
+static const char *random_part(const struct tmp_rules *r, const char *text, char *buf, size_t size)
+{
+	size_t at, len, n = tmp_match(r, text, 0, &at, &len);
+
+	if (n == 0)
+		return "";
+	snprintf(buf, size, "%.*s", (int)len, text + at);
+	return buf;
+}
+
+Test(tmpnames, builtin_patterns)
+{
+	struct tmp_rules r;
+	char b[64];
+
+	cr_assert_eq(tmp_rules_init(&r), 0);
+	cr_expect_str_eq(random_part(&r, "tmp.Ab3xQ9zK1p\"", b, sizeof(b)), "Ab3xQ9zK1p");
+	cr_expect_str_eq(random_part(&r, "tmpab_12xyz", b, sizeof(b)), "ab_12xyz");
+	cr_expect_str_eq(random_part(&r, "tmpab_12xyz.txt", b, sizeof(b)), "ab_12xyz");
+	cr_expect_str_eq(random_part(&r, "tmpfA1b2C3/", b, sizeof(b)), "A1b2C3");
+	/* a string cut by strsize ends inside the random part */
+	cr_expect_str_eq(random_part(&r, "tmp.YPz\"...", b, sizeof(b)), "YPz");
+	/* not temporary: too short, too long for Python's, words */
+	cr_expect_str_eq(random_part(&r, "tmp.abc", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "tmpab_12xyz9", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "tmpfs", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "passwd", b, sizeof(b)), "");
+	/* only at the start of a name */
+	cr_expect_eq(tmp_match(&r, "xtmp.Ab3xQ9", 1, &(size_t){ 0 }, &(size_t){ 0 }), 0);
+	tmp_rules_free(&r);
+}
+
+Test(tmpnames, learnt_from_creating_calls)
+{
+	struct tmp_rules r;
+	char b[64];
+	char *open_args[] = { "AT_FDCWD", "\"/srv/app-data.Xy12Zq\"", "O_RDWR|O_CREAT|O_EXCL", "0600" };
+	char *mkdir_args[] = { "\"/srv/workQ1w2E3\"", "0700" };
+	char *plain_open[] = { "AT_FDCWD", "\"/srv/cache.Ab12Cd\"", "O_RDONLY" };
+	char *gcc_open[] = { "AT_FDCWD", "\"/tmp/ccQ1w2E3.s\"", "O_RDWR|O_CREAT|O_EXCL", "0600" };
+
+	cr_assert_eq(tmp_rules_init(&r), 0);
+	cr_assert_eq(tmp_learn_call(&r, "openat", open_args, 4), 0);
+	cr_assert_eq(tmp_learn_call(&r, "mkdir", mkdir_args, 2), 0);
+	cr_assert_eq(tmp_learn_call(&r, "openat", plain_open, 3), 0);
+	cr_assert_eq(tmp_learn_call(&r, "openat", gcc_open, 4), 0);
+	/* mkstemps: the six before the suffix */
+	cr_expect_str_eq(random_part(&r, "ccZ9x8Y7.s", b, sizeof(b)), "Z9x8Y7");
+	cr_expect_str_eq(random_part(&r, "ccZ9x8Y7.o", b, sizeof(b)), "Z9x8Y7");
+	/* the template, not just the name: another run's random part */
+	cr_expect_str_eq(random_part(&r, "app-data.Ab34Cd", b, sizeof(b)), "Ab34Cd");
+	cr_expect_str_eq(random_part(&r, "app-data.abcdef", b, sizeof(b)), "abcdef");
+	cr_expect_str_eq(random_part(&r, "workzzzzzz", b, sizeof(b)), "zzzzzz");
+	/* O_RDONLY creates nothing; another stem is another template */
+	cr_expect_str_eq(random_part(&r, "cache.Ef56Gh", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "app-log.Ab34Cd", b, sizeof(b)), "");
+	tmp_rules_free(&r);
+}
+
+Test(tmpnames, learnt_under_temporary_directories)
+{
+	struct tmp_rules r;
+	char b[64];
+
+	cr_assert_eq(tmp_rules_init(&r), 0);
+	cr_assert_eq(tmp_learn_text(&r, "\"/tmp/umvisor-test.V3tYS5/files.txt\""), 0);
+	cr_assert_eq(tmp_learn_text(&r, "\"/tmp/build-trace10/umvisor\""), 0);
+	cr_assert_eq(tmp_learn_text(&r, "\"/var/tmp/app.Backup\""), 0);
+	cr_assert_eq(tmp_learn_text(&r, "\"/home/x/cache.Q1w2E3\""), 0);
+	cr_expect_str_eq(random_part(&r, "umvisor-test.abcdef/", b, sizeof(b)), "abcdef");
+	/* a version, a word, and a name outside the temporary directories */
+	cr_expect_str_eq(random_part(&r, "build-trace11", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "app.Backup", b, sizeof(b)), "");
+	cr_expect_str_eq(random_part(&r, "cache.Q1w2E3", b, sizeof(b)), "");
+	tmp_rules_free(&r);
+}
+
+Test(tmpnames, explicit_directories_take_the_whole_component)
+{
+	struct tmp_rules r;
+	size_t at, len;
+
+	cr_assert_eq(tmp_rules_init(&r), 0);
+	cr_assert_eq(tmp_rules_add_dir(&r, "/scratch/"), 0);
+	cr_assert_eq(tmp_match(&r, "/scratch/run-7/x", 0, &at, &len), 14);
+	cr_expect_eq(at, 9);
+	cr_expect_eq(len, 5);
+	cr_expect_eq(tmp_match(&r, "/scratch/\"", 0, &at, &len), 0);
+	tmp_rules_free(&r);
 }

@@ -1,4 +1,4 @@
-/* Validates every line of a JSON trace against schema v2
+/* Validates every line of a JSON trace against schema v3
  * (doc/trace-format.md). Usage: trace_validate FILE. Exit 0 valid, 1 not
  * (each problem printed as FILE:LINE: why), 99 cannot read. */
 #include "modules/trace/diff/jsonl.h"
@@ -58,7 +58,7 @@ static void only_keys(const struct jobj *o, const char *const *keys)
 {
 	for (size_t i = 0; i < o->n; i++)
 		if (!one_of(o->m[i].key, keys))
-			bad("member not in schema v2", o->m[i].key);
+			bad("member not in schema v3", o->m[i].key);
 }
 
 /* "values" must be the converter's reading of each of "args", in order:
@@ -144,12 +144,13 @@ static void check_syscall(const struct jobj *o)
 
 static void check_line(const struct jobj *o, long long *last_seq)
 {
-	static const char *const types[] = { "syscall", "signal", "exit", "thread", NULL };
+	static const char *const types[] = { "syscall", "signal", "exit", "thread", "superseded",
+					     NULL };
 	const struct jv *v, *type;
 	long long seq;
 
-	if ((v = need(o, "v", JV_NUM)) && strcmp(v->text, "2") != 0)
-		bad("schema version must be 2", v->text);
+	if ((v = need(o, "v", JV_NUM)) && strcmp(v->text, "3") != 0)
+		bad("schema version must be 3", v->text);
 	if ((v = need(o, "seq", JV_NUM))) {
 		seq = is_int(v->text) ? strtoll(v->text, NULL, 10) : -1;
 		if (seq != *last_seq + 1)
@@ -192,6 +193,18 @@ static void check_line(const struct jobj *o, long long *last_seq)
 				bad("status must be exited or killed", v->text);
 			}
 		}
+	} else if (strcmp(type->text, "superseded") == 0) {
+		static const char *const keys[] = { "v", "seq", "type", "time", "pid", "tid",
+						    "former_tid", NULL };
+		const struct jv *pid = jobj_get(o, "pid"), *tid = jobj_get(o, "tid");
+		only_keys(o, keys);
+		if ((v = need(o, "former_tid", JV_NUM)) && (!is_int(v->text) || v->text[0] == '-'))
+			bad("former_tid must be a positive integer", v->text);
+		/* the leader's record: the exec'ing thread took its tid */
+		if (pid && tid && strcmp(pid->text, tid->text) != 0)
+			bad("superseded record with tid != pid", tid->text);
+		if (v && pid && strcmp(v->text, pid->text) == 0)
+			bad("former_tid is the leader's own tid", v->text);
 	} else {
 		static const char *const keys[] = { "v", "seq", "type", "time", "pid", "tid",
 						    "parent", NULL };

@@ -378,6 +378,137 @@ static bool emit_scalar(struct sbuf *out, const char *s, size_t n)
 	return true;
 }
 
+/* S[0..n) starts with PREFIX: its length, else 0. */
+static size_t starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && memcmp(s, prefix, k) == 0 ? k : 0;
+}
+
+/* A decimal number spanning S[0..n). */
+static bool parse_decimal(const char *s, size_t n, uint64_t *v)
+{
+	bool fits;
+
+	if (n == 0 || (n > 1 && s[0] == '0'))
+		return false;
+	return parse_unsigned(s, n, v, &fits) && fits && *v <= MAX_EXACT;
+}
+
+/* A signal as the wait-status expression names it: "SIGKILL" -> string,
+ * an unnamed number -> number. Returns chars used (up to a space or N). */
+static size_t emit_wait_signal(struct sbuf *out, const char *s, size_t n)
+{
+	size_t k = 0;
+	uint64_t v;
+
+	while (k < n && s[k] != ' ')
+		k++;
+	if (is_name(s, k) && starts(s, k, "SIG"))
+		sbuf_json_str(out, s, k);
+	else if (parse_decimal(s, k, &v))
+		sbuf_printf(out, "%llu", (unsigned long long)v);
+	else
+		return 0;
+	return k;
+}
+
+/* The printer's wait status (what wait4 stored), one of
+ *   {WIFEXITED(s) && WEXITSTATUS(s) == 3}                  {"exited":3}
+ *   {WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}
+ *                                         {"signaled":"SIGSEGV","core":true}
+ *   {WIFSTOPPED(s) && WSTOPSIG(s) == SIGTRAP && s >> 16 == 1}
+ *                                         {"stopped":"SIGTRAP","event":1}
+ *   {WIFCONTINUED(s)}                                      {"continued":true}
+ * Each form is read whole, or not at all. */
+static bool emit_wait_status(struct sbuf *out, const char *s, size_t n)
+{
+	const char *in = s + 1;
+	size_t len = n - 2, k, used;
+	uint64_t v;
+
+	if (n < 3 || s[0] != '{' || s[n - 1] != '}')
+		return false;
+	if ((k = starts(in, len, "WIFEXITED(s) && WEXITSTATUS(s) == "))) {
+		if (!parse_decimal(in + k, len - k, &v) || v > 255)
+			return false;
+		sbuf_printf(out, "{\"exited\":%llu}", (unsigned long long)v);
+		return true;
+	}
+	if ((k = starts(in, len, "WIFSIGNALED(s) && WTERMSIG(s) == "))) {
+		bool core;
+
+		sbuf_puts(out, "{\"signaled\":");
+		if (!(used = emit_wait_signal(out, in + k, len - k)))
+			return false;
+		k += used;
+		core = k < len;
+		if (core && strncmp(in + k, " && WCOREDUMP(s)", len - k) != 0)
+			return false;
+		if (core && len - k != strlen(" && WCOREDUMP(s)"))
+			return false;
+		sbuf_printf(out, ",\"core\":%s}", core ? "true" : "false");
+		return true;
+	}
+	if ((k = starts(in, len, "WIFSTOPPED(s) && WSTOPSIG(s) == "))) {
+		size_t e;
+
+		sbuf_puts(out, "{\"stopped\":");
+		if (!(used = emit_wait_signal(out, in + k, len - k)))
+			return false;
+		k += used;
+		if (k < len) {
+			if (!(e = starts(in + k, len - k, " && s >> 16 == ")) ||
+			    !parse_decimal(in + k + e, len - k - e, &v))
+				return false;
+			sbuf_printf(out, ",\"event\":%llu", (unsigned long long)v);
+		}
+		sbuf_puts(out, "}");
+		return true;
+	}
+	if (len == strlen("WIFCONTINUED(s)") && starts(in, len, "WIFCONTINUED(s)")) {
+		sbuf_puts(out, "{\"continued\":true}");
+		return true;
+	}
+	return false;
+}
+
+/* makedev(0x1, 0x3) (st_rdev, mknod's dev) -> {"major":1,"minor":3}. */
+static bool emit_makedev(struct sbuf *out, const char *s, size_t n)
+{
+	size_t k = starts(s, n, "makedev("), comma;
+
+	if (!k || s[n - 1] != ')')
+		return false;
+	for (comma = k; comma < n && s[comma] != ','; comma++)
+		;
+	if (comma + 2 >= n || s[comma + 1] != ' ' || !is_number(s + k, comma - k) ||
+	    s[k] == '-' || !is_number(s + comma + 2, n - 1 - comma - 2) || s[comma + 2] == '-')
+		return false;
+	sbuf_puts(out, "{\"major\":");
+	emit_number(out, s + k, comma - k);
+	sbuf_puts(out, ",\"minor\":");
+	emit_number(out, s + comma + 2, n - 1 - comma - 2);
+	sbuf_puts(out, "}");
+	return true;
+}
+
+/* 8192*1024 (rlimits in KiB, as strace prints them) -> 8388608. */
+static bool emit_kib(struct sbuf *out, const char *s, size_t n)
+{
+	size_t star;
+	uint64_t v;
+
+	for (star = 0; star < n && s[star] != '*'; star++)
+		;
+	if (star == n || n - star != 5 || memcmp(s + star, "*1024", 5) != 0 ||
+	    !parse_decimal(s, star, &v) || v > MAX_EXACT / 1024)
+		return false;
+	sbuf_printf(out, "%llu", (unsigned long long)(v * 1024));
+	return true;
+}
+
 static void convert(struct sbuf *out, const char *s, size_t n, int nest)
 {
 	size_t mark = out->len;
@@ -397,8 +528,14 @@ static void convert(struct sbuf *out, const char *s, size_t n, int nest)
 		ok = emit_array(out, s + 1, n - 1, nest);
 		sbuf_puts(out, "}");
 	}
+	else if (s[0] == '{' && n > 3 && s[1] == 'W' && s[2] == 'I' && s[3] == 'F')
+		ok = emit_wait_status(out, s, n);
 	else if (s[0] == '{' && match_close(s, 0, n) == n - 1)
 		ok = emit_object(out, s, n, nest);
+	else if (s[0] == 'm' && starts(s, n, "makedev("))
+		ok = emit_makedev(out, s, n);
+	else if (s[0] >= '0' && s[0] <= '9' && memchr(s, '*', n))
+		ok = emit_kib(out, s, n);
 	else
 		ok = emit_scalar(out, s, n);
 	if (!ok && !out->oom) {

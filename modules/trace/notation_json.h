@@ -1,6 +1,6 @@
 /* Converts one argument in strace's notation (as the text printer writes
  * it) to one JSON value; the mapping is documented in doc/trace-format.md
- * (schema v2, member "values"). */
+ * (schema v3, member "values"). */
 #ifndef UMV_TRACE_NOTATION_JSON_H
 #define UMV_TRACE_NOTATION_JSON_H
 

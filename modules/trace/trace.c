@@ -373,7 +373,7 @@ static void json_head(struct trace_state *st, const char *type, pid_t pid, pid_t
 		wall = &now;
 	}
 	sbuf_reset(&st->rec);
-	sbuf_printf(&st->rec, "{\"v\":2,\"seq\":%llu,\"type\":\"%s\",\"time\":%lld.%06ld,\"pid\":%d,\"tid\":%d",
+	sbuf_printf(&st->rec, "{\"v\":3,\"seq\":%llu,\"type\":\"%s\",\"time\":%lld.%06ld,\"pid\":%d,\"tid\":%d",
 		    ++st->seq, type, (long long)wall->tv_sec, wall->tv_nsec / 1000, (int)pid,
 		    (int)tid);
 }
@@ -546,6 +546,8 @@ static const char *arch_name(enum umv_arch a)
 	       a == UMV_ARCH_AARCH64 ? "aarch64" : "unknown";
 }
 
+static void finish_vanished_call(struct trace_state *st, struct trace_thread *t);
+
 static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 			 const struct umv_outcome *outcome)
 {
@@ -596,6 +598,14 @@ static int trace_observe(struct umv_mod *mod, struct umv_call *call,
 		return 0;
 	}
 	t->pending = true;
+	/* They never return: "= ?" now, where strace prints it (at the
+	 * thread's exit event, which follows at once), not at the exit
+	 * report, which for a leader that called exit comes only when its
+	 * last thread is gone. */
+	if (strcmp(t->name, "exit") == 0 || strcmp(t->name, "exit_group") == 0) {
+		finish_vanished_call(st, t);
+		return 0;
+	}
 	return 1;
 }
 
@@ -692,44 +702,51 @@ static void trace_thread_start(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t 
 	json_end(st);
 }
 
+/* T's pending call will never return (exit, exit_group, killed inside it,
+ * or the old leader of an exec from another thread): ") = ?". */
+static void finish_vanished_call(struct trace_state *st, struct trace_thread *t)
+{
+	if (!t || !t->pending)
+		return;
+	restore_entry(t);
+	t->pending = false;
+	if (st->dead)
+		return;
+	if (st->json) {
+		size_t len = strlen(t->line);
+		if (len + 1 < LINE_SIZE)
+			memcpy(t->line + len, ")", 2);
+		json_syscall(st, t, false, 0, 0);
+	} else if (st->open_tid == t->tid) {
+		size_t len = strlen(t->line);
+		if (len + 1 < LINE_SIZE)
+			memcpy(t->line + len, ")", 2);
+		add_result_text(t->line, LINE_SIZE, "= ?");
+		emit_str(st, t->line + t->entry_len);
+		emit(st, "\n", 1);
+		emitted_line(st);
+		st->open_tid = 0;
+	} else {
+		close_open_line(st);
+		put_prefix(st, t->line, LINE_SIZE, t->tid);
+		snprintf(t->line + strlen(t->line), LINE_SIZE - strlen(t->line),
+			 "<... %s resumed>)", t->name);
+		add_result_text(t->line, LINE_SIZE, "= ?");
+		emit_str(st, t->line);
+		emit(st, "\n", 1);
+		emitted_line(st);
+	}
+	if (st->summary)
+		trace_summary_add(&st->sum, t->name, 0, since(&t->t0));
+}
+
 static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wstatus)
 {
 	struct trace_state *st = umv_mod_get_data(mod);
-	struct trace_thread *t = thread_find(st, tid);
 	char line[256], signame[32];
 	size_t n;
 
-	if (t && t->pending)
-		restore_entry(t);
-	if (!st->dead && t && t->pending) {
-		/* exit, exit_group, or killed inside a call: no exit stop. */
-		if (st->json) {
-			size_t len = strlen(t->line);
-			if (len + 1 < LINE_SIZE)
-				memcpy(t->line + len, ")", 2);
-			json_syscall(st, t, false, 0, 0);
-		} else if (st->open_tid == tid) {
-			size_t len = strlen(t->line);
-			if (len + 1 < LINE_SIZE)
-				memcpy(t->line + len, ")", 2);
-			add_result_text(t->line, LINE_SIZE, "= ?");
-			emit_str(st, t->line + t->entry_len);
-			emit(st, "\n", 1);
-			emitted_line(st);
-			st->open_tid = 0;
-		} else {
-			close_open_line(st);
-			put_prefix(st, t->line, LINE_SIZE, tid);
-			snprintf(t->line + strlen(t->line), LINE_SIZE - strlen(t->line),
-				 "<... %s resumed>)", t->name);
-			add_result_text(t->line, LINE_SIZE, "= ?");
-			emit_str(st, t->line);
-			emit(st, "\n", 1);
-			emitted_line(st);
-		}
-		if (st->summary)
-			trace_summary_add(&st->sum, t->name, 0, since(&t->t0));
-	}
+	finish_vanished_call(st, thread_find(st, tid));
 	if (!st->dead) {
 		bool killed = WIFSIGNALED(wstatus);
 		int sig = killed ? WTERMSIG(wstatus) : 0;
@@ -759,6 +776,53 @@ static void trace_thread_exit(struct umv_mod *mod, pid_t pid, pid_t tid, int wst
 		}
 	}
 	thread_drop(st, tid);
+}
+
+/* An execve by thread FORMER_TID of PID succeeded: that thread is PID
+ * now, and the old leader vanished. strace -f prints the leader's call in
+ * flight as "= ?", then "PID +++ superseded by execve in pid FORMER_TID +++",
+ * and the execve's result as "PID <... execve resumed>". */
+static void trace_exec_takeover(struct umv_mod *mod, pid_t pid, pid_t former_tid)
+{
+	struct trace_state *st = umv_mod_get_data(mod);
+	struct trace_thread *former = thread_find(st, former_tid);
+	char line[256];
+	size_t n;
+
+	finish_vanished_call(st, thread_find(st, pid));
+	if (!st->dead && st->json) {
+		json_head(st, "superseded", pid, pid, NULL);
+		sbuf_printf(&st->rec, ",\"former_tid\":%d", (int)former_tid);
+		json_end(st);
+	} else if (!st->dead) {
+		if (st->open_tid == former_tid) {
+			/* The execve's entry half is still the last thing written. */
+			snprintf(line, sizeof(line), " <pid changed to %d ...>\n", (int)pid);
+			emit_str(st, line);
+			st->open_tid = 0;
+		}
+		close_open_line(st);
+		n = put_prefix(st, line, sizeof(line), pid);
+		snprintf(line + n, sizeof(line) - n, "+++ superseded by execve in pid %d +++\n",
+			 (int)former_tid);
+		emit_str(st, line);
+		emitted_line(st);
+	}
+	thread_drop(st, pid);
+	if (former) {
+		/* Rehash under the leader's tid; the execve's exit comes there. */
+		struct trace_thread **pp = &st->buckets[(unsigned)former_tid % NBUCKETS];
+
+		for (; *pp; pp = &(*pp)->next)
+			if (*pp == former) {
+				*pp = former->next;
+				break;
+			}
+		former->tid = pid;
+		former->pid = pid;
+		former->next = st->buckets[(unsigned)pid % NBUCKETS];
+		st->buckets[(unsigned)pid % NBUCKETS] = former;
+	}
 }
 
 static void free_state(struct trace_state *st)
@@ -871,4 +935,5 @@ const struct umv_module_ops umv_module_v1 = {
 	.signal = trace_signal,
 	.thread_start = trace_thread_start,
 	.thread_exit = trace_thread_exit,
+	.exec_takeover = trace_exec_takeover,
 };

@@ -109,8 +109,9 @@ struct umv_module_ops {
 	 *     runs at once. Also runs for a call interrupted by a signal, with
 	 *     the kernel's restart code (-512 ERESTARTSYS ...), since the guest
 	 *     re-enters it as a new call. It does not run when the thread never
-	 *     comes back (exit, exit_group, execve from another thread, killed):
-	 *     thread_exit tells that.
+	 *     comes back (exit, exit_group, killed): thread_exit tells that;
+	 *     nor for the old leader's call when another thread execs:
+	 *     exec_takeover (revision 3) tells that.
 	 * signal(mod, pid, tid, info)  a signal is about to be delivered to TID
 	 *     (signal-delivery stop; INFO as PTRACE_GETSIGINFO gives it).
 	 * thread_start(mod, pid, tid, parent_tid)  a new guest thread or
@@ -125,6 +126,15 @@ struct umv_module_ops {
 	void (*signal)(struct umv_mod *mod, pid_t pid, pid_t tid, const siginfo_t *info);
 	void (*thread_start)(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t parent_tid);
 	void (*thread_exit)(struct umv_mod *mod, pid_t pid, pid_t tid, int wstatus);
+
+	/* ---- revision 3: exec from a non-leader thread. Optional. ----
+	 * exec_takeover(mod, pid, former_tid)  thread FORMER_TID of process
+	 *     PID called execve and it succeeded: the kernel gave it the
+	 *     leader's tid (PID). The old leader thread is gone without an
+	 *     exit report (no thread_exit), and so is the tid FORMER_TID;
+	 *     whatever call the old leader had in flight never returns. The
+	 *     execve's own exit (leave, observe_exit) follows under tid PID. */
+	void (*exec_takeover)(struct umv_mod *mod, pid_t pid, pid_t former_tid);
 	/* Later ABI revisions append members here; SIZE tells which exist. */
 };
 

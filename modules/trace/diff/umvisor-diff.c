@@ -3,6 +3,7 @@
  * and report behavioural differences. Exit 0 equivalent, 1 different,
  * 2 bad input or usage. See doc/umvisor-diff.1. */
 #include "modules/trace/diff/jsonl.h"
+#include "modules/trace/diff/tmpnames.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -164,6 +165,7 @@ struct thread {
 struct run {
 	const char *file;
 	struct idmap pids;	/* raw pid/tid -> P/T labels (one space) */
+	struct idmap tmpnames;	/* temporary name -> TMP1, TMP2... */
 	struct idmap *fds;	/* per process label index */
 	char **fd_owner;
 	size_t nfdmaps;
@@ -176,8 +178,7 @@ struct run {
 struct options {
 	char **map_old, **map_new;
 	size_t nmaps;
-	char **tmp;
-	size_t ntmp;
+	struct tmp_rules tmp;
 	bool order;
 };
 
@@ -273,7 +274,8 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Addresses (hex of 5+ digits), temp-file names, pids after "si_pid=", and
+/* Addresses (hex of 5+ digits), temporary names (their random part
+ * becomes TMP1, TMP2... in order of appearance), pids after "si_pid=", and
  * times in siginfo become stable tokens. */
 static char *normalise_text(struct run *r, const struct options *o, const char *in, bool is_a)
 {
@@ -287,6 +289,20 @@ static char *normalise_text(struct run *r, const struct options *o, const char *
 			s = t;
 		}
 	for (size_t i = 0; s[i];) {
+		{
+			size_t at, len, n = tmp_match(&o->tmp, s, i, &at, &len);
+			if (n) {
+				char *name = strndup(s + i, at + len);
+				if (!name)
+					die_oom();
+				str_add(&out, s + i, at);
+				str_puts(&out, idmap_get(&r->tmpnames, name, "TMP"));
+				str_add(&out, s + i + at + len, n - at - len);
+				free(name);
+				i += n;
+				continue;
+			}
+		}
 		if (s[i] == '0' && s[i + 1] == 'x') {
 			size_t j = i + 2;
 			while (is_hex(s[j]))
@@ -336,23 +352,6 @@ static char *normalise_text(struct run *r, const struct options *o, const char *
 			str_add(&out, s + i, j - i);
 			i = j;
 			continue;
-		}
-		{
-			bool tmp = false;
-			for (size_t k = 0; k < o->ntmp && !tmp; k++) {
-				size_t n = strlen(o->tmp[k]);
-				if (n && strncmp(s + i, o->tmp[k], n) == 0) {
-					size_t j = i + n;
-					str_add(&out, s + i, n);
-					while (s[j] && s[j] != '/' && s[j] != '"')
-						j++;
-					str_puts(&out, "TMP");
-					i = j;
-					tmp = true;
-				}
-			}
-			if (tmp)
-				continue;
 		}
 		str_add(&out, s + i, 1);
 		i++;
@@ -421,10 +420,6 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 			str_add(&in, call.s, call.len);
 		if (i)
 			str_puts(&call, ", ");
-		if (strcmp(name, "getrandom") == 0 && i == 0) {
-			str_puts(&call, "BUF");
-			continue;
-		}
 		if (is_decimal(a)) {
 			bool fd_arg = (fd_class && i == 0) || (int)i == other_fd_arg(name);
 			if (fd_arg && (l = idmap_find(fds, a))) {
@@ -475,21 +470,92 @@ static int syscall_event(struct run *r, const struct options *o, const struct jo
 	return 0;
 }
 
-static int load(struct run *r, const struct options *o, const char *file, bool is_a)
+/* A whole file in memory: temporary-name templates are learnt from both
+ * runs before either is normalised. */
+struct lines {
+	char **l;
+	size_t n;
+};
+
+static void lines_free(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->l[i]);
+	free(ls->l);
+	*ls = (struct lines){ 0 };
+}
+
+static int read_lines(const char *file, struct lines *ls)
 {
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-	char *line = NULL, errbuf[256];
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	long ln = 0;
 	int rc = 0;
 
-	r->file = file;
 	if (!f) {
 		fprintf(stderr, "umvisor-diff: %s: %s\n", file, strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if ((size_t)n != strlen(line)) {
+			rc = bad(file, (long)ls->n + 1, "NUL byte in line");
+			break;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(char *));
+		ls->l[ls->n++] = xstrdup(line);
+	}
+	if (rc == 0 && ferror(f)) {
+		fprintf(stderr, "umvisor-diff: %s: read error\n", file);
+		rc = -1;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* Temporary-name templates from the calls that create temporary files
+ * and from the names under temporary directories. Lines that do not parse
+ * are reported by load(). */
+static void learn_tmpnames(struct options *o, const struct lines *ls)
+{
+	char errbuf[256];
+
+	for (size_t i = 0; i < ls->n; i++) {
+		struct jobj j;
+		const struct jv *args;
+		const char *type, *name;
+		int rc = 0;
+
+		if (!*ls->l[i] || jobj_parse(ls->l[i], &j, errbuf, sizeof(errbuf)) < 0)
+			continue;
+		type = jobj_str(&j, "type");
+		name = jobj_str(&j, "syscall");
+		args = jobj_get(&j, "args");
+		if (type && name && strcmp(type, "syscall") == 0 && args && args->type == JV_ARRAY) {
+			rc = tmp_learn_call(&o->tmp, name, args->items, args->nitems);
+			for (size_t k = 0; k < args->nitems && rc == 0; k++)
+				rc = tmp_learn_text(&o->tmp, args->items[k]);
+		}
+		jobj_free(&j);
+		if (rc < 0)
+			die_oom();
+	}
+}
+
+static int load(struct run *r, const struct options *o, const char *file,
+		const struct lines *ls, bool is_a)
+{
+	char errbuf[256];
+	long ln = 0;
+	int rc = 0;
+
+	r->file = file;
+	for (size_t li = 0; rc == 0 && li < ls->n; li++) {
+		const char *line = ls->l[li];
 		struct jobj j;
 		const char *v, *type, *pid, *tid;
 		const char *plabel, *tlabel;
@@ -497,13 +563,7 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 		struct event e = { 0 };
 
 		ln++;
-		if ((size_t)n != strlen(line)) {
-			rc = bad(file, ln, "NUL byte in line");
-			break;
-		}
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0)
+		if (!*line)
 			continue;
 		if (jobj_parse(line, &j, errbuf, sizeof(errbuf)) < 0) {
 			rc = bad(file, ln, "not JSON: %s", errbuf);
@@ -513,9 +573,10 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 		type = jobj_str(&j, "type");
 		pid = jobj_str(&j, "pid");
 		tid = jobj_str(&j, "tid");
-		/* v2 only adds "values", which we do not compare */
-		if (!v || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)) {
-			rc = bad(file, ln, "schema version \"v\" must be 1 or 2");
+		/* v2 adds "values", which we do not compare; v3 changes some
+		 * values and adds "superseded" records */
+		if (!v || (strcmp(v, "1") != 0 && strcmp(v, "2") != 0 && strcmp(v, "3") != 0)) {
+			rc = bad(file, ln, "schema version \"v\" must be 1, 2 or 3");
 		} else if (!type || !pid || !tid || !is_decimal(pid) || !is_decimal(tid)) {
 			rc = bad(file, ln, "record needs type, pid and tid");
 		} else {
@@ -524,6 +585,13 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 			t = thread_for(r, tlabel, plabel);
 			e.lineno = ln;
 			if (strcmp(type, "syscall") == 0) {
+				const char *name = jobj_str(&j, "syscall");
+				/* How often a program draws random bytes depends on
+				 * the bytes (glibc's mkstemp redraws some values). */
+				if (name && strcmp(name, "getrandom") == 0) {
+					jobj_free(&j);
+					continue;
+				}
 				rc = syscall_event(r, o, &j, t, plabel, &e, is_a, ln);
 			} else if (strcmp(type, "signal") == 0) {
 				const char *sig = jobj_str(&j, "signal"), *si = jobj_str(&j, "siginfo");
@@ -556,6 +624,15 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 				struct str k = { 0 };
 				str_printf(&k, "+++ started by %s +++", l ? l : "-");
 				e.key = str_take(&k);
+			} else if (strcmp(type, "superseded") == 0) {
+				/* execve from another thread: it goes on as this one */
+				const char *former = jobj_str(&j, "former_tid");
+				const char *l = former ? idmap_find(&r->pids, former) : NULL;
+				struct str k = { 0 };
+				if (!former || !is_decimal(former))
+					rc = bad(file, ln, "superseded record needs former_tid");
+				str_printf(&k, "+++ superseded by execve in %s +++", l ? l : "-");
+				e.key = str_take(&k);
 			} else {
 				rc = bad(file, ln, "unknown record type \"%s\"", type);
 			}
@@ -570,13 +647,6 @@ static int load(struct run *r, const struct options *o, const char *file, bool i
 		}
 		jobj_free(&j);
 	}
-	if (rc == 0 && ferror(f)) {
-		fprintf(stderr, "umvisor-diff: %s: read error\n", file);
-		rc = -1;
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
 	return rc;
 }
 
@@ -604,6 +674,7 @@ static void run_free(struct run *r)
 		free(r->global[i]);
 	free(r->global);
 	idmap_free(&r->pids);
+	idmap_free(&r->tmpnames);
 }
 
 /* ---- reports ---- */
@@ -823,7 +894,8 @@ static void usage(FILE *out)
 	fputs("Usage: umvisor-diff [--map OLD=NEW]... [--tmp PREFIX]... [--order] A.jsonl B.jsonl\n"
 	      "Compare two umvisor JSON traces (-m trace:format=json) of one workload.\n"
 	      "  --map OLD=NEW   read OLD as NEW in A's strings (environment-specific paths)\n"
-	      "  --tmp PREFIX    names under PREFIX are temporary (default /tmp/, /var/tmp/)\n"
+	      "  --tmp PREFIX    every name right under PREFIX is temporary (besides those\n"
+	      "                  recognised by pattern: mkstemp, mkdtemp, mktemp, tempfile)\n"
 	      "  --order         also compare the order of events across processes\n"
 	      "Exit: 0 equivalent, 1 different, 2 bad input.\n",
 	      out);
@@ -838,10 +910,13 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char tmp_default[][10] = { "/tmp/", "/var/tmp/" };
 	struct options o = { 0 };
 	struct run a = { 0 }, b = { 0 };
+	struct lines la = { 0 }, lb = { 0 };
 	int c, diffs, rc;
+
+	if (tmp_rules_init(&o.tmp) < 0)
+		die_oom();
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -849,7 +924,8 @@ int main(int argc, char **argv)
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
 				fprintf(stderr, "umvisor-diff: --map wants OLD=NEW\n");
-				return EXIT_BAD;
+				rc = EXIT_BAD;
+				goto out;
 			}
 			o.map_old = xrealloc(o.map_old, (o.nmaps + 1) * sizeof(char *));
 			o.map_new = xrealloc(o.map_new, (o.nmaps + 1) * sizeof(char *));
@@ -859,30 +935,40 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 't':
-			o.tmp = xrealloc(o.tmp, (o.ntmp + 1) * sizeof(char *));
-			o.tmp[o.ntmp++] = optarg;
+			if (!*optarg) {
+				fprintf(stderr, "umvisor-diff: --tmp wants a prefix\n");
+				rc = EXIT_BAD;
+				goto out;
+			}
+			if (tmp_rules_add_dir(&o.tmp, optarg) < 0)
+				die_oom();
 			break;
 		case 'O':
 			o.order = true;
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_SAME;
+			rc = EXIT_SAME;
+			goto out;
 		default:
 			usage(stderr);
-			return EXIT_BAD;
+			rc = EXIT_BAD;
+			goto out;
 		}
 	}
 	if (argc - optind != 2) {
 		usage(stderr);
-		return EXIT_BAD;
+		rc = EXIT_BAD;
+		goto out;
 	}
-	if (o.ntmp == 0) {
-		o.tmp = xrealloc(o.tmp, 2 * sizeof(char *));
-		o.tmp[o.ntmp++] = tmp_default[0];
-		o.tmp[o.ntmp++] = tmp_default[1];
+	if (read_lines(argv[optind], &la) < 0 || read_lines(argv[optind + 1], &lb) < 0) {
+		rc = EXIT_BAD;
+		goto out;
 	}
-	if (load(&a, &o, argv[optind], true) < 0 || load(&b, &o, argv[optind + 1], false) < 0) {
+	learn_tmpnames(&o, &la);
+	learn_tmpnames(&o, &lb);
+	if (load(&a, &o, argv[optind], &la, true) < 0 ||
+	    load(&b, &o, argv[optind + 1], &lb, false) < 0) {
 		rc = EXIT_BAD;
 		goto out;
 	}
@@ -900,8 +986,10 @@ int main(int argc, char **argv)
 out:
 	run_free(&a);
 	run_free(&b);
+	lines_free(&la);
+	lines_free(&lb);
 	free(o.map_old);
 	free(o.map_new);
-	free(o.tmp);
+	tmp_rules_free(&o.tmp);
 	return rc;
 }
