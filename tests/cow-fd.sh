@@ -42,6 +42,12 @@ if xattrs:
 else:
     print("fsetxattr b'v'")
     print("fremovexattr []")
+try:
+    os.fchmod(os.open("file3", os.O_PATH), 0o600)
+    print("fchmod on O_PATH allowed")
+except OSError as e:
+    if e.errno != errno.EBADF:
+        print("fchmod on O_PATH", errno.errorcode.get(e.errno))
 fd3 = os.open("file3", os.O_RDONLY)
 try:
     fcntl.ioctl(fd3, 0x40086602, struct.pack("l", 0x80))   # FS_IOC_SETFLAGS: noatime

@@ -210,6 +210,23 @@ out:
 	return v;
 }
 
+/* Is the guest's FD an O_PATH descriptor (/proc/PID/fdinfo/FD "flags:")? */
+static bool is_opath(pid_t pid, int fd)
+{
+	char path[64], line[128];
+	unsigned long flags = 0;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "flags: %lo", &flags) == 1;
+	fclose(f);
+	return found && (flags & O_PATH);
+}
+
 /* fchmod & co. on a descriptor of a lower object: 1 with *UP = the upper
  * copy's path to change instead, 0 not ours, -errno. */
 static int lower_fd_target(struct cow *c, struct umv_call *call, int fd, char **up)
@@ -227,6 +244,10 @@ static int lower_fd_target(struct cow *c, struct umv_call *call, int fd, char **
 	free(host);
 	if (!rel)
 		return 0;
+	if (is_opath(umv_call_pid(call), fd)) {
+		free(rel);
+		return 0;	/* the kernel's EBADF: these calls refuse O_PATH */
+	}
 	char *now = NULL;
 	if ((rc = cow_lookup(c, rel, NULL, &now)) < 0) {
 		free(rel);
