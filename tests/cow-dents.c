@@ -71,15 +71,49 @@ static unsigned char type_of(mode_t m)
 	return S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK : S_ISFIFO(m) ? DT_FIFO : DT_UNKNOWN;
 }
 
+/* rm -r style: unlink every file as soon as a small read returns it,
+ * then read on; every name must still come exactly once. */
+static int delete_while_reading(int fd)
+{
+	char buf[300];
+	int seen = 0, gone = 0;
+
+	for (;;) {
+		long r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		if (r <= 0) {
+			if (r < 0)
+				printf("getdents64: %s\n", strerror(errno));
+			break;
+		}
+		for (long p = 0; p < r;) {
+			unsigned short reclen;
+			const char *name = buf + p + 19;
+			memcpy(&reclen, buf + p + 16, 2);
+			if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+				seen++;
+				if (buf[p + 18] != DT_DIR && unlinkat(fd, name, 0) == 0)
+					gone++;
+			}
+			p += reclen;
+		}
+	}
+	lseek(fd, 0, SEEK_SET);
+	int left = read_all(fd, 0, 4096, ents, 4096) - 2;
+	printf("delete while reading: seen %d, unlinked %d, left %d\n", seen, gone, left);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ent again[4096];
 	int fd, n, m, bad = 0;
 
-	if (argc != 2 || (fd = open(argv[1], O_RDONLY | O_DIRECTORY)) < 0) {
+	if (argc < 2 || (fd = open(argv[1], O_RDONLY | O_DIRECTORY)) < 0) {
 		perror("open");
 		return 2;
 	}
+	if (argc == 3 && strcmp(argv[2], "delete") == 0)
+		return delete_while_reading(fd);
 	n = read_all(fd, 0, 64, ents, 4096);
 	for (int i = 0; i < n; i++) {
 		struct stat st;

@@ -28,5 +28,19 @@ for prog in cow-dents cow-dents32; do
 	fi
 	grep -q '^problems: 0$' "$TMPD/cow.out" || fail "$prog: no verdict"
 done
+# unlinking while reading, on the merged directory (then its lower copy
+# must still be whole)
+for prog in cow-dents cow-dents32; do
+	[ -x "$top_builddir/tests/$prog" ] || continue
+	rm -rf "$TMPD/ref2" && cp -a "$TMPD/ref" "$TMPD/ref2" || hard_error cp
+	"$top_builddir/tests/$prog" "$TMPD/ref2/big" delete >"$TMPD/native.out" 2>&1 || hard_error "$prog delete natively"
+	rm -rf "$TMPD/up2" && cp -a "$TMPD/up" "$TMPD/up2" || hard_error cp
+	cow_run "$TMPD/low" "$TMPD/up2" "$top_builddir/tests/$prog" "$TMPD/low/big" delete ||
+		{ cat "$TMPD/cow.err" >&2; fail "$prog delete under cow"; }
+	if ! cmp -s "$TMPD/native.out" "$TMPD/cow.out"; then
+		diff -u "$TMPD/native.out" "$TMPD/cow.out" >&2
+		fail "$prog: unlinking while reading differs from native"
+	fi
+done
 lower_check "$TMPD/low" "listings"
 exit 0

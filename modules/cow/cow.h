@@ -67,6 +67,7 @@ int cow_set_opaque_tree(struct cow *c, const char *upper_dir);
 struct cow_dirent {
 	char *name;
 	uint64_t ino;
+	uint64_t off;		/* d_off (fdcalls.c) */
 	unsigned char type;
 };
 struct cow_listing {

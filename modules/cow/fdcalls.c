@@ -124,6 +124,45 @@ static size_t put_dirent(unsigned char *buf, size_t room, bool old, size_t word,
 	return reclen;
 }
 
+/* Directory positions that survive changes between two reads (rm -r that
+ * unlinks while it reads): each entry's d_off is a key from its name, "."
+ * 1 and ".." 2, the listing sorted by key, and a read resumes after the
+ * last key given, whatever was removed or added since. 31 bits, so i386
+ * guests can seekdir to them; equal keys are bumped apart. */
+static uint64_t name_key(const char *name)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	if (strcmp(name, ".") == 0)
+		return 1;
+	if (strcmp(name, "..") == 0)
+		return 2;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	h &= 0x7ffffff0u;
+	return h < 16 ? 16 : h;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct cow_dirent *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void order_listing(struct cow_listing *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		l->e[i].off = name_key(l->e[i].name);
+	if (l->n > 1)
+		qsort(l->e, l->n, sizeof(l->e[0]), key_cmp);
+	for (size_t i = 1; i < l->n; i++)
+		if (l->e[i].off <= l->e[i - 1].off)
+			l->e[i].off = l->e[i - 1].off + 1;
+}
+
 static enum umv_verdict serve_getdents(struct cow *c, struct umv_call *call, bool old)
 {
 	pid_t pid = umv_call_pid(call);
@@ -169,9 +208,12 @@ static enum umv_verdict serve_getdents(struct cow *c, struct umv_call *call, boo
 		v = answer(call, -ENOMEM);
 		goto out;
 	}
-	/* the file position is our index in the listing: lseek/rewinddir and
-	 * telldir/seekdir (d_off) work, and it is shared like the kernel's */
-	size_t i = (size_t)pos;
+	/* the file position is the cursor: the key of the last entry given */
+	order_listing(&l);
+	size_t i = 0;
+	while (i < l.n && l.e[i].off <= (uint64_t)pos)
+		i++;
+	size_t last = SIZE_MAX;
 	for (; i < l.n; i++) {
 		size_t n;
 		if (old && word == 4 && l.e[i].ino > UINT32_MAX) {
@@ -181,10 +223,11 @@ static enum umv_verdict serve_getdents(struct cow *c, struct umv_call *call, boo
 			}
 			break;
 		}
-		n = put_dirent(buf + used, count - used, old, word, &l.e[i], (uint64_t)i + 1);
+		n = put_dirent(buf + used, count - used, old, word, &l.e[i], l.e[i].off);
 		if (n == 0)
 			break;
 		used += n;
+		last = i;
 	}
 	if (used == 0 && i < l.n) {
 		v = answer(call, -EINVAL);	/* buffer too small for one entry */
@@ -194,7 +237,7 @@ static enum umv_verdict serve_getdents(struct cow *c, struct umv_call *call, boo
 		v = answer(call, -EFAULT);
 		goto out;
 	}
-	if (lseek(ours, (off_t)i, SEEK_SET) < 0) {
+	if (last != SIZE_MAX && lseek(ours, (off_t)l.e[last].off, SEEK_SET) < 0) {
 		v = answer(call, -errno);
 		goto out;
 	}

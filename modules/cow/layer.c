@@ -608,6 +608,7 @@ static int add_entry(struct cow_listing *l, const char *name, uint64_t ino, unsi
 	if (!(l->e[l->n].name = strdup(name)))
 		return -ENOMEM;
 	l->e[l->n].ino = ino;
+	l->e[l->n].off = 0;
 	l->e[l->n].type = type;
 	l->n++;
 	return 0;
