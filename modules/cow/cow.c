@@ -231,15 +231,27 @@ static int cow_init(struct umv_mod *mod, const char *options)
 		c->work = NULL;
 		goto fail;
 	}
-	if (asprintf(&c->absent, "%s/absent", c->work) < 0 || mkdir(c->absent, 0500) < 0) {
+	if (asprintf(&c->absent, "%s/absent", c->work) < 0) {
+		c->absent = NULL;
 		rc = -ENOMEM;
+		goto fail;
+	}
+	if (mkdir(c->absent, 0500) < 0) {
+		rc = -errno;
+		umv_log(mod, UMV_LOG_ERROR, "cannot create %s: %s", c->absent, strerror(-rc));
 		goto fail;
 	}
 	c->absent_len = strlen(c->absent);
 	if (!upper) {
 		c->temp_upper = true;
-		if (asprintf(&upper, "%s/upper", c->work) < 0 || mkdir(upper, 0755) < 0) {
+		if (asprintf(&upper, "%s/upper", c->work) < 0) {
+			upper = NULL;
 			rc = -ENOMEM;
+			goto fail;
+		}
+		if (mkdir(upper, 0755) < 0) {
+			rc = -errno;
+			umv_log(mod, UMV_LOG_ERROR, "cannot create %s: %s", upper, strerror(-rc));
 			goto fail;
 		}
 	} else if (mkdir(upper, 0755) == 0) {
