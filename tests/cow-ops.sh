@@ -68,7 +68,7 @@ stat -c "%n %a %s %h" file2 emptydir/file2 file3 file5 file6 2>&1 || true
 stat -c "%n %Y" emptydir/file2 file5 file6
 python3 -c "
 import os
-for root, dirs, files in os.walk(\".\"):
+for root, dirs, files in sorted(os.walk(\".\")):
     print(root, sorted(dirs), sorted(files))
 bad = 0
 for root, dirs, files in os.walk(\".\"):
