@@ -38,7 +38,10 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
 	rm -rf "$T/native" "$T/upper" && mkdir "$T/native" "$T/upper"
+	# each side starts with no writeback pending from the other
+	sync
 	time_ms tar -xf "$T/t.tar" -C "$T/native" >>"$T/n"
+	sync
 	time_ms "$UMVISOR" -m "cow:lower=$T/lower,upper=$T/upper" -- tar -xf "$T/t.tar" -C "$T/lower" >>"$T/u"
 	r=$((r + 1))
 done
