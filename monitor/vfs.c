@@ -1326,6 +1326,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 			verdict = UMV_REWRITE;
 		}
 	}
+	if (vc.owned.done_tree) {
+		/* the owner hears how a creation it prepared for ended */
+		if (verdict == UMV_EMULATE)
+			mon_vfs_owned_done_now(&vc.owned, call, call->result);
+		else if (verdict == -EINPROGRESS)
+			mon_vfs_owned_done_now(&vc.owned, call, -EINTR);	/* asked again */
+		else if (mon_vfs_owned_defer(&vc.owned, call))
+			*want_leave = true;
+	}
 	if (mon_log_level() >= MON_LOG_DEBUG)
 		mon_log(MON_LOG_DEBUG, "vfs: %d %s: verdict %d result %lld, %u rewritten%s%s", (int)vc.t->tid,
 			call->sc.name, verdict, (long long)call->result, vc.nrw, vc.nrw ? " first " : "",
@@ -1349,6 +1358,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 void mon_vfs_leave(struct umv_call *call, int64_t *result)
 {
 	struct mon_thread *t = call->thread;
+
+	mon_vfs_owned_leave(call, *result);
 
 	if (t->pending_dents) {
 		leave_getdents(call, result);

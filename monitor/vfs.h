@@ -52,6 +52,9 @@ struct mon_owned_call {
 	bool emulated;		/* the owner answered: RESULT */
 	int64_t result;
 	struct mon_owned_target ends[2];	/* rename/link: both ends */
+	void *done_tree;	/* prepare asked for done(): with what */
+	char *done_rel;
+	int done_intent;
 };
 /* vfs.c: mounts an owned tree (OWNER: its struct umv_mount_mapper). */
 int mon_vfs_add_owned(const char *guest, const char *host, void *owner);
@@ -65,6 +68,13 @@ int mon_vfs_owned_create(struct umv_call *call, struct umv_path_result *res);
 /* After every path argument: 0 go on, 1 emulate *RESULT, -errno. */
 int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result);
 void mon_vfs_owned_call_free(struct mon_owned_call *oc);
+/* The owner asked to hear how the call ended: tell it RESULT now (the call
+ * is answered without running), or keep it for the call's exit (returns
+ * true: the caller must ask for mon_vfs_leave). */
+void mon_vfs_owned_done_now(struct mon_owned_call *oc, struct umv_call *call, int64_t result);
+bool mon_vfs_owned_defer(struct mon_owned_call *oc, struct umv_call *call);
+/* At a call's exit: a kept done() for this thread and call, if any. */
+void mon_vfs_owned_leave(struct umv_call *call, int64_t result);
 /* A host path an owner knows (cow's lower copies) -> guest path. 0, -ENOENT. */
 int mon_vfs_owned_host_to_guest(const char *host, char **guest);
 /* Is canonical guest path GUEST inside an owned tree? */

@@ -217,6 +217,9 @@ static int ask_owner(struct owned_tree *o, struct umv_call *call, enum umv_inten
 	res->host = NULL;
 	*result = 0;
 	rc = o->ops.prepare(o->data, call, intent, &t, &host, result);
+	bool done = rc == 2 && o->ops.done;
+	if (rc == 2)
+		rc = 0;
 	if (rc != 0) {
 		free(host);
 		return rc;
@@ -232,7 +235,34 @@ static int ask_owner(struct owned_tree *o, struct umv_call *call, enum umv_inten
 	}
 	res->host = host;
 	res->host_len = host ? strlen(host) : 0;
-	return 0;
+	return done ? 2 : 0;
+}
+
+/* A final "." or ".." (kept by the walk for unlink, rmdir, rename, mkdir
+ * and the like) is never a name to change: the kernel's answer for it
+ * (namei's LAST_DOT/LAST_DOTDOT), before the owner is asked. */
+static int dot_final(const struct umv_path_result *res, int intent)
+{
+	const char *g = res->guest;
+	size_t n = res->guest_len;
+	bool dot = n >= 2 && strcmp(g + n - 2, "/.") == 0;
+	bool dotdot = n >= 3 && strcmp(g + n - 3, "/..") == 0;
+
+	if (!dot && !dotdot)
+		return 0;
+	switch (intent) {
+	case -1:
+		return -EBUSY;	/* rename */
+	case UMV_INTENT_UNLINK:
+		return -EISDIR;
+	case UMV_INTENT_RMDIR:
+		return dot ? -EINVAL : -ENOTEMPTY;
+	case UMV_INTENT_MKDIR:
+	case UMV_INTENT_MKNOD:
+		return -EEXIST;
+	default:
+		return 0;
+	}
 }
 
 int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
@@ -250,6 +280,8 @@ int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigne
 	while (*rel == '/')
 		rel++;
 	intent = call_intent(call, nth, pflags, &tflags);
+	if ((rc = dot_final(res, intent)) < 0)
+		return rc;
 	if (intent < 0 || call->sc.id == id_link || call->sc.id == id_linkat) {
 		/* both ends first: judged by mon_vfs_owned_finish */
 		struct mon_owned_target *keep = &oc->ends[nth < 2 ? nth : 1];
@@ -269,6 +301,14 @@ int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigne
 	if (intent == UMV_INTENT_READ)
 		return 0;
 	rc = ask_owner(o, call, (enum umv_intent)intent, tflags, rel, res, &result);
+	if (rc == 2) {
+		/* one per call: the creation's target */
+		free(oc->done_rel);
+		oc->done_tree = o;
+		oc->done_intent = intent;
+		oc->done_rel = strdup(rel);
+		return oc->done_rel ? 0 : -ENOMEM;
+	}
 	if (rc == 1) {
 		if (!oc->emulated) {
 			oc->emulated = true;
@@ -291,7 +331,7 @@ int mon_vfs_owned_create(struct umv_call *call, struct umv_path_result *res)
 	rc = ask_owner(o, call, UMV_INTENT_MKNOD, UMV_OWNED_NOFOLLOW, rel, res, &result);
 	if (rc == 1)
 		return result < 0 ? (int)result : -EIO;
-	return rc;
+	return rc == 2 ? 0 : rc;	/* (a failed bind keeps the name free) */
 }
 
 int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result)
@@ -327,6 +367,81 @@ void mon_vfs_owned_call_free(struct mon_owned_call *oc)
 {
 	target_free(&oc->ends[0]);
 	target_free(&oc->ends[1]);
+	free(oc->done_rel);
+	oc->done_rel = NULL;
+	oc->done_tree = NULL;
+}
+
+void mon_vfs_owned_done_now(struct mon_owned_call *oc, struct umv_call *call, int64_t result)
+{
+	struct owned_tree *o = oc->done_tree;
+
+	if (o && oc->done_rel && o->ops.done)
+		o->ops.done(o->data, call, (enum umv_intent)oc->done_intent, oc->done_rel, result);
+	free(oc->done_rel);
+	oc->done_rel = NULL;
+	oc->done_tree = NULL;
+}
+
+/* done() kept for a call's exit, per thread: the thread is inside that
+ * call until then. An entry whose exit never came (the thread was killed)
+ * is matched by call number and arguments, never by thread alone. */
+struct pending_done {
+	pid_t tid;
+	uint64_t nr, args[6];
+	struct owned_tree *tree;
+	char *rel;
+	int intent;
+};
+static struct pending_done *pending;
+static size_t npending;
+
+bool mon_vfs_owned_defer(struct mon_owned_call *oc, struct umv_call *call)
+{
+	struct pending_done *slot = NULL;
+
+	if (!oc->done_tree || !oc->done_rel)
+		return false;
+	for (size_t i = 0; i < npending && !slot; i++)
+		if (pending[i].tid == call->thread->tid || !pending[i].tree)
+			slot = &pending[i];
+	if (!slot) {
+		struct pending_done *grown = realloc(pending, (npending + 1) * sizeof(*grown));
+		if (!grown) {
+			mon_vfs_owned_done_now(oc, call, 0);	/* as if it worked */
+			return false;
+		}
+		pending = grown;
+		slot = &pending[npending++];
+	} else {
+		free(slot->rel);
+	}
+	slot->tid = call->thread->tid;
+	slot->nr = (uint64_t)call->sc.id;
+	memcpy(slot->args, call->regs, sizeof(slot->args));	/* as the kernel sees them */
+	slot->tree = oc->done_tree;
+	slot->rel = oc->done_rel;
+	slot->intent = oc->done_intent;
+	oc->done_rel = NULL;
+	oc->done_tree = NULL;
+	return true;
+}
+
+void mon_vfs_owned_leave(struct umv_call *call, int64_t result)
+{
+	for (size_t i = 0; i < npending; i++) {
+		struct pending_done *p = &pending[i];
+
+		if (!p->tree || p->tid != call->thread->tid)
+			continue;
+		if (p->nr == (uint64_t)call->sc.id &&
+		    memcmp(p->args, call->regs, sizeof(p->args)) == 0 && p->tree->ops.done)
+			p->tree->ops.done(p->tree->data, call, (enum umv_intent)p->intent, p->rel,
+					  result);
+		free(p->rel);
+		p->rel = NULL;
+		p->tree = NULL;
+	}
 }
 
 int mon_vfs_owned_host_to_guest(const char *host, char **guest)
@@ -369,4 +484,9 @@ void mon_vfs_owned_fini(void)
 	}
 	free(intent_of);
 	intent_of = NULL;
+	for (size_t i = 0; i < npending; i++)
+		free(pending[i].rel);
+	free(pending);
+	pending = NULL;
+	npending = 0;
 }

@@ -86,6 +86,14 @@ else:
     r = libc.open_by_handle_at(mfd, buf, os.O_RDWR)
     print("open_by_handle_at rdwr", "opened" if r >= 0 else errno.errorcode.get(ctypes.get_errno()))
 print("view file3", open("file3").read().strip())
+# a creation that fails on a deleted lower name leaves it deleted
+os.unlink("file2")
+for make in (lambda: os.link("dir", "file2"), lambda: os.symlink("x" * 5000, "file2")):
+    try:
+        make()
+    except OSError:
+        pass
+print("file2 after failed creations", os.path.lexists("file2"), "file2" in os.listdir("."))
 EOT
 
 cow_run "$L" "$TMPD/up" python3 "$TMPD/fd.py" "$L" "$XATTRS"
@@ -107,6 +115,8 @@ if grep -q '^handle unsupported' "$TMPD/cow.out"; then
 else
 	grep -q '^open_by_handle_at rdwr EROFS$' "$TMPD/cow.out" || { cat "$TMPD/cow.out" >&2; fail "open_by_handle_at of a lower file for writing"; }
 fi
+grep -q '^file2 after failed creations False False$' "$TMPD/cow.out" ||
+	{ cat "$TMPD/cow.out" >&2; fail "a failed creation brought a deleted lower name back"; }
 [ -S "$TMPD/up/dir/sock" ] || fail "the socket is not in upper"
 lower_check "$L" "fd workload"
 

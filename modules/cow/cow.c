@@ -204,6 +204,7 @@ static int cow_init(struct umv_mod *mod, const char *options)
 		.prepare = cow_prepare,
 		.rename = cow_rename,
 		.host_to_rel = cow_host_to_rel,
+		.done = cow_done,
 	};
 	struct cow *c = calloc(1, sizeof(*c));
 	char *lower = NULL, *upper = NULL;

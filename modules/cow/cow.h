@@ -88,6 +88,8 @@ int cow_prepare(void *data, struct umv_call *call, enum umv_intent intent,
 int64_t cow_rename(void *data, struct umv_call *call, const struct umv_owned_target *src,
 		   const struct umv_owned_target *dst, unsigned flags);
 int cow_host_to_rel(void *data, const char *host, char **rel);
+void cow_done(void *data, struct umv_call *call, enum umv_intent intent, const char *rel,
+	      int64_t result);
 
 /* fdcalls.c: calls on descriptors (getdents, fchmod...) */
 enum umv_verdict cow_fd_enter(struct cow *c, struct umv_call *call);

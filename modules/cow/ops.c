@@ -46,6 +46,13 @@ static int upper_host(struct cow *c, const struct umv_owned_target *t, char **ho
 	return 0;
 }
 
+static bool ends_with_slash(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 1 && p[n - 1] == '/';
+}
+
 /* Is the view's directory REL empty? 1 yes, 0 no, -errno. */
 static int union_empty(struct cow *c, const char *rel, bool *hidden)
 {
@@ -78,8 +85,15 @@ static int mkdir_opaque(struct cow *c, struct umv_call *call, const char *rel, i
 		free(up);
 		return rc;
 	}
+	int cleared = cow_clear_whiteout(c, rel);
+	if (cleared < 0) {
+		free(up);
+		return cleared;
+	}
 	if (mkdir(up, 0700) < 0) {
 		rc = -errno;
+		if (cleared == 1)
+			cow_make_whiteout(c, rel);
 		free(up);
 		return rc;
 	}
@@ -88,6 +102,8 @@ static int mkdir_opaque(struct cow *c, struct umv_call *call, const char *rel, i
 	if (chmod(up, mode & ~mask) < 0 || (rc = cow_set_opaque(c, up)) < 0) {
 		rc = rc < 0 ? rc : -errno;
 		rmdir(up);
+		if (cleared == 1)
+			cow_make_whiteout(c, rel);
 		free(up);
 		return rc;
 	}
@@ -170,6 +186,9 @@ int cow_prepare(void *data, struct umv_call *call, enum umv_intent intent,
 	struct stat lst;
 	int rc;
 
+	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return -EINVAL;	/* the monitor answers these; never a name to change */
 	if (cow_reserved_name(c, t->rel) && intent != UMV_INTENT_READ) {
 		umv_log(c->mod, UMV_LOG_WARN, "%s: names starting with %s are reserved (marker whiteouts)",
 			t->rel, COW_WH_PREFIX);
@@ -186,10 +205,11 @@ int cow_prepare(void *data, struct umv_call *call, enum umv_intent intent,
 				return -EEXIST;
 			rc = cow_copy_up(c, t->rel, !(t->flags & UMV_OWNED_TRUNC) || !S_ISREG(t->type));
 		} else if (intent == UMV_INTENT_WRITE) {
-			/* a new file: its directory in upper, no whiteout in the way */
+			/* a new file: its directory in upper, no whiteout in the way
+			 * (put back by cow_done if the creation fails) */
 			rc = cow_copy_up_parents(c, t->rel);
-			if (rc == 0)
-				rc = cow_clear_whiteout(c, t->rel);
+			if (rc == 0 && (rc = cow_clear_whiteout(c, t->rel)) == 1)
+				return upper_host(c, t, host) < 0 ? -ENOMEM : 2;
 		} else {
 			rc = -ENOENT;
 		}
@@ -198,8 +218,7 @@ int cow_prepare(void *data, struct umv_call *call, enum umv_intent intent,
 	case UMV_INTENT_MKNOD:
 		if (!t->rel[0] || t->exists == 1)
 			return -EEXIST;
-		if ((rc = cow_copy_up_parents(c, t->rel)) < 0 ||
-		    (rc = cow_clear_whiteout(c, t->rel)) < 0)
+		if ((rc = cow_copy_up_parents(c, t->rel)) < 0)
 			return rc;
 		if (intent == UMV_INTENT_MKDIR) {
 			/* a lower directory of that name (deleted, or hidden by an
@@ -210,7 +229,11 @@ int cow_prepare(void *data, struct umv_call *call, enum umv_intent intent,
 			if (shadow)
 				return mkdir_opaque(c, call, t->rel, result);
 		}
-		return upper_host(c, t, host);
+		if ((rc = cow_clear_whiteout(c, t->rel)) < 0)
+			return rc;
+		if (upper_host(c, t, host) < 0)
+			return -ENOMEM;
+		return rc == 1 ? 2 : 0;	/* a failed creation gets its whiteout back */
 	case UMV_INTENT_UNLINK:
 		if (!t->rel[0])
 			return -EBUSY;
@@ -247,21 +270,37 @@ int64_t cow_rename(void *data, struct umv_call *call, const struct umv_owned_tar
 	}
 	if (!src->rel[0] || !dst->rel[0])
 		return -EBUSY;
+	for (const struct umv_owned_target *e = src; e; e = e == src ? dst : NULL) {
+		const char *b = strrchr(e->rel, '/') ? strrchr(e->rel, '/') + 1 : e->rel;
+		if (strcmp(b, ".") == 0 || strcmp(b, "..") == 0)
+			return -EBUSY;
+	}
 	if (cow_reserved_name(c, dst->rel) || cow_reserved_name(c, src->rel))
 		return -EINVAL;
 	if (src->exists != 1)
 		return -ENOENT;
+	/* the kernel's order of checks (do_renameat2, then vfs_rename) */
+	if ((flags & RENAME_NOREPLACE) && dst->exists == 1)
+		return -EEXIST;
+	if (!src_dir && (ends_with_slash(src->host) || ends_with_slash(dst->host)))
+		return -ENOTDIR;
 	if (strcmp(src->rel, dst->rel) == 0)
 		return 0;
 	if (strncmp(dst->rel, src->rel, sl) == 0 && dst->rel[sl] == '/')
 		return -EINVAL;	/* into itself */
+	size_t dl = strlen(dst->rel);
+	if (strncmp(src->rel, dst->rel, dl) == 0 && src->rel[dl] == '/')
+		return -ENOTEMPTY;	/* onto its own ancestor */
 	if (dst->exists == 1) {
-		if (flags & RENAME_NOREPLACE)
-			return -EEXIST;
+		struct stat a, b;
 		if (src_dir && !S_ISDIR(dst->type))
 			return -ENOTDIR;
 		if (!src_dir && S_ISDIR(dst->type))
 			return -EISDIR;
+		/* two names of one object: nothing to do */
+		if (lstat(src->host, &a) == 0 && lstat(dst->host, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return 0;
 		if (src_dir && (rc = union_empty(c, dst->rel, &hidden)) <= 0)
 			return rc < 0 ? rc : -ENOTEMPTY;
 	}
@@ -298,4 +337,21 @@ int64_t cow_rename(void *data, struct umv_call *call, const struct umv_owned_tar
 	free(up_dst);
 	free(low_dst);
 	return rc;
+}
+
+void cow_done(void *data, struct umv_call *call, enum umv_intent intent, const char *rel,
+	      int64_t result)
+{
+	struct cow *c = data;
+	struct stat st;
+	char *up;
+
+	(void)call;
+	(void)intent;
+	if (result >= 0 || !(up = cow_join(c->upper, rel)))
+		return;
+	/* the creation failed: the name is deleted again */
+	if (lstat(up, &st) < 0 && errno == ENOENT && cow_make_whiteout(c, rel) < 0)
+		umv_log(c->mod, UMV_LOG_WARN, "%s: could not put its whiteout back", rel);
+	free(up);
 }

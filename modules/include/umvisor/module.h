@@ -343,8 +343,11 @@ struct umv_owned_ops {
 	 * that does not exist. Returns 0 or -errno (the guest gets it). */
 	int (*lookup)(void *data, const char *rel, const char *parent_host, char **host);
 	/* Before CALL runs on TARGET with INTENT. Returns 0: run it on *HOST
-	 * (left as is, or freed and replaced by a malloc'd path); 1: answered,
-	 * *RESULT is what the guest gets; or -errno for the guest. */
+	 * (left as is, or freed and replaced by a malloc'd path); 2: the same,
+	 * and call done() with the call's result (to undo a preparation the
+	 * call did not use, e.g. a whiteout removed for a creation that then
+	 * failed); 1: answered, *RESULT is what the guest gets; or -errno for
+	 * the guest. */
 	int (*prepare)(void *data, struct umv_call *call, enum umv_intent intent,
 		       const struct umv_owned_target *target, char **host, int64_t *result);
 	/* rename/renameat/renameat2 with both ends in the tree; FLAGS as
@@ -354,6 +357,10 @@ struct umv_owned_ops {
 	/* A host path the guest holds (an fd, its cwd) back to REL (malloc'd
 	 * in *REL): 0, or -ENOENT when it is not one of the module's. */
 	int (*host_to_rel)(void *data, const char *host, char **rel);
+	/* After a call prepare() returned 2 for, with its result (also when
+	 * the call was answered without running: then the answer). Optional. */
+	void (*done)(void *data, struct umv_call *call, enum umv_intent intent, const char *rel,
+		     int64_t result);
 };
 
 /* Mount a module-owned tree at GUEST (absolute; not "/"). HOST is the
