@@ -248,7 +248,9 @@ int umv_mount_add(struct umv_mount_table *mt, const char *guest, enum umv_mount_
 {
 	if (!mt || (kind != UMV_MOUNT_REDIRECT && kind != UMV_MOUNT_OWNED))
 		return -EINVAL;
-	if (flags & ~(UMV_MOUNT_RDONLY | UMV_MOUNT_NONDIR))
+	if (flags & ~(UMV_MOUNT_RDONLY | UMV_MOUNT_NONDIR | UMV_MOUNT_MAPPED))
+		return -EINVAL;
+	if ((flags & UMV_MOUNT_MAPPED) && (kind != UMV_MOUNT_OWNED || !host || !owner))
 		return -EINVAL;
 	if (kind == UMV_MOUNT_REDIRECT && !host)
 		return -EINVAL;

@@ -113,6 +113,7 @@ struct walker {
 	bool pass_ok;                   /* fast path: the argument as written works */
 	bool passthrough;
 	bool slow_pass;                 /* component walk: still kernel-equivalent */
+	bool owned_seen;                /* a mapped (OWNED) mount was crossed */
 };
 
 static void walker_bufs_free(struct walker *w)
@@ -123,8 +124,43 @@ static void walker_bufs_free(struct walker *w)
 	w->g = w->h = w->rest = (struct buf){ 0 };
 }
 
+/* OWNED mounts that map their paths themselves (cow): see paths.h. */
+static const struct umv_mount_mapper *mapper_of(const struct umv_mount *m)
+{
+	return (m->flags & UMV_MOUNT_MAPPED) ? m->owner : NULL;
+}
+
+/* h = the owner's host path for g; the parent's is h as it stands when
+ * WITH_PARENT (one step down), else the owner works it out. */
+static int map_host(struct walker *w, bool with_parent)
+{
+	const struct umv_mount_mapper *mp = mapper_of(w->mount);
+	size_t gp = gprefix(w->mount);
+	const char *rel = w->g.p ? w->g.p + gp : "";
+	size_t rl = w->g.len - gp;
+	char *host = NULL;
+
+	if (rl && rel[0] == '/') {
+		rel++;
+		rl--;
+	}
+	w->owned_seen = true;
+	int rc = mp->map(mp->data, rel, rl, with_parent && w->h.len ? w->h.p : NULL, &host);
+	if (rc < 0)
+		return rc;
+	if (!host || host[0] != '/') {
+		free(host);
+		return -EIO;
+	}
+	rc = buf_set(&w->h, host, strlen(host));
+	free(host);
+	return rc;
+}
+
 static int rebuild_host(struct walker *w)
 {
+	if (mapper_of(w->mount))
+		return map_host(w, false);
 	if (!w->mount->host) {
 		buf_cut(&w->h, 0);
 		return 0;
@@ -245,6 +281,8 @@ static int append_name(struct walker *w, const char *name, size_t n)
 	} else {
 		w->off++;
 	}
+	if (mapper_of(w->mount))
+		return map_host(w, true);
 	if (!w->mount->host)
 		return 0;
 	if (buf_reserve(&w->h, n + 1) < 0)
@@ -279,8 +317,13 @@ static int pop(struct walker *w)
 		if (m != w->mount)
 			return mount_changed(w, m);
 	}
-	if (w->mount->host)
+	if (mapper_of(w->mount)) {
+		int rc = map_host(w, false);
+		if (rc < 0)
+			return rc;
+	} else if (w->mount->host) {
 		buf_cut(&w->h, w->h.len - (old - w->g.len));
+	}
 	if (w->xdev_check && w->mount->host) {
 		/* climbing out of a host mount below the start is a crossing too */
 		struct stat st;
@@ -718,6 +761,8 @@ static enum fast_outcome fast_parent(struct walker *w, const char *path, size_t 
 {
 	const char *lname = path + last;
 	size_t ln = last_end - last;
+	if (mapper_of(w->mount))
+		return FAST_FALLBACK;   /* the owner maps each name */
 	if (ln == 0 || ln > NAME_MAX || is_dot(lname, ln) || is_dotdot(lname, ln))
 		return FAST_FALLBACK;
 	if (seg == SIZE_MAX) {
@@ -787,6 +832,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 	bool slash = false;
 	bool parent = w->flags & UMV_PATH_PARENT;
 	*err = 0;
+	if (mapper_of(w->mount))
+		return FAST_FALLBACK;   /* the owner maps each name */
 	if (w->off > 0) {
 		/* a relative path from a base inside a mount's region */
 		if (!w->mount->host || w->h.len >= PATH_MAX)
@@ -822,6 +869,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 				return FAST_FALLBACK;   /* a clamp or a step out of M */
 			if ((*err = pop(w)) < 0)
 				return FAST_FALLBACK;
+			if (mapper_of(w->mount))
+				return FAST_FALLBACK;
 			if (seg != SIZE_MAX && w->off == 0 && umv_mnode_has_below(w->node))
 				return FAST_FALLBACK;
 			continue;
@@ -841,6 +890,8 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 			return FAST_FALLBACK;
 		if (seg != SIZE_MAX && w->off == 0)
 			return FAST_FALLBACK;   /* back onto the trie: mounts decide */
+		if (mapper_of(w->mount))
+			return FAST_FALLBACK;
 	}
 	if (parent)
 		return fast_parent(w, path, seg, seg_host, host, last, last_end, slash, trailing, err);
@@ -974,7 +1025,9 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	out->synthetic = w->synth == 1;
 	out->mount_root = w->off == 0 && umv_mnode_mount(w->node) != NULL;
 	out->trailing_slash = trailing;
-	out->passthrough = w->passthrough || w->slow_pass;
+	/* the guest's own string would reach the owner's host objects only
+	 * by chance (cow: lower vs upper) */
+	out->passthrough = (w->passthrough || w->slow_pass) && !w->owned_seen;
 	return 0;
 }
 

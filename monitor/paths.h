@@ -22,6 +22,21 @@ enum umv_mount_kind {
 
 #define UMV_MOUNT_RDONLY 0x1u   /* writes below must fail with EROFS */
 #define UMV_MOUNT_NONDIR 0x2u   /* the mount root is not a directory (file bind) */
+#define UMV_MOUNT_MAPPED 0x4u   /* OWNED with a host dir: owner is a struct
+                                   umv_mount_mapper (below) */
+
+/* An OWNED mount with a host dir may map each path below it itself (cow:
+ * upper or lower copy, or nothing): flagged UMV_MOUNT_MAPPED, its owner
+ * then points at one of these.
+ * map() gives the host path of REL (relative to the mount point, "" = its
+ * root) as a malloc'd string in *HOST, knowing the host path the walk took
+ * for REL's parent (PARENT_HOST, NULL when unknown). A name that does not
+ * exist must map to a host path that does not exist either. 0 or -errno. */
+struct umv_mount_mapper {
+	int (*map)(void *data, const char *rel, size_t rel_len, const char *parent_host,
+	           char **host);
+	void *data;
+};
 
 /* One mount. Read-only for users; valid until it is removed or the table is
  * freed. guest/host have no trailing slash except the root "/". */
@@ -31,7 +46,8 @@ struct umv_mount {
 	const char *host;       /* NULL only for an OWNED mount without a host dir */
 	size_t host_len;
 	enum umv_mount_kind kind;
-	void *owner;            /* the module instance (OWNED); NULL for REDIRECT */
+	void *owner;            /* the module instance (OWNED); NULL for REDIRECT;
+	                           a struct umv_mount_mapper with UMV_MOUNT_MAPPED */
 	unsigned flags;
 };
 

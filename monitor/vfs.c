@@ -240,6 +240,19 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
 	return rc;
 }
 
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner)
+{
+	int rc;
+
+	if ((rc = ids_init()) < 0)
+		return rc;
+	if (!mt && (rc = umv_mount_table_new(&mt)) < 0)
+		return rc;
+	if ((rc = umv_mount_add(mt, guest, UMV_MOUNT_OWNED, host, owner, UMV_MOUNT_MAPPED)) < 0)
+		return rc;
+	return record_bind(guest, false);
+}
+
 int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest)
 {
 	char *copy;
@@ -365,6 +378,15 @@ int mon_vfs_host_readlink(const char *path, char **out)
 	}
 }
 
+int mon_vfs_host_to_guest(const char *host, char **out)
+{
+	/* cow first: a lower copy reached through a view is the view's,
+	 * even where the host path is visible to the guest too */
+	int rc = mon_vfs_owned_host_to_guest(host, out);
+
+	return rc == -ENOENT ? umv_mount_host_to_guest(mt, host, out) : rc;
+}
+
 /* The guest path of a process's fd N. 0 with *OUT, 1 when it is not a file
  * system object (*OUT = the link text), or -errno (-EBADF: no such fd,
  * -ENOENT: not visible in the guest). */
@@ -380,7 +402,7 @@ static int fd_guest_path(pid_t pid, long fd, char **out)
 		*out = host;
 		return 1;
 	}
-	rc = umv_mount_host_to_guest(mt, host, out);
+	rc = mon_vfs_host_to_guest(host, out);
 	free(host);
 	return rc;
 }
@@ -407,7 +429,7 @@ static int proc_link(const struct umv_path_ctx *ctx, pid_t pid, const char *link
 		*out = NULL;
 		return UMV_PROC_LINK_OBJECT;
 	}
-	rc = umv_mount_host_to_guest(mt, host, out);
+	rc = mon_vfs_host_to_guest(host, out);
 	free(host);
 	return rc < 0 ? rc : UMV_PROC_LINK_PATH;
 }
@@ -531,6 +553,7 @@ struct vfs_call {
 	bool denied;		/* rename/link into a synthetic directory */
 	char *names[2];		/* rename*: the two canonical guest names */
 	unsigned nnames;
+	struct mon_owned_call owned;	/* vfs_owned.c */
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -797,7 +820,8 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		const char *dir = base ? base : proc_cwd(t->proc);
 		size_t dlen = strlen(dir);
 
-		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen)) {
+		if (strncmp(dir, "/proc", 5) != 0 && !umv_mount_is_ancestor(mt, dir, dlen) &&
+		    !mon_vfs_owned_covers(dir)) {
 			note_mount(vc, umv_mount_lookup(mt, dir, dlen));
 			if (is_rename(id) && vc->nnames < 2 &&
 			    asprintf(&vc->names[vc->nnames], "%s%s%s", dir, dlen > 1 ? "/" : "", buf) >= 0)
@@ -821,6 +845,10 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	note_mount(vc, owner);
 	if (is_rename(id) && vc->nnames < 2 && (vc->names[vc->nnames] = strdup(res->guest)))
 		vc->nnames++;
+	if (res->mount && (res->mount->flags & UMV_MOUNT_MAPPED) && res->host &&
+	    ((rc = mon_vfs_owned_path(&vc->owned, call, (unsigned)flags, res)) < 0 ||
+	     vc->owned.emulated))
+		return rc;
 	if ((id == id_readlink || id == id_readlinkat) && res->host) {
 		pid_t pid;
 		const char *link;
@@ -1218,6 +1246,12 @@ static int runtime_mount(struct umv_call *call)
 		rc = -EINVAL;
 	if (rc == 0)
 		rc = resolve_guest(t, target, 0, &dst);
+	if (rc == 0 && src.mount && src.mount->kind == UMV_MOUNT_OWNED) {
+		/* its host copy may be the read-only lower one */
+		mon_log(MON_LOG_WARN, "mount of %s: EINVAL (a module-owned tree cannot be bound)",
+			src.guest);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && (S_ISDIR(src.type) != S_ISDIR(dst.type) || !src.type || !dst.type))
 		rc = S_ISDIR(dst.type) ? -ENOTDIR : -EINVAL;	/* as mount --bind says */
 	if (rc == 0)
@@ -1471,6 +1505,8 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	enum sc_id id = call->sc.id;
 	char *readlink_host = NULL, *execfn = NULL;
 	int verdict = UMV_PASS, rc = 0;
+	int64_t owned_result = 0;
+	bool owned_emulate = false;
 
 	*want_leave = false;
 	if (!mt || !call->thread->proc || !call->sc.info)
@@ -1510,6 +1546,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 
 		if (call->sc.kinds[i] != SC_K_PATH)
 			continue;
+		vc.owned.cur = vc.owned.npaths++;
 		rc = one_path(&vc, i, &res);
 		if (rc >= 0 && vc.readlink_emulated && !readlink_host) {
 			readlink_host = res.host;
@@ -1531,11 +1568,21 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		rc = -EXDEV;
 	else if (rc >= 0 && rc != PASS_CALL && vc.denied)
 		rc = -EACCES;
+	if (rc >= 0 && rc != PASS_CALL) {
+		int orc = mon_vfs_owned_finish(&vc.owned, call, &owned_result);
+
+		if (orc < 0)
+			rc = orc;
+		owned_emulate = orc == 1;
+	}
 	if (rc == PASS_CALL) {
 		verdict = UMV_PASS;
 	} else if (rc < 0) {
 		*want_leave = false;
 		verdict = mon_vfs_emulate(call, rc);
+	} else if (owned_emulate) {
+		*want_leave = false;
+		verdict = mon_vfs_emulate(call, owned_result);
 	} else if (vc.readlink_emulated) {
 		verdict = emulate_readlink(&vc, readlink_host);
 	} else if (vc.exec_host &&
@@ -1555,6 +1602,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		} else {
 			verdict = UMV_REWRITE;
 		}
+	}
+	if (vc.owned.done_tree) {
+		/* the owner hears how a creation it prepared for ended */
+		if (verdict == UMV_EMULATE)
+			mon_vfs_owned_done_now(&vc.owned, call, call->result);
+		else if (verdict == -EINPROGRESS)
+			mon_vfs_owned_done_now(&vc.owned, call, -EINTR);	/* asked again */
+		else if (mon_vfs_owned_defer(&vc.owned, call))
+			*want_leave = true;
 	}
 	if (mon_log_level() >= MON_LOG_DEBUG)
 		mon_log(MON_LOG_DEBUG, "vfs: %d %s: verdict %d result %lld, %u rewritten%s%s", (int)vc.t->tid,
@@ -1586,12 +1642,15 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
+	mon_vfs_owned_call_free(&vc.owned);
 	return verdict;
 }
 
 void mon_vfs_leave(struct umv_call *call, int64_t *result)
 {
 	struct mon_thread *t = call->thread;
+
+	mon_vfs_owned_leave(call, *result);
 
 	if (t->pending_dents) {
 		leave_getdents(call, result);
@@ -1796,6 +1855,7 @@ void mon_vfs_fini(void)
 	mon_vfs_cwd_fini();
 	while (execfns)
 		execfn_set(execfns->tgid, NULL);
+	mon_vfs_owned_fini();
 	if (private_dir) {
 		mon_private_dir_remove_tree(private_dir);
 		free(private_dir);

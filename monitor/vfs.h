@@ -73,4 +73,51 @@ int mon_vfs_exec_redirect(struct umv_call *call, const char *host, char **canon,
  * 0 or -errno (-ENAMETOOLONG: it does not fit; left). */
 int mon_vfs_execfn_fix(pid_t pid, const char *name);
 
+/* vfs_owned.c: module-owned trees (umv_vfs_own). Per call: */
+struct mon_owned_target {
+	void *tree;
+	char *rel, *host;
+	int exists;
+	mode_t type;
+	unsigned flags;
+};
+struct mon_owned_call {
+	unsigned cur;		/* ordinal of the path argument being resolved */
+	unsigned npaths;	/* path arguments of the call */
+	unsigned nowned;	/* of which inside an owned tree */
+	bool emulated;		/* the owner answered: RESULT */
+	int64_t result;
+	struct mon_owned_target ends[2];	/* rename/link: both ends */
+	void *done_tree;	/* prepare asked for done(): with what */
+	char *done_rel;
+	int done_intent;
+};
+/* vfs.c: mounts an owned tree (OWNER: its struct umv_mount_mapper). */
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner);
+/* RES ends in an owned tree: ask the owner (copy-up, whiteouts...). 0 (RES's
+ * host replaced as needed; OC may say emulated) or -errno. */
+int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
+		       struct umv_path_result *res);
+/* bind(2) of an AF_UNIX name in an owned tree: the owner makes room (a new
+ * non-directory). 0 with RES's host replaced, or -errno. */
+int mon_vfs_owned_create(struct umv_call *call, struct umv_path_result *res);
+/* After every path argument: 0 go on, 1 emulate *RESULT, -errno. */
+int mon_vfs_owned_finish(struct mon_owned_call *oc, struct umv_call *call, int64_t *result);
+void mon_vfs_owned_call_free(struct mon_owned_call *oc);
+/* The owner asked to hear how the call ended: tell it RESULT now (the call
+ * is answered without running), or keep it for the call's exit (returns
+ * true: the caller must ask for mon_vfs_leave). */
+void mon_vfs_owned_done_now(struct mon_owned_call *oc, struct umv_call *call, int64_t result);
+bool mon_vfs_owned_defer(struct mon_owned_call *oc, struct umv_call *call);
+/* At a call's exit: a kept done() for this thread and call, if any. */
+void mon_vfs_owned_leave(struct umv_call *call, int64_t result);
+/* A host path an owner knows (cow's lower copies) -> guest path. 0, -ENOENT. */
+int mon_vfs_owned_host_to_guest(const char *host, char **guest);
+/* A host path as the guest names it: through cow views first, then the
+ * mount table. As umv_mount_host_to_guest. */
+int mon_vfs_host_to_guest(const char *host, char **out);
+/* Is canonical guest path GUEST inside an owned tree? */
+bool mon_vfs_owned_covers(const char *guest);
+void mon_vfs_owned_fini(void);
+
 #endif

@@ -176,10 +176,16 @@ int mon_vfs_cwd_check(struct mon_thread *t)
 		free(host);
 		return -ENOENT;
 	}
-	if (umv_mount_host_to_guest(mon_vfs_table(), host, &guest) == 0) {
-		free(p->cwd);
-		p->cwd = guest;
-		mon_vfs_fs_changed(p);
+	/* Inside a cow view the real cwd may be the lower or the upper copy
+	 * of the tracked one: only a different guest name is stale. */
+	if (mon_vfs_host_to_guest(host, &guest) == 0) {
+		if (strcmp(guest, mon_vfs_cwd(p)) != 0) {
+			free(p->cwd);
+			p->cwd = guest;
+			mon_vfs_fs_changed(p);
+		} else {
+			free(guest);
+		}
 	}
 	free(host);
 	return 0;

@@ -104,6 +104,11 @@ static int unix_name(struct umv_call *call, uint64_t addr, uint64_t len, bool cr
 	rc = mon_vfs_resolve(t, NULL, name, creating ? UMV_PATH_PARENT : 0, &res);
 	if (rc < 0)
 		return rc;
+	if (creating && res.mount && (res.mount->flags & UMV_MOUNT_MAPPED) && res.host &&
+	    (rc = mon_vfs_owned_create(call, &res)) < 0) {
+		umv_path_result_free(&res);
+		return rc;	/* a cow view: the socket goes to upper */
+	}
 	if (res.passthrough || (res.host && strcmp(res.host, name) == 0)) {
 		umv_path_result_free(&res);
 		return 0;

@@ -378,6 +378,81 @@ void *umv_stream_get_data(const struct umv_stream *s);
 /* In fini(): releases MOD's streams and removes its directory. */
 void umv_stream_stop(struct umv_mod *mod);
 
+/* ---- cow: trees a module owns and maps itself (additive) ----
+ * umv_vfs_own() mounts a tree whose every path the module maps to a host
+ * path (cow: the upper copy if there is one, else the lower one, or a path
+ * that does not exist for a deleted name). The monitor's walk asks lookup()
+ * at each name below the mount point, so symlinks, "..", trailing slashes
+ * keep the walk's semantics. Then, for each path argument that ends inside
+ * the tree, prepare() is told what the call is about to do to it (the
+ * intent) and may copy up, replace the host path or answer the call itself.
+ * The monitor refuses (EROFS, one log line) any call other than
+ * UMV_INTENT_READ whose final host path is not inside HOST (the writable
+ * directory given to umv_vfs_own): the lower tree cannot be reached for a
+ * change even by a module bug. rename() is asked for renames with both ends
+ * in the tree; renames and links between the tree and elsewhere get EXDEV.
+ * All callbacks run in the monitor, between the guest's stops. */
+enum umv_intent {
+	UMV_INTENT_READ = 0,	/* stat, open read-only, exec, chdir, readlink, getxattr */
+	UMV_INTENT_WRITE,	/* open for writing, O_TRUNC or O_CREAT (may be missing) */
+	UMV_INTENT_META,	/* chmod/chown/utimes/truncate/xattr changes; link source */
+	UMV_INTENT_MKDIR,	/* mkdir: the name (exists = 0 unless EEXIST) */
+	UMV_INTENT_MKNOD,	/* mknod, symlink, link target: a new non-directory */
+	UMV_INTENT_UNLINK,	/* unlink, unlinkat */
+	UMV_INTENT_RMDIR,	/* rmdir, unlinkat(AT_REMOVEDIR) */
+	UMV_INTENT_TMPFILE,	/* open(O_TMPFILE): the directory gets an unnamed file */
+	UMV_INTENT_OTHER,	/* anything else (mount, swapon, bind of a socket...) */
+};
+
+/* umv_owned_target.flags */
+#define UMV_OWNED_NOFOLLOW 0x1u	/* the final symlink itself (lchown, O_NOFOLLOW) */
+#define UMV_OWNED_TRUNC 0x2u	/* open(O_TRUNC): content need not be copied */
+#define UMV_OWNED_EXCL 0x4u	/* open(O_CREAT|O_EXCL) */
+
+struct umv_owned_target {
+	const char *rel;	/* below the mount point, no leading '/'; "" = its root */
+	const char *host;	/* what lookup() gave (the walk's result) */
+	int exists;		/* 1 yes, 0 no, -1 unknown */
+	mode_t type;		/* S_IFMT bits when exists == 1 */
+	unsigned flags;		/* UMV_OWNED_* */
+};
+
+struct umv_owned_ops {
+	uint32_t size;		/* sizeof(struct umv_owned_ops) as built */
+	/* Host path of REL in *HOST (malloc'd, absolute). PARENT_HOST is what
+	 * lookup() gave for REL's parent, or NULL (REL is "" or the monitor
+	 * does not know it). A name that does not exist must give a host path
+	 * that does not exist. Returns 0 or -errno (the guest gets it). */
+	int (*lookup)(void *data, const char *rel, const char *parent_host, char **host);
+	/* Before CALL runs on TARGET with INTENT. Returns 0: run it on *HOST
+	 * (left as is, or freed and replaced by a malloc'd path); 2: the same,
+	 * and call done() with the call's result (to undo a preparation the
+	 * call did not use, e.g. a whiteout removed for a creation that then
+	 * failed); 1: answered, *RESULT is what the guest gets; or -errno for
+	 * the guest. */
+	int (*prepare)(void *data, struct umv_call *call, enum umv_intent intent,
+		       const struct umv_owned_target *target, char **host, int64_t *result);
+	/* rename/renameat/renameat2 with both ends in the tree; FLAGS as
+	 * renameat2's. Returns the guest's result (0 or -errno). */
+	int64_t (*rename)(void *data, struct umv_call *call, const struct umv_owned_target *src,
+			  const struct umv_owned_target *dst, unsigned flags);
+	/* A host path the guest holds (an fd, its cwd) back to REL (malloc'd
+	 * in *REL): 0, or -ENOENT when it is not one of the module's. */
+	int (*host_to_rel)(void *data, const char *host, char **rel);
+	/* After a call prepare() returned 2 for, with its result (also when
+	 * the call was answered without running: then the answer). Optional. */
+	void (*done)(void *data, struct umv_call *call, enum umv_intent intent, const char *rel,
+		     int64_t result);
+};
+
+/* Mount a module-owned tree at GUEST (absolute; not "/"). HOST is the
+ * writable host directory every change must land in; OPS is copied, DATA
+ * is passed back. Init only. Returns 0, -EINVAL (NULL or relative path,
+ * missing lookup/prepare/rename, OPS->size too small), -EBUSY (not in
+ * init), -ENOENT/-ENOTDIR (HOST unusable), -ENOMEM. */
+int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
+		const struct umv_owned_ops *ops, void *data);
+
 #ifdef __cplusplus
 }
 #endif
