@@ -417,8 +417,12 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 			tid = waitpid(-1, &status, __WALL | WNOHANG);
 			if (tid == 0) {
 				if (settled) {
+					enum mon_mirror r = mon_signals_mirror_stop(mirror_sig);
+
 					settle_polls = 0;
-					mirror_await_event = !mon_signals_mirror_stop(mirror_sig);
+					mirror_await_event = r == MON_MIRROR_NEWS;
+					if (r == MON_MIRROR_DROPPED)
+						mirror_sig = 0;
 				} else {
 					const struct timespec tick = { 0, SETTLE_POLL_NS };
 

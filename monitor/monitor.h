@@ -294,12 +294,17 @@ void mon_signals_restore_child(void);
 /* Also steps the monitor out of the job's process group (signals to the
  * job then reach the guest alone; one to our pid is ours to forward). */
 void mon_signals_set_guest(pid_t initial_pid);
+enum mon_mirror {
+	MON_MIRROR_STOPPED,	/* stopped, then continued (a SIGCONT, or the
+				 * watcher: the initial process ran or died) */
+	MON_MIRROR_NEWS,	/* not stopped: an event is coming to collect */
+	MON_MIRROR_DROPPED,	/* not stopped: the kernel drops the signal for
+				 * us (orphaned process group), or no way to stop */
+};
 /* Mirror a group-stop of the initial process on the monitor: stops it with
  * SIG unless the guest has news first (an uncollected tracee event, or a
- * SIGCONT that reached the initial process). Returns true after a stop,
- * ended by a SIGCONT or by the watcher (the initial process ran: continued
- * or killed); false when it did not stop: an event is coming to collect. */
-bool mon_signals_mirror_stop(int sig);
+ * SIGCONT that reached the initial process). */
+enum mon_mirror mon_signals_mirror_stop(int sig);
 /* Die like the guest died (never returns). */
 __attribute__((noreturn)) void mon_die_like(int sig);
 void mon_signals_note_guest_stopped(bool stopped);

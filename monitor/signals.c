@@ -40,6 +40,8 @@ static volatile sig_atomic_t out_of_job;
 static volatile sig_atomic_t stopping_in_job;	/* mirrored stop, back in the job */
 /* The process that wakes a mirrored stop (see spawn_watcher). */
 static volatile sig_atomic_t watcher_pid;
+/* SIGCONTs received: a mirrored stop ends with one, whoever sent it. */
+static volatile sig_atomic_t conts_seen;
 
 static void forward_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -47,6 +49,8 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 	pid_t g = (pid_t)guest_pid;
 
 	(void)uc;
+	if (sig == SIGCONT)
+		conts_seen++;
 	if (sig == SIGCONT && watcher_pid > 0 && si->si_pid == (pid_t)watcher_pid) {
 		/* Not a user's SIGCONT: something happened to a tracee while
 		 * we were stopped. Nothing to forward. */
@@ -296,17 +300,19 @@ static void pgrp_barrier(void)
 	(void)setpgid(0, getpgrp());
 }
 
-bool mon_signals_mirror_stop(int sig)
+enum mon_mirror mon_signals_mirror_stop(int sig)
 {
 	struct sigaction dfl, old;
 	struct mon_proc_sigs guest_before;
 	sigset_t set, oldset;
-	bool rejoined = false, stopped = false;
+	bool rejoined = false, tried = false;
+	sig_atomic_t conts_before = conts_seen;
+	enum mon_mirror result;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	if (sig != SIGSTOP && sigaction(sig, &dfl, &old) < 0)
-		return false;
+		return MON_MIRROR_DROPPED;
 	/* SIG blocked: generated now, taken only once we know the job has
 	 * not been continued meanwhile. */
 	sigemptyset(&set);
@@ -339,7 +345,7 @@ bool mon_signals_mirror_stop(int sig)
 	pgrp_barrier();
 	if (!guest_has_news()) {
 		spawn_watcher(&guest_before);
-		stopped = true;
+		tried = true;
 		if (sig == SIGSTOP)
 			kill(getpid(), sig);
 		sigemptyset(&set);
@@ -361,7 +367,15 @@ bool mon_signals_mirror_stop(int sig)
 		if (leave_job() < 0)
 			mon_log(MON_LOG_DEBUG, "staying in the job's process group after a stop");
 	}
-	return stopped;
+	/* A stop ends with a SIGCONT; without one the kernel dropped the
+	 * signal (orphaned process group): trying again would spin. */
+	if (!tried)
+		result = MON_MIRROR_NEWS;
+	else if (conts_seen != conts_before)
+		result = MON_MIRROR_STOPPED;
+	else
+		result = MON_MIRROR_DROPPED;
+	return result;
 }
 
 void mon_die_like(int sig)
