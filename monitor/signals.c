@@ -356,8 +356,16 @@ enum mon_mirror mon_signals_mirror_stop(int sig)
 		 * kernel, as it would have been for the guest's parent shell. */
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 	}
-	/* A stop signal still pending (not taken) goes with the return to
-	 * SIG_IGN, the monitor's own disposition for it. */
+	/* Not stopping: take our stop signal back out of the queue (whatever
+	 * the disposition restored below). */
+	if (!tried && sig != SIGSTOP) {
+		const struct timespec now = { 0, 0 };
+
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		while (sigtimedwait(&set, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
 	if (sig != SIGSTOP)
 		sigaction(sig, &old, NULL);
 	sigprocmask(SIG_SETMASK, &oldset, NULL);
