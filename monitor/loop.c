@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static struct mon_engine_cfg engine;
 
@@ -26,6 +27,21 @@ static struct {
 static size_t ndeferred;
 static pid_t initial_pid;
 static int initial_status = -1;
+/* The initial process's group-stop still to mirror on the monitor (its stop
+ * signal, 0: none). It is mirrored once the rest of the job has stopped
+ * too: the other processes' stops come a little later (^Z signals each of
+ * them), and while the monitor is stopped nobody answers them; a stop
+ * signal answered only after the shell's fg would stop that process for
+ * good. It stays set after a mirrored stop until the initial process is
+ * continued: should the monitor run again with the guest still stopped,
+ * it stops again. */
+static int mirror_sig;
+static bool mirror_await_event;	/* the guest had news: collect it first */
+static int settle_polls;
+/* A stop signal that never arrives (a thread in uninterruptible sleep with
+ * a SIGTSTP pending) delays the mirrored stop by at most this. */
+#define SETTLE_POLL_NS (2 * 1000 * 1000)
+#define MAX_SETTLE_POLLS 500
 
 const struct mon_engine_cfg *mon_engine(void)
 {
@@ -175,6 +191,46 @@ static void on_event(struct mon_thread *t, int event)
 	resume_or_log(t, 0);
 }
 
+#define STOP_SIGNALS (MON_SIGBIT(SIGSTOP) | MON_SIGBIT(SIGTSTP) | MON_SIGBIT(SIGTTIN) | MON_SIGBIT(SIGTTOU))
+
+/* Whether resuming TID with the stop signal SIG makes it group-stop (the
+ * kernel acts on the default disposition only). */
+static bool stop_will_take(pid_t tid, int sig)
+{
+	struct mon_proc_sigs st;
+
+	if (sig == SIGSTOP)
+		return true;
+	if (mon_proc_signal_state(tid, &st) < 0)
+		return false;
+	return !((st.ignored | st.caught | st.blocked) & MON_SIGBIT(sig));
+}
+
+/* False while T will soon report a stop of the job: a stop signal we let
+ * through, or one pending and unblocked (not yet taken from its queue). A
+ * process whose group-stop we saw has nothing more to report. */
+static bool thread_settled(struct mon_thread *t, void *arg)
+{
+	struct mon_proc_sigs st;
+
+	(void)arg;
+	if (t->stop_in_flight) {
+		/* A thread on its way to the group-stop never sleeps; one that
+		 * does had the signal dropped (orphaned process group). */
+		if (mon_proc_signal_state(t->tid, &st) < 0 || st.state == 'S' || st.state == 'D')
+			t->stop_in_flight = false;
+		else
+			return false;
+	}
+	if (t->state == MON_T_AWAIT_FIRST_STOP)
+		return false;
+	if (t->state != MON_T_RUNNING || !t->proc || t->proc->group_stopped)
+		return true;
+	if (mon_proc_signal_state(t->tid, &st) < 0)
+		return true;
+	return !(st.pending & ~st.blocked & STOP_SIGNALS);
+}
+
 static void on_group_stop_or_trap(struct mon_thread *t, int sig)
 {
 	struct mon_process *p = t->proc;
@@ -190,8 +246,10 @@ static void on_group_stop_or_trap(struct mon_thread *t, int sig)
 		 * group-stop we were listening to). */
 		if (p && p->group_stopped) {
 			p->group_stopped = false;
-			if (p->initial)
+			if (p->initial) {
 				mon_signals_note_guest_stopped(false);
+				mirror_sig = 0;
+			}
 		}
 		resume_or_log(t, 0);
 		return;
@@ -205,9 +263,12 @@ static void on_group_stop_or_trap(struct mon_thread *t, int sig)
 	if (p && !p->group_stopped) {
 		p->group_stopped = true;
 		if (p->initial) {
-			/* Mirror on the monitor so the calling shell sees the job stop. */
+			/* Mirror on the monitor so the calling shell sees the
+			 * job stop: in the loop, once the job has settled. */
 			mon_signals_note_guest_stopped(true);
-			mon_signals_mirror_stop(sig);
+			mirror_sig = sig;
+			mirror_await_event = false;
+			settle_polls = 0;
 		}
 	}
 }
@@ -238,9 +299,13 @@ static void on_signal_delivery(struct mon_thread *t, int sig)
 	}
 	if (sig == SIGCONT && t->proc && t->proc->group_stopped) {
 		t->proc->group_stopped = false;
-		if (t->proc->initial)
+		if (t->proc->initial) {
 			mon_signals_note_guest_stopped(false);
+			mirror_sig = 0;
+		}
 	}
+	if (is_stop_signal(sig))
+		t->stop_in_flight = stop_will_take(t->tid, sig);
 	resume_or_log(t, sig);
 }
 
@@ -263,8 +328,10 @@ static void on_death(pid_t tid, int status)
 {
 	struct mon_thread *t = mon_thread_find(tid);
 
-	if (tid == initial_pid)
+	if (tid == initial_pid) {
 		initial_status = status;
+		mirror_sig = 0;
+	}
 	if (!t)
 		return;
 	mon_modules_thread_exit(t->proc ? t->proc->tgid : tid, tid, status);
@@ -279,6 +346,8 @@ static void dispatch_stop(struct mon_thread *t, int status)
 	int event = (unsigned)status >> 16;
 	int rc;
 
+	/* Whatever it reports, a stop we let through has been acted on. */
+	t->stop_in_flight = false;
 	if (sig == (SIGTRAP | 0x80)) {
 		rc = mon_syscall_stop(t, MON_OP_NONE);
 	} else if (event == PTRACE_EVENT_SECCOMP) {
@@ -338,6 +407,30 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 					dispatch_stop(t, deferred[ndeferred].status);
 				continue;
 			}
+		} else if (mirror_sig && !mirror_await_event) {
+			/* Settled (read from /proc) first, events second: a
+			 * stop signal taken from a queue after the look at
+			 * /proc has become an event by then. */
+			bool settled = settle_polls >= MAX_SETTLE_POLLS ||
+				       mon_thread_all(thread_settled, NULL);
+
+			tid = waitpid(-1, &status, __WALL | WNOHANG);
+			if (tid == 0) {
+				if (settled) {
+					enum mon_mirror r = mon_signals_mirror_stop(mirror_sig);
+
+					settle_polls = 0;
+					mirror_await_event = r == MON_MIRROR_NEWS;
+					if (r == MON_MIRROR_DROPPED)
+						mirror_sig = 0;
+				} else {
+					const struct timespec tick = { 0, SETTLE_POLL_NS };
+
+					settle_polls++;
+					nanosleep(&tick, NULL);
+				}
+				continue;
+			}
 		} else {
 			tid = waitpid(-1, &status, __WALL);
 		}
@@ -349,6 +442,7 @@ int mon_loop_run(pid_t initial, const struct mon_engine_cfg *cfg, bool launch_st
 				break;	/* every guest process is gone, daemons too */
 			return -errno;
 		}
+		mirror_await_event = false;
 		for (size_t i = 0; i < ndeferred; i++)
 			if (deferred[i].child == tid)
 				deferred[i].child_seen = true;

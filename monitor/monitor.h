@@ -205,6 +205,7 @@ struct mon_thread {
 	struct mon_rewrite rewrite;
 	int orphan_sig;		/* signal stop seen while ORPHAN_STOPPED */
 	bool launch_stop;	/* expect the launch SIGSTOP (stop_before_exec) */
+	bool stop_in_flight;	/* resumed with a stop signal that will stop it */
 	struct mon_mm *slot_mm;	/* the area holding this thread's scratch slot */
 	int slot;		/* its index there (valid when slot_mm) */
 	struct mon_saved_regs *inject;	/* our own call runs in its place */
@@ -233,8 +234,8 @@ struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *
 struct mon_process *mon_process_new(pid_t tgid);
 void mon_thread_set_process(struct mon_thread *t, struct mon_process *proc);
 size_t mon_thread_count(void);
-/* Calls FN for every thread in the table; FN must not add or remove any. */
-void mon_thread_foreach(void (*fn)(struct mon_thread *t, void *arg), void *arg);
+/* Calls FN on every thread until it returns false; false then. */
+bool mon_thread_all(bool (*fn)(struct mon_thread *t, void *arg), void *arg);
 /* The vma handle of T's process, opened on demand; NULL with *ERR set. */
 struct vma *mon_thread_vma(struct mon_thread *t, int *err);
 /* A read or write through T's handle said -ESRCH although T is stopped
@@ -302,13 +303,31 @@ void mon_signals_restore_child(void);
 /* Also steps the monitor out of the job's process group (signals to the
  * job then reach the guest alone; one to our pid is ours to forward). */
 void mon_signals_set_guest(pid_t initial_pid);
-/* Mirror a group-stop of the initial process on the monitor. */
-/* Stops the monitor like the guest; returns when it is continued, by a
- * SIGCONT or by the watcher (a tracee event while it was stopped). */
-void mon_signals_mirror_stop(int sig);
+enum mon_mirror {
+	MON_MIRROR_STOPPED,	/* stopped, then continued (a SIGCONT, or the
+				 * watcher: the initial process ran or died) */
+	MON_MIRROR_NEWS,	/* not stopped: an event is coming to collect */
+	MON_MIRROR_DROPPED,	/* not stopped: the kernel drops the signal for
+				 * us (orphaned process group), or no way to stop */
+};
+/* Mirror a group-stop of the initial process on the monitor: stops it with
+ * SIG unless the guest has news first (an uncollected tracee event, or a
+ * SIGCONT that reached the initial process). */
+enum mon_mirror mon_signals_mirror_stop(int sig);
 /* Die like the guest died (never returns). */
 __attribute__((noreturn)) void mon_die_like(int sig);
 void mon_signals_note_guest_stopped(bool stopped);
+/* What /proc/PID/status says of a thread's signals (masks: bit SIG-1). */
+struct mon_proc_sigs {
+	char state;		/* R, S, D, T, t, Z... */
+	uint64_t pending;	/* its own and its process's */
+	uint64_t blocked;
+	uint64_t ignored;
+	uint64_t caught;
+	uint64_t switches;	/* context switches: grows whenever it runs */
+};
+#define MON_SIGBIT(sig) (1ULL << ((sig) - 1))
+int mon_proc_signal_state(pid_t pid, struct mon_proc_sigs *out);
 
 /* ---- loop.c ---- */
 struct mon_engine_cfg {

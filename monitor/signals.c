@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ static volatile sig_atomic_t out_of_job;
 static volatile sig_atomic_t stopping_in_job;	/* mirrored stop, back in the job */
 /* The process that wakes a mirrored stop (see spawn_watcher). */
 static volatile sig_atomic_t watcher_pid;
+/* SIGCONTs received: a mirrored stop ends with one, whoever sent it. */
+static volatile sig_atomic_t conts_seen;
 
 static void forward_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -46,6 +49,8 @@ static void forward_handler(int sig, siginfo_t *si, void *uc)
 	pid_t g = (pid_t)guest_pid;
 
 	(void)uc;
+	if (sig == SIGCONT)
+		conts_seen++;
 	if (sig == SIGCONT && watcher_pid > 0 && si->si_pid == (pid_t)watcher_pid) {
 		/* Not a user's SIGCONT: something happened to a tracee while
 		 * we were stopped. Nothing to forward. */
@@ -156,11 +161,14 @@ void mon_signals_note_guest_stopped(bool stopped)
 	guest_stopped = stopped;
 }
 
-/* Reads the state letter and the pending signals (thread + shared) of PID
- * from /proc/PID/status. Returns 0 or -errno. */
-static int read_proc_status(pid_t pid, char *state, uint64_t *pending)
+static uint64_t hex_field(const char *line, size_t skip)
 {
-	char path[64], buf[4096];
+	return strtoull(line + skip, NULL, 16);
+}
+
+int mon_proc_signal_state(pid_t pid, struct mon_proc_sigs *out)
+{
+	char path[64], buf[8192];
 	ssize_t n;
 	int fd;
 
@@ -173,49 +181,63 @@ static int read_proc_status(pid_t pid, char *state, uint64_t *pending)
 	if (n <= 0)
 		return -ESRCH;
 	buf[n] = '\0';
-	*state = '?';
-	*pending = 0;
+	memset(out, 0, sizeof(*out));
+	out->state = '?';
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, "State:", 6) == 0)
-			*state = line[6 + strspn(line + 6, " \t")];
+			out->state = line[6 + strspn(line + 6, " \t")];
 		else if (strncmp(line, "SigPnd:", 7) == 0 || strncmp(line, "ShdPnd:", 7) == 0)
-			*pending |= strtoull(line + 7, NULL, 16);
+			out->pending |= hex_field(line, 7);
+		else if (strncmp(line, "SigBlk:", 7) == 0)
+			out->blocked = hex_field(line, 7);
+		else if (strncmp(line, "SigIgn:", 7) == 0)
+			out->ignored = hex_field(line, 7);
+		else if (strncmp(line, "SigCgt:", 7) == 0)
+			out->caught = hex_field(line, 7);
+		else if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+			out->switches += strtoull(line + 24, NULL, 10);
+		else if (strncmp(line, "nonvoluntary_ctxt_switches:", 27) == 0)
+			out->switches += strtoull(line + 27, NULL, 10);
 	}
 	return 0;
 }
 
 /* The watcher: a stopped monitor cannot see a tracee event, so a SIGCONT
- * sent to the guest alone would leave the guest running into its next
- * trapped call with nobody to serve it. Every tracee stop and every
- * continue of a child raises SIGCHLD at the monitor, which is blocked
- * during the stop and so stays pending, visible in /proc: the watcher polls
- * for it and wakes the monitor. It exits once the monitor runs again. */
-static void watch_stopped_monitor(pid_t mon)
+ * sent to the guest alone would leave the guest in its continue report (or
+ * running into its next trapped call) with nobody to serve it. A continued
+ * (or killed) initial process runs, which shows in its context switch
+ * count: the watcher polls for that and wakes the monitor. It does not wake
+ * it for the events of other guest processes: they wait until the job is
+ * continued, as a wake is a continue the calling shell sees (it would then
+ * think the job running, and its fg would send no SIGCONT). The monitor
+ * ends it once it runs again. */
+static void watch_stopped_monitor(pid_t mon, pid_t guest, const struct mon_proc_sigs *before)
 {
 	const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	bool seen_stopped = false;
 
-	for (int polls = 0;; polls++) {
-		uint64_t pending = 0;
-		char state = '?';
+	for (;;) {
+		struct mon_proc_sigs st, gs;
 
-		if (read_proc_status(mon, &state, &pending) < 0)
+		if (mon_proc_signal_state(mon, &st) < 0)
 			return;
-		if (state == 'T') {
+		if (st.state == 'T') {
 			seen_stopped = true;
-			if (pending & (1ULL << (SIGCHLD - 1))) {
+			/* Dead (a zombie unless it was one already: a
+			 * leader gone before its threads) or has run. */
+			if (mon_proc_signal_state(guest, &gs) < 0 || gs.switches != before->switches ||
+			    ((gs.state == 'Z' || gs.state == 'X') && gs.state != before->state)) {
 				kill(mon, SIGCONT);
 				return;
 			}
-		} else if (seen_stopped || polls > 500) {
-			return;	/* continued by someone else, or never stopped */
+		} else if (seen_stopped) {
+			return;	/* continued by someone else */
 		}
 		nanosleep(&tick, NULL);
 	}
 }
 
-/* A direct child: the event loop reaps it as an unknown pid and ignores it. */
-static void spawn_watcher(void)
+static void spawn_watcher(const struct mon_proc_sigs *guest_before)
 {
 	pid_t mon = getpid();
 	pid_t w = fork();
@@ -226,7 +248,7 @@ static void spawn_watcher(void)
 		if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
 			for (int fd = 3; fd < 1024; fd++)
 				close(fd);
-		watch_stopped_monitor(mon);
+		watch_stopped_monitor(mon, (pid_t)guest_pid, guest_before);
 		_exit(0);
 	}
 	if (w < 0)
@@ -235,16 +257,72 @@ static void spawn_watcher(void)
 	watcher_pid = w > 0 ? w : 0;
 }
 
-void mon_signals_mirror_stop(int sig)
+/* Ends the watcher of the last mirrored stop and reaps it here, so the
+ * event loop never waits for it (a watcher that never saw the monitor
+ * stopped would poll for seconds). */
+static void end_watcher(void)
+{
+	pid_t w = (pid_t)watcher_pid;
+
+	if (w <= 0)
+		return;
+	kill(w, SIGKILL);
+	while (waitpid(w, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	watcher_pid = 0;
+}
+
+/* Whether the guest has news the monitor must see before it may stop: a
+ * tracee event not yet collected (a stop, a death), or a SIGCONT that
+ * reached the initial process since its group-stop (the kernel marks its
+ * signal struct continued when the SIGCONT is sent, before the tracee
+ * runs to report it). Nothing is consumed (WNOWAIT). */
+static bool guest_has_news(void)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+	    si.si_pid != 0)
+		return true;
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)guest_pid, &si, WCONTINUED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+	       si.si_pid != 0;
+}
+
+/* setpgid takes the kernel's tasklist lock for writing, and a kill of a
+ * process group (kill(-PGID), the terminal's ^Z/^C) sends to every member
+ * under that lock held for reading: once this returns, a kill of the job's
+ * group that had begun has reached all of its members. The result does not
+ * matter (the lock is taken before any check; a no-op move succeeds). */
+static void pgrp_barrier(void)
+{
+	(void)setpgid(0, getpgrp());
+}
+
+enum mon_mirror mon_signals_mirror_stop(int sig)
 {
 	struct sigaction dfl, old;
+	struct mon_proc_sigs guest_before;
 	sigset_t set, oldset;
-	bool rejoined = false;
+	bool rejoined = false, tried = false;
+	sig_atomic_t conts_before = conts_seen;
+	enum mon_mirror result;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	if (sig != SIGSTOP && sigaction(sig, &dfl, &old) < 0)
-		return;
+		return MON_MIRROR_DROPPED;
+	/* SIG blocked: generated now, taken only once we know the job has
+	 * not been continued meanwhile. */
+	sigemptyset(&set);
+	if (sig != SIGSTOP)
+		sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, &oldset);
+	/* Read before the check below: a continue after the check shows to
+	 * the watcher as a change. */
+	if (mon_proc_signal_state((pid_t)guest_pid, &guest_before) < 0)
+		guest_before.state = '?';	/* gone: the check below sees it */
 	/* Stop inside the job's group: the shell's fg/bg sends SIGCONT there,
 	 * and the job's group is not orphaned, so SIGTSTP and friends do stop
 	 * us. Signals that reach us meanwhile (handled when we continue) were
@@ -254,26 +332,58 @@ void mon_signals_mirror_stop(int sig)
 		stopping_in_job = 1;
 		rejoined = true;
 	}
-	/* SIGCHLD blocked: pending instead of discarded, for the watcher. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &oldset);
-	spawn_watcher();
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	/* Delivered before kill returns: we stop here until SIGCONT. A
-	 * SIGTSTP-like signal in an orphaned process group is discarded by
-	 * the kernel, as it would have been for the guest's parent shell. */
-	kill(getpid(), sig);
-	sigprocmask(SIG_SETMASK, &oldset, NULL);
+	/* The shell's fg must win. A SIGCONT to the job sent before we joined
+	 * it reached the guest alone; one sent after reached us too, but a
+	 * stop signal generated after it discards it. So: generate ours while
+	 * it is blocked (a later SIGCONT discards it in turn), wait until
+	 * every kill of the group in flight is complete, then look at the
+	 * guest, which every SIGCONT to the job reached. SIGSTOP cannot be
+	 * blocked: for it the check comes first (a SIGCONT within the next
+	 * few instructions is lost; the watcher ends that stop). */
+	if (sig != SIGSTOP)
+		kill(getpid(), sig);
+	pgrp_barrier();
+	if (!guest_has_news()) {
+		spawn_watcher(&guest_before);
+		tried = true;
+		if (sig == SIGSTOP)
+			kill(getpid(), sig);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		/* Delivered before sigprocmask returns (unless a SIGCONT
+		 * discarded it): we stop here until SIGCONT. A SIGTSTP-like
+		 * signal in an orphaned process group is discarded by the
+		 * kernel, as it would have been for the guest's parent shell. */
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
+	/* Not stopping: take our stop signal back out of the queue (whatever
+	 * the disposition restored below). */
+	if (!tried && sig != SIGSTOP) {
+		const struct timespec now = { 0, 0 };
+
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		while (sigtimedwait(&set, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
 	if (sig != SIGSTOP)
 		sigaction(sig, &old, NULL);
+	sigprocmask(SIG_SETMASK, &oldset, NULL);
+	end_watcher();
 	if (rejoined) {
 		stopping_in_job = 0;
 		if (leave_job() < 0)
 			mon_log(MON_LOG_DEBUG, "staying in the job's process group after a stop");
 	}
+	/* A stop ends with a SIGCONT; without one the kernel dropped the
+	 * signal (orphaned process group): trying again would spin. */
+	if (!tried)
+		result = MON_MIRROR_NEWS;
+	else if (conts_seen != conts_before)
+		result = MON_MIRROR_STOPPED;
+	else
+		result = MON_MIRROR_DROPPED;
+	return result;
 }
 
 void mon_die_like(int sig)

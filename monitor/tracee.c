@@ -182,11 +182,13 @@ size_t mon_thread_count(void)
 	return nthreads;
 }
 
-void mon_thread_foreach(void (*fn)(struct mon_thread *t, void *arg), void *arg)
+bool mon_thread_all(bool (*fn)(struct mon_thread *t, void *arg), void *arg)
 {
 	for (size_t i = 0; i < nbuckets; i++)
 		for (struct mon_thread *t = buckets[i]; t; t = t->next)
-			fn(t, arg);
+			if (!fn(t, arg))
+				return false;
+	return true;
 }
 
 struct mon_process *mon_process_new(pid_t tgid)

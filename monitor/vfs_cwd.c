@@ -24,32 +24,33 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static void copy_fs(struct mon_thread *t, void *arg)
+static bool copy_fs(struct mon_thread *t, void *arg)
 {
 	struct mon_process *p = arg, *q = t->proc;
 	char *cwd, *root;
 
 	if (!q || q == p || !q->fs_shared || (same_str(q->cwd, p->cwd) && same_str(q->root, p->root)) ||
 	    !same_fs(p->tgid, q->tgid))
-		return;
+		return true;
 	cwd = p->cwd ? strdup(p->cwd) : NULL;
 	root = p->root ? strdup(p->root) : NULL;
 	if ((p->cwd && !cwd) || (p->root && !root)) {
 		free(cwd);
 		free(root);
-		return;
+		return true;
 	}
 	free(q->cwd);
 	free(q->root);
 	q->cwd = cwd;
 	q->root = root;
+	return true;
 }
 
 /* P changed its cwd or root: so did every process sharing its fs_struct. */
 void mon_vfs_fs_changed(struct mon_process *p)
 {
 	if (p->fs_shared)
-		mon_thread_foreach(copy_fs, p);
+		mon_thread_all(copy_fs, p);
 }
 
 /* ---- cwd and root across renames of their ancestors ----
@@ -111,33 +112,34 @@ struct proc_list {
 	bool failed;
 };
 
-static void collect_proc(struct mon_thread *t, void *arg)
+static bool collect_proc(struct mon_thread *t, void *arg)
 {
 	struct proc_list *l = arg;
 
 	if (!t->proc || l->failed)
-		return;
+		return true;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->p[i] == t->proc)
-			return;
+			return true;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 		struct mon_process **grown = realloc(l->p, cap * sizeof(*grown));
 		if (!grown) {
 			l->failed = true;
-			return;
+			return false;
 		}
 		l->p = grown;
 		l->cap = cap;
 	}
 	l->p[l->n++] = t->proc;
+	return true;
 }
 
 static void rename_done(const struct pending_rename *r, char **initial_cwd)
 {
 	struct proc_list l = { 0 };
 
-	mon_thread_foreach(collect_proc, &l);
+	mon_thread_all(collect_proc, &l);
 	for (size_t i = 0; i < l.n; i++) {
 		repath(&l.p[i]->cwd, r);
 		repath(&l.p[i]->root, r);
