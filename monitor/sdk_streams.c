@@ -272,8 +272,11 @@ static bool serve_write(struct umv_stream *s)
 
 static void *stream_thread(void *arg)
 {
-	struct pollfd *pfd = NULL;
-	size_t cap = 0;
+	/* Sized for every stream there can be (nstreams <= MAX_STREAMS), so
+	 * the loop never allocates: a thread retrying an allocation while
+	 * the monitor is out of memory would leave the guest's read of a
+	 * stream blocked for ever, and the monitor waiting for the guest. */
+	struct pollfd pfd[MAX_STREAMS + 1];
 
 	(void)arg;
 	while (!atomic_load(&stopping)) {
@@ -288,20 +291,9 @@ static void *stream_thread(void *arg)
 			live = s;
 		}
 		pthread_mutex_unlock(&lock);
-		for (s = live; s; s = s->next)
-			n++;
-		if (n > cap) {
-			struct pollfd *grown = realloc(pfd, n * sizeof(*grown));
-			if (!grown) {
-				poll(NULL, 0, 10);	/* out of memory: try again */
-				continue;
-			}
-			pfd = grown;
-			cap = n;
-		}
 		pfd[0] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
-		for (s = live, i = 1; s; s = s->next, i++)
-			pfd[i] = (struct pollfd){ .fd = s->fd,
+		for (s = live; s && n < sizeof(pfd) / sizeof(pfd[0]); s = s->next, n++)
+			pfd[n] = (struct pollfd){ .fd = s->fd,
 						  .events = s->mode == UMV_STREAM_READ ? POLLOUT : POLLIN };
 		if (poll(pfd, n, -1) < 0)
 			continue;
@@ -310,7 +302,7 @@ static void *stream_thread(void *arg)
 			if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 				break;
 		}
-		for (pp = &live, i = 1; *pp; i++) {
+		for (pp = &live, i = 1; *pp && i < n; i++) {
 			bool keep = true;
 
 			s = *pp;
@@ -330,7 +322,6 @@ static void *stream_thread(void *arg)
 			}
 		}
 	}
-	free(pfd);
 	return NULL;
 }
 

@@ -446,7 +446,10 @@ static enum umv_verdict check_create(struct memfs *m, struct umv_call *call, int
 }
 
 /* A rename or link into the tree of a file from elsewhere on the same
- * tmpfs (other file systems give EXDEV): the file's charge must fit. */
+ * tmpfs: the file's charge must fit. The path layer answers EXDEV between
+ * the tree and any other guest mount, so this is reached only for a name
+ * it could not place on a mount (through a dirfd the guest cannot see),
+ * where the kernel alone judges (other file systems give EXDEV). */
 static enum umv_verdict check_move_in(struct memfs *m, struct umv_call *call, int old_dirfd_idx,
 				      unsigned old_idx, int new_dirfd_idx, unsigned new_idx)
 {
