@@ -1,5 +1,6 @@
-/* umvisor-mount: mount and unmount umvisor bind mounts from inside a guest.
- *   umvisor-mount [-t TYPE] SOURCE TARGET   mount(2) with TYPE (umvisor.bind)
+/* umvisor-mount: mount and unmount umvisor mounts from inside a guest.
+ *   umvisor-mount [-t TYPE] SOURCE TARGET   mount(2) with TYPE (umvisor.bind;
+ *                                           umvisor.NAME: SOURCE = NAME's options)
  *   umvisor-mount -u TARGET                 umount2(2)
  * util-linux's mount(8) refuses non-root users before any syscall and
  * prefers the new mount API; this helper makes the one mount(2) call the
@@ -14,7 +15,8 @@ static int usage(void)
 {
 	fputs("usage: umvisor-mount [-t TYPE] SOURCE TARGET\n"
 	      "       umvisor-mount -u TARGET\n"
-	      "TYPE defaults to umvisor.bind (SOURCE, a path in the guest's view, appears at TARGET)\n",
+	      "TYPE defaults to umvisor.bind (SOURCE, a path in the guest's view, appears at TARGET);\n"
+	      "umvisor.NAME mounts module NAME at TARGET with SOURCE as its options (none: no options)\n",
 	      stderr);
 	return 2;
 }
