@@ -1366,6 +1366,16 @@ static int runtime_mount(struct umv_call *call)
 	return mon_vfs_emulate(call, rc);
 }
 
+/* Is mount point INNER strictly below OUTER? */
+static bool mounted_below(const char *inner, const char *outer)
+{
+	size_t len = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return strcmp(inner, "/") != 0;
+	return strncmp(inner, outer, len) == 0 && inner[len] == '/';
+}
+
 static int runtime_umount(struct umv_call *call)
 {
 	struct umv_path_result res = { 0 };
@@ -1380,6 +1390,11 @@ static int runtime_umount(struct umv_call *call)
 
 		if (strcmp(r.guest, res.guest) != 0)
 			continue;
+		for (size_t k = 0; k < nruntime; k++)
+			if (mounted_below(runtime_mounts[k].guest, res.guest)) {
+				umv_path_result_free(&res);
+				return mon_vfs_emulate(call, -EBUSY);	/* as the kernel says */
+			}
 		memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
 			(nruntime - i - 1) * sizeof(*runtime_mounts));
 		nruntime--;

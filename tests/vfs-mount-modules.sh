@@ -28,7 +28,9 @@ out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -m bind -- sh -c "
 H=$HELPER
 \$H -t umvisor.memfs none $M && ls -A $M && echo hi >$M/new && sh -c 'cat $M/new'
 grep -c '^none $M umvisor.memfs ' /proc/self/mounts
-\$H -u $M && ls $M
+mkdir $M/sub && \$H -t umvisor.memfs none $M/sub && echo inner >$M/sub/i
+\$H -u $M; echo \"busy: \$?\"
+\$H -u $M/sub && \$H -u $M && ls $M
 \$H -t umvisor.memfs size=1M $M; echo \"limit without superset: \$?\"
 \$H -t umvisor.nosuch x $M; echo \"unknown: \$?\"
 \$H -t umvisor.count '' $M; echo \"mounts nothing: \$?\"
@@ -37,6 +39,7 @@ ls $M
 " 2>"$TMPD/err")
 check "memfs at run time" "hi
 1
+busy: 1
 old
 limit without superset: 1
 unknown: 1
@@ -46,6 +49,7 @@ old" "$out"
 grep -q "umvisor.memfs at $M: EINVAL (.*not trapped.*--runtime-mounts.*: write, pwrite64" "$TMPD/err" ||
 	{ cat "$TMPD/err" >&2; fail "limit without superset: no line naming the syscalls"; }
 grep -q "mount size=1M on $M (umvisor.memfs): Invalid argument" "$TMPD/err" || fail "limit: not EINVAL"
+grep -q "umount $M: Device or resource busy" "$TMPD/err" || fail "umount under a mount: not EBUSY"
 grep -q "(umvisor.nosuch): No such device" "$TMPD/err" || fail "unknown module: not ENODEV"
 grep -q "umvisor.count at $M: EINVAL (the module mounted nothing" "$TMPD/err" ||
 	fail "a module that mounts nothing is not refused"
