@@ -102,6 +102,34 @@ grep -q "mount lower=$TMPD/nonexistent on $TMPD/c (umvisor.cow): No such file or
 [ "$(ls "$TMPD/c")" = was ] || fail "cow wrote into the directory it covered"
 echo "ok: memfs with a limit, cow, bad options"
 
+# Garbage from a guest calling mount(2) itself: errnos, nothing mounted.
+if command -v python3 >/dev/null 2>&1; then
+	out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -m bind -- python3 -c "
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def m(src, tgt, typ):
+    r = libc.mount(src, tgt, typ, ctypes.c_ulong(0), None)
+    print(r, os.strerror(ctypes.get_errno()) if r else 'ok')
+m(b'x', ctypes.c_void_p(1), b'umvisor.memfs')
+m(ctypes.c_void_p(1), b'$M', b'umvisor.memfs')
+m(None, b'$M/old', b'umvisor.memfs')
+m(None, b'$M/nonexistent', b'umvisor.memfs')
+m(b'x', b'$M', b'umvisor.')
+m(b'x', b'$M', b'umvisor.../memfs')
+m(b'none', b'$M', b'umvisor.memfs')
+print(sorted(os.listdir('$M')))
+" 2>"$TMPD/err")
+	check "garbage mount arguments" "-1 Bad address
+-1 Bad address
+-1 Not a directory
+-1 No such file or directory
+-1 No such device
+-1 No such device
+0 ok
+[]" "$out"
+	echo "ok: garbage mount(2) arguments"
+fi
+
 # 3. Many mounts and unmounts in one run: unmounted instances' slots are
 # reused (at most 62 modules at once).
 out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -m bind -- sh -c "
