@@ -1280,6 +1280,33 @@ void mon_vfs_runtime_drop(struct umv_mod *m)
 	mon_vfs_cache_forget();
 }
 
+static struct mon_thread *mounting;	/* the guest thread of a module mount */
+
+int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host)
+{
+	struct umv_path_result res = { 0 };
+	int rc;
+
+	if (!mod || !path || !host || !*path)
+		return -EINVAL;
+	*host = NULL;
+	if (!mod->in_init)
+		return -EBUSY;
+	if (!mod->mount_point)	/* the command line names host paths */
+		return (*host = strdup(path)) ? 0 : -ENOMEM;
+	if (!mounting)
+		return -EBUSY;
+	rc = mon_vfs_resolve(mounting, NULL, path, UMV_PATH_CREATE, &res);
+	if (rc == 0 && !res.host)
+		rc = -ENOENT;	/* a synthetic directory: nothing on the host */
+	if (rc == 0 && res.mount && res.mount->kind == UMV_MOUNT_OWNED)
+		rc = -EINVAL;	/* its host copy may be the read-only lower one */
+	if (rc == 0 && !(*host = strdup(res.host)))
+		rc = -ENOMEM;
+	umv_path_result_free(&res);
+	return rc;
+}
+
 /* mount(OPTIONS, TARGET, "umvisor.NAME"): module NAME is loaded and its
  * init mounts it at TARGET (umv_mod_mount_point); see module_loader.c. */
 static int module_mount(struct umv_call *call, const char *name)
@@ -1305,8 +1332,11 @@ static int module_mount(struct umv_call *call, const char *name)
 	rc = resolve_guest(call->thread, target, UMV_PATH_DIRECTORY, &dst);
 	if (rc == 0 && !dst.host)
 		rc = -EINVAL;	/* a synthetic directory has nothing under it to shadow */
-	if (rc == 0)
+	if (rc == 0) {
+		mounting = call->thread;	/* umv_vfs_host_path resolves for it */
 		rc = mon_module_mount(name, options[0] ? options : NULL, dst.guest, &m);
+		mounting = NULL;
+	}
 	if (rc == 0 && (rc = record_runtime(dst.guest, m, options)) < 0) {
 		mon_vfs_runtime_drop(m);
 		mon_module_unmount(m);

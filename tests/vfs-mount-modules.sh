@@ -59,19 +59,21 @@ echo "ok: memfs without a limit, refusals"
 
 # 2. --runtime-mounts: memfs with a limit (statfs tells it, writes stop at
 # it), cow over a lower tree, bad options get the module's errno.
-out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" --runtime-mounts -- sh -c "
+# Path options are guest paths: lower= through a bind at /umv-rtm-$$.
+out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" --runtime-mounts -b "$TMPD:/umv-rtm-$$" -- sh -c "
 H=$HELPER
 \$H -t umvisor.memfs size=1M $M && stat -f -c '%b %S' $M | awk '{ print \$1 * \$2 }'
 dd if=/dev/zero of=$M/big bs=64k count=32 2>/dev/null; echo \"over the limit: \$?\"
 rm $M/big && echo small >$M/s && cat $M/s
 \$H -u $M && ls $M
-\$H -t umvisor.cow lower=$TMPD/lower $TMPD/c && ls $TMPD/c
+\$H -t umvisor.cow lower=/umv-rtm-$$/lower,upper=/umv-rtm-$$/up $TMPD/c && ls $TMPD/c
 echo more >>$TMPD/c/f && cat $TMPD/c/f && rm $TMPD/c/d/x && echo n >$TMPD/c/n && ls $TMPD/c $TMPD/c/d
-grep -c '^lower=$TMPD/lower $TMPD/c umvisor.cow ' /proc/self/mounts
+grep -c '^lower=/umv-rtm-$$/lower,upper=/umv-rtm-$$/up $TMPD/c umvisor.cow ' /proc/self/mounts
 \$H -u $TMPD/c && ls $TMPD/c
 \$H -t umvisor.memfs size=zz $M; echo \"bad size: \$?\"
 \$H -t umvisor.cow lower=$TMPD/nonexistent $TMPD/c; echo \"bad lower: \$?\"
 \$H -t umvisor.memfs guest=/elsewhere $M; echo \"guest=: \$?\"
+\$H -t umvisor.memfs save=/umv-no-such-dir/s $M; echo \"save= outside the view: \$?\"
 ls $M; ls $TMPD/c
 " 2>"$TMPD/err")
 check "memfs and cow with --runtime-mounts" "1048576
@@ -93,6 +95,7 @@ was
 bad size: 1
 bad lower: 1
 guest=: 1
+save= outside the view: 1
 old
 was" "$out"
 grep -q "mount size=zz on $M (umvisor.memfs): Invalid argument" "$TMPD/err" || fail "bad size: not EINVAL"
@@ -100,6 +103,8 @@ grep -q "mount lower=$TMPD/nonexistent on $TMPD/c (umvisor.cow): No such file or
 	fail "bad lower: not ENOENT"
 [ "$(sum_lower)" = "$lower_before" ] || fail "cow changed the lower tree"
 [ "$(ls "$TMPD/c")" = was ] || fail "cow wrote into the directory it covered"
+[ "$(cat "$TMPD/up/f" 2>/dev/null)" = "low
+more" ] || fail "cow upper= (a guest path) did not get the change"
 echo "ok: memfs with a limit, cow, bad options"
 
 # Garbage from a guest calling mount(2) itself: errnos, nothing mounted.

@@ -110,6 +110,21 @@ static int set_opt(struct cow *c, char **slot, const char *key, const char *val)
 	return (*slot = strdup(val)) ? 0 : -ENOMEM;
 }
 
+/* *PATH (an option) -> its host path (the same for a -m module). */
+static int host_path(struct cow *c, const char *key, char **path)
+{
+	char *host = NULL;
+	int rc = umv_vfs_host_path(c->mod, *path, &host);
+
+	if (rc < 0) {
+		umv_log(c->mod, UMV_LOG_ERROR, "%s=%s: %s", key, *path, strerror(-rc));
+		return rc;
+	}
+	free(*path);
+	*path = host;
+	return 0;
+}
+
 static int parse(struct cow *c, const char *options, char **lower, char **upper)
 {
 	char *copy, *save = NULL, *tok;
@@ -141,6 +156,9 @@ static int parse(struct cow *c, const char *options, char **lower, char **upper)
 		umv_log(c->mod, UMV_LOG_ERROR, "lower=DIR is required");
 		rc = -EINVAL;
 	}
+	/* a guest's mount names them in the guest's view */
+	if (rc == 0 && (rc = host_path(c, "lower", lower)) == 0 && *upper)
+		rc = host_path(c, "upper", upper);
 	return rc;
 }
 

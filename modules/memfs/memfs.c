@@ -176,12 +176,20 @@ static int parse_options(struct memfs *m, const char *options)
 			}
 		} else if (strncmp(tok, "tmpfs=", 6) == 0 && tok[6]) {
 			free(m->tmpfs);
-			if (!(m->tmpfs = strdup(tok + 6)))
-				rc = -ENOMEM;
+			m->tmpfs = NULL;
+			if ((rc = umv_vfs_host_path(m->mod, tok + 6, &m->tmpfs)) < 0)
+				umv_log(m->mod, UMV_LOG_ERROR, "tmpfs=%s: %s", tok + 6, strerror(-rc));
 		} else if (strncmp(tok, "save=", 5) == 0 && tok[5]) {
+			char *host = NULL;
+
 			free(m->save_dir);
 			m->save_dir = NULL;
-			rc = check_save_dir(m, tok + 5);
+			/* a guest's mount names it in the guest's view */
+			if ((rc = umv_vfs_host_path(m->mod, tok + 5, &host)) < 0)
+				umv_log(m->mod, UMV_LOG_ERROR, "save=%s: %s", tok + 5, strerror(-rc));
+			else
+				rc = check_save_dir(m, host);
+			free(host);
 		} else {
 			umv_log(m->mod, UMV_LOG_ERROR, "unknown option '%s' (guest=, size=, save=, tmpfs=)",
 				tok);

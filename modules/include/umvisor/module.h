@@ -473,6 +473,15 @@ int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
  * init to fini. A module using it needs a umvisor that has it (dlopen of
  * the module fails otherwise). */
 const char *umv_mod_mount_point(const struct umv_mod *mod);
+/* The host path (malloc'd, in *HOST) of PATH, a path option of a runtime
+ * mount: the guest names paths in its own view, which the module must
+ * never leave (cow lower=, memfs save=). Resolved as the mounting process
+ * would (its cwd and root; the last name may be missing). For a module
+ * loaded from the command line PATH is a host path already: a copy.
+ * Init only. Returns 0, -EINVAL (NULL or empty argument, or PATH inside a
+ * module-owned tree), -EBUSY (not in init), -ENOMEM, or the guest's errno
+ * for the path (-ENOENT, -ENOTDIR, -EACCES...). */
+int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host);
 
 #ifdef __cplusplus
 }
