@@ -1307,8 +1307,9 @@ int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host)
 	return rc;
 }
 
-/* mount(OPTIONS, TARGET, "umvisor.NAME"): module NAME is loaded and its
- * init mounts it at TARGET (umv_mod_mount_point); see module_loader.c. */
+/* mount(OPTIONS, TARGET, "umvisor.NAME", flags, DATA): module NAME is
+ * loaded with OPTIONS[,DATA] and its init mounts it at TARGET
+ * (umv_mod_mount_point); see module_loader.c. */
 static int module_mount(struct umv_call *call, const char *name)
 {
 	struct umv_path_result dst = { 0 };
@@ -1322,6 +1323,18 @@ static int module_mount(struct umv_call *call, const char *name)
 		return mon_vfs_emulate(call, n);
 	if (n == 0 || strcmp(options, "none") == 0)
 		options[0] = '\0';
+	/* mount -o's text (the data argument) joins SOURCE's */
+	if (call->sc.args[4]) {
+		size_t len = strlen(options);
+
+		if (len > 0 && len + 1 < sizeof(options))
+			options[len++] = ',';
+		n = umv_vm_read_str(call, call->sc.args[4], options + len, sizeof(options) - len);
+		if (n < 0)
+			return mon_vfs_emulate(call, n);
+		if (n == 0 && len > 0)
+			options[len - 1] = '\0';
+	}
 	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
 	    (n == 0 && (n = -ENOENT)))
 		return mon_vfs_emulate(call, n);

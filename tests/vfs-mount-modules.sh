@@ -66,6 +66,8 @@ H=$HELPER
 dd if=/dev/zero of=$M/big bs=64k count=32 2>/dev/null; echo \"over the limit: \$?\"
 rm $M/big && echo small >$M/s && cat $M/s
 \$H -u $M && ls $M
+\$H -t umvisor.memfs -o size=64K none $M && stat -f -c '%b %S' $M | awk '{ print \$1 * \$2 }' &&
+	grep -c '^size=64K $M umvisor.memfs ' /proc/self/mounts && \$H -u $M
 \$H -t umvisor.cow lower=/umv-rtm-$$/lower,upper=/umv-rtm-$$/up $TMPD/c && ls $TMPD/c
 echo more >>$TMPD/c/f && cat $TMPD/c/f && rm $TMPD/c/d/x && echo n >$TMPD/c/n && ls $TMPD/c $TMPD/c/d
 grep -c '^lower=/umv-rtm-$$/lower,upper=/umv-rtm-$$/up $TMPD/c umvisor.cow ' /proc/self/mounts
@@ -80,6 +82,8 @@ check "memfs and cow with --runtime-mounts" "1048576
 over the limit: 1
 small
 old
+65536
+1
 d
 f
 low
