@@ -50,6 +50,12 @@ static const char *const pid_call_names[MON_PC_COUNT] = {
 
 /* Union of the modules' interests, one byte per id. */
 static uint8_t *wanted;
+static bool superset;		/* --runtime-mounts */
+
+void mon_interest_set_superset(bool on)
+{
+	superset = on;
+}
 
 bool mon_module_wants(const struct umv_mod *m, enum sc_id id)
 {
@@ -94,9 +100,15 @@ int mon_interest_init(void)
 	wanted = calloc(SC_ID_COUNT, 1);
 	if (!wanted)
 		return -ENOMEM;
-	for (int id = 1; id < SC_ID_COUNT; id++)
-		if (mon_vfs_wants((enum sc_id)id))
+	for (int id = 1; id < SC_ID_COUNT; id++) {
+		const struct sc_info *info = sc_info((enum sc_id)id);
+
+		/* --runtime-mounts: what a module mounted later may want, as
+		 * the filter cannot grow once the guest runs */
+		if (mon_vfs_wants((enum sc_id)id) ||
+		    (superset && info && (info->classes & (SC_CL_PATH | SC_CL_FD))))
 			wanted[id] = MON_WANT_ALL;
+	}
 	/* A syscall is wanted whole if anyone wants it whole; conditionally
 	 * (only the modules' argument conditions trap) otherwise. */
 	for (int id = 1; id < SC_ID_COUNT; id++)
@@ -123,6 +135,62 @@ int mon_interest_init(void)
 			wanted[ipc] = MON_WANT_IF;
 	}
 	return 0;
+}
+
+/* Is M's rule COND one a module loaded at start has, hence in the filter? */
+static bool cond_in_filter(const struct umv_mod *m, const struct sc_filter_rule *cond)
+{
+	for (size_t i = 0; i < mon_modules_count(); i++) {
+		const struct umv_mod *o = mon_module_at(i);
+
+		if (o == m || o->mount_point || o->gone)
+			continue;
+		for (size_t k = 0; k < o->nconds; k++)
+			if (o->conds[k].id == cond->id && o->conds[k].cmp == cond->cmp &&
+			    o->conds[k].arg == cond->arg && o->conds[k].mask == cond->mask &&
+			    o->conds[k].value == cond->value)
+				return true;
+	}
+	return false;
+}
+
+static bool covered(const struct umv_mod *m, enum sc_id id)
+{
+	const struct sc_info *info = sc_info(id);
+	bool whole = m->want_all || m->want[id] != MON_WANT_IF ||
+		     (m->classes && info && (info->classes & m->classes));
+
+	if (!wanted || wanted[id] == MON_WANT_ALL)
+		return true;
+	if (whole || wanted[id] != MON_WANT_IF)
+		return false;
+	for (size_t k = 0; k < m->nconds; k++)
+		if (m->conds[k].id == id && !cond_in_filter(m, &m->conds[k]))
+			return false;
+	return true;
+}
+
+size_t mon_interest_uncovered(const struct umv_mod *m, char *missing, size_t size)
+{
+	size_t n = 0, len = 0;
+
+	if (size)
+		missing[0] = '\0';
+	for (int id = 1; id < SC_ID_COUNT; id++) {
+		int w;
+
+		if (!mon_module_wants(m, (enum sc_id)id) || covered(m, (enum sc_id)id))
+			continue;
+		n++;
+		if (len < size) {
+			w = snprintf(missing + len, size - len, "%s%s", len ? ", " : "",
+				     sc_info((enum sc_id)id)->name);
+			len = w < 0 ? size : len + (size_t)w;
+		}
+	}
+	if (len >= size && size > 4)
+		strcpy(missing + size - 4, "...");
+	return n;
 }
 
 static bool is_pid_call(enum sc_id id)

@@ -20,6 +20,11 @@ struct umv_mod {
 	uint8_t *want;		/* one byte per sc_id: MON_WANT_* */
 	struct sc_filter_rule *conds;	/* umv_want_syscall_if rules */
 	size_t nconds;
+	/* Runtime mounts (mount -t umvisor.NAME): the guest path this
+	 * instance is mounted at, NULL for a command-line module. */
+	char *mount_point;
+	unsigned nmounted;	/* mounts its init made (all at mount_point) */
+	bool gone;		/* unmounted: inert descriptor, slot reusable */
 };
 
 /* want[] values: the whole syscall, or only when one of CONDS holds. */
@@ -55,6 +60,21 @@ struct umv_call {
 #define MON_POST_VFS (1ull << 63)
 #define MON_POST_SYNTH (1ull << 62)	/* vfs_synthetic.c: unlink at the exit */
 
+/* Runtime mounts: loads module NAME with OPTIONS (may be NULL) for a
+ * mount at canonical guest path TARGET. Its interests must already be
+ * trapped; its init must mount at TARGET. On failure nothing stays
+ * loaded or mounted. *OUT gets the instance. 0 or -errno (logged). */
+int mon_module_mount(const char *name, const char *options, const char *target,
+		     struct umv_mod **out);
+/* fini(), then the descriptor is made inert and the .so closed. Its mounts
+ * must be gone from the table already (vfs.c). */
+void mon_module_unmount(struct umv_mod *m);
+/* vfs.c: removes every mount M's init made (all at its mount point). */
+void mon_vfs_runtime_drop(struct umv_mod *m);
+/* Are all of M's interests trapped by the filter built at start? Returns
+ * how many syscalls are not; their names go to MISSING (comma list,
+ * cut to SIZE). */
+size_t mon_interest_uncovered(const struct umv_mod *m, char *missing, size_t size);
 /* Does M want the call's id? */
 bool mon_module_wants(const struct umv_mod *m, enum sc_id id);
 /* Runs enter() of every module that wants the call, in load order. Returns

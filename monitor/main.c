@@ -41,6 +41,7 @@ static int run(struct mon_options *o)
 	if (o->nmodules > 0) {
 		const struct mon_features *f;
 
+		mon_interest_set_superset(o->runtime_mounts);
 		if (mon_modules_load(o->modules, o->nmodules) < 0)
 			return -MON_EXIT_ERROR;
 		/* Before the filter: the path layer's set-up decides some of

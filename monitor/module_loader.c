@@ -100,18 +100,31 @@ static int find_module(const char *name, char **path)
 	return candidate(UMV_MODULE_DIR, strlen(UMV_MODULE_DIR), name, path);
 }
 
-static int load_one(const struct mon_module_spec *spec)
+/* Free an instance that never ran init, or whose init failed. */
+static void mod_free(struct umv_mod *m)
+{
+	if (m->dl)
+		dlclose(m->dl);
+	free(m->name);
+	free(m->want);
+	free(m->conds);
+	free(m->mount_point);
+	free(m);
+}
+
+/* Finds, opens and checks NAME's descriptor; *OUT is ready for init. */
+static int open_module(const char *name, struct umv_mod **out)
 {
 	struct umv_mod *m;
 	char *path = NULL;
 	const char *err;
 	int rc;
 
-	rc = find_module(spec->name, &path);
+	rc = find_module(name, &path);
 	if (rc == 0) {
 		const char *env = getenv("UMVISOR_MODULE_PATH");
 		bool build = running_from_build_tree();
-		mon_log(MON_LOG_ERROR, "module '%s' not found (searched %s%s%s%s)", spec->name,
+		mon_log(MON_LOG_ERROR, "module '%s' not found (searched %s%s%s%s)", name,
 			env && *env ? env : "", env && *env ? ":" : "",
 			build ? UMV_BUILD_DIR "/.libs:" : "", UMV_MODULE_DIR);
 		return -ENOENT;
@@ -127,7 +140,7 @@ static int load_one(const struct mon_module_spec *spec)
 	m->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!m->dl) {
 		err = dlerror();
-		mon_log(MON_LOG_ERROR, "module '%s': cannot load %s: %s", spec->name, path,
+		mon_log(MON_LOG_ERROR, "module '%s': cannot load %s: %s", name, path,
 			err ? err : "unknown error");
 		rc = -ENOEXEC;
 		goto fail;
@@ -135,18 +148,18 @@ static int load_one(const struct mon_module_spec *spec)
 	m->ops = dlsym(m->dl, "umv_module_v1");
 	if (!m->ops) {
 		mon_log(MON_LOG_ERROR, "module '%s': %s has no umv_module_v1 descriptor (not a umvisor module?)",
-			spec->name, path);
+			name, path);
 		rc = -ENOEXEC;
 		goto fail;
 	}
 	if (m->ops->abi != UMV_ABI_VERSION || m->ops->size < OPS_MIN_SIZE) {
 		mon_log(MON_LOG_ERROR, "module '%s': ABI version %u (size %u) is not ours (%u): rebuild it against this umvisor",
-			spec->name, m->ops->abi, m->ops->size, UMV_ABI_VERSION);
+			name, m->ops->abi, m->ops->size, UMV_ABI_VERSION);
 		rc = -ENOEXEC;
 		goto fail;
 	}
 	if (!m->ops->name || !m->ops->init) {
-		mon_log(MON_LOG_ERROR, "module '%s': descriptor without name or init", spec->name);
+		mon_log(MON_LOG_ERROR, "module '%s': descriptor without name or init", name);
 		rc = -ENOEXEC;
 		goto fail;
 	}
@@ -155,33 +168,46 @@ static int load_one(const struct mon_module_spec *spec)
 		rc = -ENOMEM;
 		goto fail;
 	}
-	m->index = nmods;
-	m->in_init = true;
-	rc = m->ops->init(m, spec->options);
-	m->in_init = false;
-	if (rc < 0 && m->logged_in_init) {
-		goto fail;	/* the module said why, in one line */
-	} else if (rc < 0) {
-		mon_log(MON_LOG_ERROR, "module '%s': initialisation failed%s%s%s: %s", spec->name,
-			spec->options ? " (options '" : "", spec->options ? spec->options : "",
-			spec->options ? "')" : "", strerror(-rc));
-		goto fail;
-	}
-	if (rc > 0)
-		rc = 0;
-	mods[nmods++] = m;
 	mon_log(MON_LOG_INFO, "module '%s' loaded from %s", m->name, path);
 	free(path);
+	*out = m;
 	return 0;
 fail:
-	if (m->dl)
-		dlclose(m->dl);
-	free(m->name);
-	free(m->want);
-	free(m->conds);
-	free(m);
+	mod_free(m);
 	free(path);
-	return rc < 0 ? rc : -EINVAL;
+	return rc;
+}
+
+/* Runs M's init with OPTIONS; the failure is logged (by the module or
+ * here). */
+static int run_init(struct umv_mod *m, const char *name, const char *options)
+{
+	int rc;
+
+	m->in_init = true;
+	rc = m->ops->init(m, options);
+	m->in_init = false;
+	if (rc < 0 && !m->logged_in_init)
+		mon_log(MON_LOG_ERROR, "module '%s': initialisation failed%s%s%s: %s", name,
+			options ? " (options '" : "", options ? options : "", options ? "')" : "",
+			strerror(-rc));
+	return rc < 0 ? rc : 0;
+}
+
+static int load_one(const struct mon_module_spec *spec)
+{
+	struct umv_mod *m;
+	int rc;
+
+	if ((rc = open_module(spec->name, &m)) < 0)
+		return rc;
+	m->index = nmods;
+	if ((rc = run_init(m, spec->name, spec->options)) < 0) {
+		mod_free(m);
+		return rc;
+	}
+	mods[nmods++] = m;
+	return 0;
 }
 
 int mon_modules_load(const struct mon_module_spec *specs, size_t n)
@@ -263,13 +289,123 @@ void mon_modules_fini(void)
 		struct umv_mod *m = mods[--nmods];
 		if (OPS_HAS(m, fini))
 			m->ops->fini(m);
-		dlclose(m->dl);
-		free(m->name);
-		free(m->want);
-		free(m->conds);
-		free(m);
+		mod_free(m);
 	}
 	mon_synthetic_fini();
+}
+
+/* ---- runtime mounts ---- */
+
+/* What an unmounted instance's slot holds: no callback, so the chain and
+ * every hook skip it, and nothing points into the closed .so. */
+static const struct umv_module_ops inert_ops = {
+	.abi = UMV_ABI_VERSION,
+	.size = sizeof(struct umv_module_ops),
+	.name = "(unmounted)",
+};
+
+static bool bit_idle(struct mon_thread *t, void *arg)
+{
+	uint64_t bit = *(const uint64_t *)arg;
+
+	return !((t->post_mask | t->observe_mask | t->rewrite.post_mask |
+		  t->rewrite.observe_mask) & bit);
+}
+
+/* A slot for a new instance: a new one, or that of an unmounted one no
+ * thread's call in flight still names (its bit would run the newcomer's
+ * leave() for a call it never entered). -1 if none. */
+static ssize_t free_slot(void)
+{
+	for (size_t i = 0; i < nmods; i++) {
+		uint64_t bit = 1ull << i;
+
+		if (mods[i]->gone && mon_thread_all(bit_idle, &bit))
+			return (ssize_t)i;
+	}
+	return nmods < MON_MAX_MODULES ? (ssize_t)nmods : -1;
+}
+
+static void drop_instance(struct umv_mod *m)
+{
+	if (OPS_HAS(m, fini))
+		m->ops->fini(m);
+	mod_free(m);
+}
+
+int mon_module_mount(const char *name, const char *options, const char *target,
+		     struct umv_mod **out)
+{
+	char missing[512];
+	struct umv_mod *m;
+	ssize_t slot;
+	size_t n;
+	int rc;
+
+	if (strchr(name, '/') || (slot = free_slot()) < 0) {
+		mon_log(MON_LOG_WARN, "mount type umvisor.%s at %s: %s", name, target,
+			strchr(name, '/') ? "ENODEV (a module name, not a path)"
+					  : "ENOSPC (too many modules loaded)");
+		return strchr(name, '/') ? -ENODEV : -ENOSPC;
+	}
+	if ((rc = open_module(name, &m)) < 0)
+		return rc == -ENOENT ? -ENODEV : rc;
+	/* Observers and signal hooks change how the loop runs (set at
+	 * start); a path module has no need of them. */
+	if (OPS_HAS(m, observe) || OPS_HAS(m, signal)) {
+		mon_log(MON_LOG_WARN, "mount type umvisor.%s at %s: EINVAL (an observer cannot be mounted at run time)",
+			name, target);
+		mod_free(m);
+		return -EINVAL;
+	}
+	if (!(m->mount_point = strdup(target))) {
+		mod_free(m);
+		return -ENOMEM;
+	}
+	m->index = (size_t)slot;
+	if ((rc = run_init(m, name, options)) < 0) {
+		mon_vfs_runtime_drop(m);	/* a module that failed after mounting */
+		mod_free(m);
+		return rc;
+	}
+	if (m->nmounted == 0) {
+		mon_log(MON_LOG_WARN, "mount type umvisor.%s at %s: EINVAL (the module mounted nothing there: it does not support runtime mounts)",
+			name, target);
+		rc = -EINVAL;
+	}
+	if (rc == 0 && (n = mon_interest_uncovered(m, missing, sizeof(missing))) > 0) {
+		mon_log(MON_LOG_WARN, "mount type umvisor.%s at %s: EINVAL (%zu syscall%s it wants %s not trapped; start umvisor with --runtime-mounts): %s",
+			name, target, n, n == 1 ? "" : "s", n == 1 ? "is" : "are", missing);
+		rc = -EINVAL;
+	}
+	if (rc < 0) {
+		/* what init mounted goes first, then the instance */
+		mon_vfs_runtime_drop(m);
+		drop_instance(m);
+		return rc;
+	}
+	if ((size_t)slot == nmods)
+		nmods++;
+	else
+		mod_free(mods[slot]);
+	mods[slot] = m;
+	*out = m;
+	return 0;
+}
+
+void mon_module_unmount(struct umv_mod *m)
+{
+	if (OPS_HAS(m, fini))
+		m->ops->fini(m);
+	m->ops = &inert_ops;
+	if (m->dl)
+		dlclose(m->dl);
+	m->dl = NULL;
+	m->want_all = false;
+	m->classes = 0;
+	memset(m->want, 0, SC_ID_COUNT);
+	m->nconds = 0;
+	m->gone = true;
 }
 
 /* ---- SDK: interests, module data, logging ---- */
@@ -354,6 +490,11 @@ void *umv_mod_get_data(const struct umv_mod *mod)
 const char *umv_mod_name(const struct umv_mod *mod)
 {
 	return mod ? mod->name : NULL;
+}
+
+const char *umv_mod_mount_point(const struct umv_mod *mod)
+{
+	return mod ? mod->mount_point : NULL;
 }
 
 void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)

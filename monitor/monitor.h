@@ -59,6 +59,7 @@ struct mon_options {
 	enum mon_engine engine;
 	bool stats;
 	bool same_cpu;
+	bool runtime_mounts;	/* trap what any runtime mount may want */
 	int verbosity;		/* 0 = warnings, -1 = quiet, 1.. = -v count */
 	char **argv;		/* program and its arguments (NULL-terminated) */
 };
@@ -352,6 +353,9 @@ int mon_syscall_stop(struct mon_thread *t, enum mon_stop_op op);
 struct umv_mod;
 struct umv_call;
 int mon_modules_load(const struct mon_module_spec *specs, size_t n);
+/* --runtime-mounts (before mon_modules_load): trap every path and
+ * descriptor call from the start, for modules the guest mounts later. */
+void mon_interest_set_superset(bool on);
 void mon_modules_fini(void);
 size_t mon_modules_count(void);
 struct umv_mod *mon_module_at(size_t i);

@@ -15,6 +15,7 @@ enum {
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_SAME_CPU,
+	OPT_RUNTIME_MOUNTS,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +34,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
+	{ "runtime-mounts", no_argument, NULL, OPT_RUNTIME_MOUNTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -49,6 +51,8 @@ static void usage(FILE *out)
 	      "  -0, --root-id             fake root identity (module fakeroot)\n"
 	      "  -t, --trace               trace syscalls (module trace)\n"
 	      "  -o, --output FILE         trace output file (module trace)\n"
+	      "      --runtime-mounts      let the guest mount any path module (mount -t\n"
+	      "                            umvisor.NAME): traps every path and fd call\n"
 	      "      --engine=auto|ptrace  engine (default auto)\n"
 	      "      --stats               print stop and ptrace request counts at exit\n"
 	      "      --syscalls[=ARCH]     print the syscall table of ARCH and exit\n"
@@ -224,6 +228,11 @@ int mon_options_parse(int argc, char **argv, struct mon_options *o)
 			break;
 		case OPT_SAME_CPU:
 			o->same_cpu = true;
+			break;
+		case OPT_RUNTIME_MOUNTS:
+			/* bind (alone: / at /) starts the path layer */
+			o->runtime_mounts = true;
+			rc = add_to_module(o, "bind", NULL);
 			break;
 		case ':':
 			mon_log(MON_LOG_ERROR, "option '%s' needs an argument (try --help)",

@@ -187,8 +187,8 @@ int umv_stream_dir(struct umv_mod *mod, const char *guest_dir, const struct umv_
 		if (!good_name(nodes[i].name) || !nodes[i].mode ||
 		    (nodes[i].mode & ~(unsigned)(UMV_STREAM_READ | UMV_STREAM_WRITE)))
 			return -EINVAL;
-	if (!mod->in_init)
-		return -EBUSY;
+	if (!mod->in_init || mod->mount_point)
+		return -EBUSY;	/* (runtime mounts: a stream thread outliving dlclose) */
 	if (dir_of(mod) || ndirs == MAX_DIRS)
 		return -EEXIST;
 	if (!(d = calloc(1, sizeof(*d))) || !(d->node = calloc(n, sizeof(*d->node)))) {

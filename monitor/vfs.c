@@ -26,7 +26,13 @@
 #define RENAME_EXCHANGE_FLAG 0x2
 
 static struct umv_mount_table *mt;	/* NULL: nothing mounted, no path layer */
-static char **runtime_mounts;	/* guest points mounted by the guest (umvisor.bind) */
+/* Mounts the guest made with mount(2), oldest first. */
+struct runtime_mount {
+	char *guest;		/* canonical mount point */
+	struct umv_mod *mod;	/* umvisor.NAME; NULL for umvisor.bind */
+	char *source;		/* the module's options, for /proc/self/mounts */
+};
+static struct runtime_mount *runtime_mounts;
 static size_t nruntime;
 static char **merged_dirs;	/* real host dirs lacking a mount point's name */
 static size_t nmerged;
@@ -220,6 +226,8 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
 		return -EINVAL;
 	if (!mod->in_init)
 		return -EBUSY;
+	if (mod->mount_point && strcmp(guest, mod->mount_point) != 0)
+		return -EINVAL;	/* a runtime mount mounts at its target only */
 	if ((rc = ids_init()) < 0)
 		return rc;
 	if (stat(host, &st) < 0)
@@ -235,12 +243,14 @@ int umv_vfs_bind(struct umv_mod *mod, const char *host, const char *guest, unsig
 	rc = umv_mount_add(mt, guest, UMV_MOUNT_REDIRECT, real, NULL,
 			   S_ISDIR(st.st_mode) ? 0 : UMV_MOUNT_NONDIR);
 	free(real);
-	if (rc == 0 && strcmp(guest, "/") != 0)
+	if (rc == 0 && mod->mount_point)
+		mod->nmounted++;
+	else if (rc == 0 && strcmp(guest, "/") != 0)
 		rc = record_bind(guest, !S_ISDIR(st.st_mode));
 	return rc;
 }
 
-int mon_vfs_add_owned(const char *guest, const char *host, void *owner)
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner, bool runtime)
 {
 	int rc;
 
@@ -250,7 +260,7 @@ int mon_vfs_add_owned(const char *guest, const char *host, void *owner)
 		return rc;
 	if ((rc = umv_mount_add(mt, guest, UMV_MOUNT_OWNED, host, owner, UMV_MOUNT_MAPPED)) < 0)
 		return rc;
-	return record_bind(guest, false);
+	return runtime ? 0 : record_bind(guest, false);
 }
 
 int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest)
@@ -260,8 +270,8 @@ int umv_vfs_set_cwd(struct umv_mod *mod, const char *guest)
 
 	if (!mod || !guest || guest[0] != '/')
 		return -EINVAL;
-	if (!mod->in_init)
-		return -EBUSY;
+	if (!mod->in_init || mod->mount_point)
+		return -EBUSY;	/* (at run time the guest's cwd is long set) */
 	if ((rc = ids_init()) < 0)
 		return rc;
 	if (!mt && (rc = umv_mount_table_new(&mt)) < 0)
@@ -1155,6 +1165,33 @@ static void bind_lines(FILE *out, bool info, char **points, size_t n, unsigned *
 	}
 }
 
+/* The guest's own mounts: binds as bind_lines says, modules as
+ * "OPTIONS TARGET umvisor.NAME" (OPTIONS "none" when empty). */
+static void runtime_lines(FILE *out, bool info, unsigned *id)
+{
+	for (size_t i = 0; i < nruntime; i++) {
+		const struct runtime_mount *r = &runtime_mounts[i];
+		const char *src = r->source && *r->source ? r->source : "none";
+
+		if (!r->mod) {
+			bind_lines(out, info, &runtime_mounts[i].guest, 1, id);
+			continue;
+		}
+		if (info) {
+			fprintf(out, "%u 1 0:0 / ", (*id)++);
+			put_escaped(out, r->guest);
+			fprintf(out, " rw - umvisor.%s ", r->mod->name);
+			put_escaped(out, src);
+			fputs(" rw\n", out);
+		} else {
+			put_escaped(out, src);
+			fputc(' ', out);
+			put_escaped(out, r->guest);
+			fprintf(out, " umvisor.%s rw 0 0\n", r->mod->name);
+		}
+	}
+}
+
 /* Writes the guest's view of HOST (a mounts or mountinfo file) into a new
  * private file; its path replaces *HOST. */
 static int mounts_redirect(struct mon_thread *t, char **host, bool info)
@@ -1187,7 +1224,7 @@ static int mounts_redirect(struct mon_thread *t, char **host, bool info)
 	fclose(in);
 	bind_lines(out, info, &root_point, 1, &id);
 	bind_lines(out, info, bind_points, nbinds, &id);
-	bind_lines(out, info, runtime_mounts, nruntime, &id);
+	runtime_lines(out, info, &id);
 	if (fclose(out) != 0) {
 		unlink(path);
 		free(path);
@@ -1218,11 +1255,118 @@ static int resolve_guest(struct mon_thread *t, const char *path, unsigned flags,
 	return mon_vfs_resolve(t, NULL, path, flags, res);
 }
 
+static int record_runtime(const char *guest, struct umv_mod *mod, const char *source)
+{
+	struct runtime_mount *grown = realloc(runtime_mounts, (nruntime + 1) * sizeof(*grown));
+	char *g = strdup(guest), *src = source ? strdup(source) : NULL;
+
+	if (grown)
+		runtime_mounts = grown;
+	if (!grown || !g || (source && !src)) {
+		free(g);
+		free(src);
+		return -ENOMEM;
+	}
+	runtime_mounts[nruntime++] = (struct runtime_mount){ .guest = g, .mod = mod, .source = src };
+	return 0;
+}
+
+void mon_vfs_runtime_drop(struct umv_mod *m)
+{
+	mon_vfs_owned_forget(m);
+	for (; m->nmounted > 0; m->nmounted--)
+		if (mt)
+			umv_mount_remove(mt, m->mount_point);
+	mon_vfs_cache_forget();
+}
+
+static struct mon_thread *mounting;	/* the guest thread of a module mount */
+
+int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host)
+{
+	struct umv_path_result res = { 0 };
+	int rc;
+
+	if (!mod || !path || !host || !*path)
+		return -EINVAL;
+	*host = NULL;
+	if (!mod->in_init)
+		return -EBUSY;
+	if (!mod->mount_point)	/* the command line names host paths */
+		return (*host = strdup(path)) ? 0 : -ENOMEM;
+	if (!mounting)
+		return -EBUSY;
+	rc = mon_vfs_resolve(mounting, NULL, path, UMV_PATH_CREATE, &res);
+	if (rc == 0 && !res.host)
+		rc = -ENOENT;	/* a synthetic directory: nothing on the host */
+	if (rc == 0 && res.mount && res.mount->kind == UMV_MOUNT_OWNED)
+		rc = -EINVAL;	/* its host copy may be the read-only lower one */
+	if (rc == 0 && !(*host = strdup(res.host)))
+		rc = -ENOMEM;
+	umv_path_result_free(&res);
+	return rc;
+}
+
+/* mount(OPTIONS, TARGET, "umvisor.NAME", flags, DATA): module NAME is
+ * loaded with OPTIONS[,DATA] and its init mounts it at TARGET
+ * (umv_mod_mount_point); see module_loader.c. */
+static int module_mount(struct umv_call *call, const char *name)
+{
+	struct umv_path_result dst = { 0 };
+	char options[PATH_MAX], target[PATH_MAX];
+	struct umv_mod *m = NULL;
+	ssize_t n = 0;
+	int rc;
+
+	if (call->sc.args[0] &&
+	    (n = umv_vm_read_str(call, call->sc.args[0], options, sizeof(options))) < 0)
+		return mon_vfs_emulate(call, n);
+	if (n == 0 || strcmp(options, "none") == 0)
+		options[0] = '\0';
+	/* mount -o's text (the data argument) joins SOURCE's */
+	if (call->sc.args[4]) {
+		size_t len = strlen(options);
+
+		if (len > 0 && len + 1 < sizeof(options))
+			options[len++] = ',';
+		n = umv_vm_read_str(call, call->sc.args[4], options + len, sizeof(options) - len);
+		if (n < 0)
+			return mon_vfs_emulate(call, n);
+		if (n == 0 && len > 0)
+			options[len - 1] = '\0';
+	}
+	if ((n = umv_vm_read_str(call, call->sc.args[1], target, sizeof(target))) < 0 ||
+	    (n == 0 && (n = -ENOENT)))
+		return mon_vfs_emulate(call, n);
+	if (!*name || strcmp(name, "bind") == 0) {
+		mon_log(MON_LOG_WARN, "mount type umvisor.%s: ENODEV (no module name)", name);
+		return mon_vfs_emulate(call, -ENODEV);
+	}
+	rc = resolve_guest(call->thread, target, UMV_PATH_DIRECTORY, &dst);
+	if (rc == 0 && !dst.host)
+		rc = -EINVAL;	/* a synthetic directory has nothing under it to shadow */
+	if (rc == 0) {
+		mounting = call->thread;	/* umv_vfs_host_path resolves for it */
+		rc = mon_module_mount(name, options[0] ? options : NULL, dst.guest, &m);
+		mounting = NULL;
+	}
+	if (rc == 0 && (rc = record_runtime(dst.guest, m, options)) < 0) {
+		mon_vfs_runtime_drop(m);
+		mon_module_unmount(m);
+	}
+	if (rc == 0)
+		mon_log(MON_LOG_INFO, "mounted umvisor.%s at %s (%s)", name, dst.guest,
+			options[0] ? options : "no options");
+	mon_vfs_cache_forget();
+	umv_path_result_free(&dst);
+	return mon_vfs_emulate(call, rc);
+}
+
 static int runtime_mount(struct umv_call *call)
 {
 	struct mon_thread *t = call->thread;
 	struct umv_path_result src = { 0 }, dst = { 0 };
-	char fstype[64], source[PATH_MAX], target[PATH_MAX], **grown, *copy;
+	char fstype[64], source[PATH_MAX], target[PATH_MAX];
 	ssize_t n;
 	int rc;
 
@@ -1230,11 +1374,8 @@ static int runtime_mount(struct umv_call *call)
 	    umv_vm_read_str(call, call->sc.args[2], fstype, sizeof(fstype)) <= 0 ||
 	    strncmp(fstype, "umvisor.", 8) != 0)
 		return 1;	/* not ours: the kernel's mount */
-	if (strcmp(fstype + 8, "bind") != 0) {
-		mon_log(MON_LOG_WARN, "mount type %s: ENODEV (only umvisor.bind mounts at run time)",
-			fstype);
-		return mon_vfs_emulate(call, -ENODEV);
-	}
+	if (strcmp(fstype + 8, "bind") != 0)
+		return module_mount(call, fstype + 8);
 	if ((n = umv_vm_read_str(call, call->sc.args[0], source, sizeof(source))) < 0 ||
 	    (n == 0 && (n = -ENOENT)))
 		return mon_vfs_emulate(call, n);
@@ -1258,22 +1399,24 @@ static int runtime_mount(struct umv_call *call)
 		rc = umv_mount_add(mt, dst.guest, UMV_MOUNT_REDIRECT, src.host, NULL,
 				   S_ISDIR(src.type) ? 0 : UMV_MOUNT_NONDIR);
 	if (rc == 0) {
-		grown = realloc(runtime_mounts, (nruntime + 1) * sizeof(*grown));
-		copy = strdup(dst.guest);
-		if (grown)
-			runtime_mounts = grown;
-		if (!grown || !copy) {
-			free(copy);
+		if ((rc = record_runtime(dst.guest, NULL, NULL)) < 0)
 			umv_mount_remove(mt, dst.guest);
-			rc = -ENOMEM;
-		} else {
-			runtime_mounts[nruntime++] = copy;
+		else
 			mon_log(MON_LOG_INFO, "mounted %s at %s (umvisor.bind)", src.host, dst.guest);
-		}
 	}
 	umv_path_result_free(&src);
 	umv_path_result_free(&dst);
 	return mon_vfs_emulate(call, rc);
+}
+
+/* Is mount point INNER strictly below OUTER? */
+static bool mounted_below(const char *inner, const char *outer)
+{
+	size_t len = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return strcmp(inner, "/") != 0;
+	return strncmp(inner, outer, len) == 0 && inner[len] == '/';
 }
 
 static int runtime_umount(struct umv_call *call)
@@ -1285,16 +1428,32 @@ static int runtime_umount(struct umv_call *call)
 	if (nruntime == 0 || umv_vm_read_str(call, call->sc.args[0], target, sizeof(target)) <= 0)
 		return 1;
 	rc = resolve_guest(call->thread, target, UMV_PATH_NOFOLLOW, &res);
-	for (size_t i = nruntime; rc == 0 && i-- > 0;)
-		if (strcmp(runtime_mounts[i], res.guest) == 0) {
+	for (size_t i = nruntime; rc == 0 && i-- > 0;) {
+		struct runtime_mount r = runtime_mounts[i];
+
+		if (strcmp(r.guest, res.guest) != 0)
+			continue;
+		for (size_t k = 0; k < nruntime; k++)
+			if (mounted_below(runtime_mounts[k].guest, res.guest)) {
+				umv_path_result_free(&res);
+				return mon_vfs_emulate(call, -EBUSY);	/* as the kernel says */
+			}
+		memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
+			(nruntime - i - 1) * sizeof(*runtime_mounts));
+		nruntime--;
+		if (r.mod) {
+			/* out of the table first: fini may remove the host tree */
+			mon_vfs_runtime_drop(r.mod);
+			mon_log(MON_LOG_INFO, "unmounted umvisor.%s at %s", r.mod->name, r.guest);
+			mon_module_unmount(r.mod);
+		} else {
 			rc = umv_mount_remove(mt, res.guest);
-			free(runtime_mounts[i]);
-			memmove(&runtime_mounts[i], &runtime_mounts[i + 1],
-				(nruntime - i - 1) * sizeof(*runtime_mounts));
-			nruntime--;
-			umv_path_result_free(&res);
-			return mon_vfs_emulate(call, rc);
 		}
+		free(r.guest);
+		free(r.source);
+		umv_path_result_free(&res);
+		return mon_vfs_emulate(call, rc);
+	}
 	umv_path_result_free(&res);
 	return 1;	/* a kernel mount, or an error the kernel will give */
 }
@@ -1845,8 +2004,10 @@ void mon_vfs_fini(void)
 	free(merged_dirs);
 	merged_dirs = NULL;
 	nmerged = 0;
-	for (size_t i = 0; i < nruntime; i++)
-		free(runtime_mounts[i]);
+	for (size_t i = 0; i < nruntime; i++) {
+		free(runtime_mounts[i].guest);
+		free(runtime_mounts[i].source);
+	}
 	free(runtime_mounts);
 	runtime_mounts = NULL;
 	nruntime = 0;

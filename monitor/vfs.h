@@ -92,8 +92,9 @@ struct mon_owned_call {
 	char *done_rel;
 	int done_intent;
 };
-/* vfs.c: mounts an owned tree (OWNER: its struct umv_mount_mapper). */
-int mon_vfs_add_owned(const char *guest, const char *host, void *owner);
+/* vfs.c: mounts an owned tree (OWNER: its struct umv_mount_mapper);
+ * RUNTIME: for a runtime mount (not a mount point the set-up prepares). */
+int mon_vfs_add_owned(const char *guest, const char *host, void *owner, bool runtime);
 /* RES ends in an owned tree: ask the owner (copy-up, whiteouts...). 0 (RES's
  * host replaced as needed; OC may say emulated) or -errno. */
 int mon_vfs_owned_path(struct mon_owned_call *oc, struct umv_call *call, unsigned pflags,
@@ -118,6 +119,9 @@ int mon_vfs_owned_host_to_guest(const char *host, char **guest);
 int mon_vfs_host_to_guest(const char *host, char **out);
 /* Is canonical guest path GUEST inside an owned tree? */
 bool mon_vfs_owned_covers(const char *guest);
+/* A runtime mount of MOD is going: forget its trees (the table's entries
+ * are vfs.c's). */
+void mon_vfs_owned_forget(const struct umv_mod *mod);
 void mon_vfs_owned_fini(void);
 
 #endif

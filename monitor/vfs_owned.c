@@ -34,6 +34,9 @@ struct owned_tree {
 };
 
 static struct owned_tree *trees;
+struct pending_done;
+static struct pending_done *pending;
+static size_t npending;
 /* Per syscall id: the intent of its path arguments (enum umv_intent + 1;
  * 0 = decided by the call's flags or not classified). */
 static uint8_t *intent_of;
@@ -118,6 +121,8 @@ int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
 		return -EINVAL;
 	if (!mod->in_init)
 		return -EBUSY;
+	if (mod->mount_point && strcmp(guest, mod->mount_point) != 0)
+		return -EINVAL;	/* a runtime mount mounts at its target only */
 	if ((rc = intents_init()) < 0)
 		return rc;
 	if (stat(host, &st) < 0)
@@ -140,7 +145,7 @@ int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
 		return -ENOMEM;
 	}
 	o->host_len = strlen(o->host);
-	if ((rc = mon_vfs_add_owned(o->guest, o->host, o)) < 0) {
+	if ((rc = mon_vfs_add_owned(o->guest, o->host, o, mod->mount_point != NULL)) < 0) {
 		free(o->guest);
 		free(o->host);
 		free(o);
@@ -148,6 +153,8 @@ int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
 	}
 	o->next = trees;
 	trees = o;
+	if (mod->mount_point)
+		mod->nmounted++;
 	return 0;
 }
 
@@ -393,8 +400,6 @@ struct pending_done {
 	char *rel;
 	int intent;
 };
-static struct pending_done *pending;
-static size_t npending;
 
 bool mon_vfs_owned_defer(struct mon_owned_call *oc, struct umv_call *call)
 {
@@ -470,6 +475,29 @@ bool mon_vfs_owned_covers(const char *guest)
 		return false;
 	m = umv_mount_lookup(mt, guest, strlen(guest));
 	return m && (m->flags & UMV_MOUNT_MAPPED);
+}
+
+void mon_vfs_owned_forget(const struct umv_mod *mod)
+{
+	for (struct owned_tree **pp = &trees; *pp;) {
+		struct owned_tree *o = *pp;
+
+		if (o->mod != mod) {
+			pp = &o->next;
+			continue;
+		}
+		/* a done() kept for a call in flight would reach freed memory */
+		for (size_t i = 0; i < npending; i++)
+			if (pending[i].tree == o) {
+				free(pending[i].rel);
+				pending[i].rel = NULL;
+				pending[i].tree = NULL;
+			}
+		*pp = o->next;
+		free(o->guest);
+		free(o->host);
+		free(o);
+	}
 }
 
 void mon_vfs_owned_fini(void)

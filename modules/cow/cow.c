@@ -4,7 +4,9 @@
  * temporary directory removed at exit), LOWER is only ever read. The
  * monitor's path layer maps each name (cow_lookup) and tells each change
  * (cow_prepare, cow_rename); this file parses options and traps the
- * descriptor calls a view must see. See doc/design.md, "cow". */
+ * descriptor calls a view must see. Mounted by the guest at run time
+ * (mount -t umvisor.cow lower=DIR[,upper=DIR] TARGET), the view is at
+ * TARGET. See doc/design.md, "cow". */
 #include "cow.h"
 
 #include <dirent.h>
@@ -108,6 +110,21 @@ static int set_opt(struct cow *c, char **slot, const char *key, const char *val)
 	return (*slot = strdup(val)) ? 0 : -ENOMEM;
 }
 
+/* *PATH (an option) -> its host path (the same for a -m module). */
+static int host_path(struct cow *c, const char *key, char **path)
+{
+	char *host = NULL;
+	int rc = umv_vfs_host_path(c->mod, *path, &host);
+
+	if (rc < 0) {
+		umv_log(c->mod, UMV_LOG_ERROR, "%s=%s: %s", key, *path, strerror(-rc));
+		return rc;
+	}
+	free(*path);
+	*path = host;
+	return 0;
+}
+
 static int parse(struct cow *c, const char *options, char **lower, char **upper)
 {
 	char *copy, *save = NULL, *tok;
@@ -124,7 +141,10 @@ static int parse(struct cow *c, const char *options, char **lower, char **upper)
 			rc = set_opt(c, lower, "lower", tok + 6);
 		else if (strncmp(tok, "upper=", 6) == 0)
 			rc = set_opt(c, upper, "upper", tok + 6);
-		else if (strncmp(tok, "guest=", 6) == 0)
+		else if (strncmp(tok, "guest=", 6) == 0 && umv_mod_mount_point(c->mod)) {
+			umv_log(c->mod, UMV_LOG_ERROR, "guest=: not with mount(2), whose target is the place");
+			rc = -EINVAL;
+		} else if (strncmp(tok, "guest=", 6) == 0)
 			rc = set_opt(c, &c->guest, "guest", tok + 6);
 		else {
 			umv_log(c->mod, UMV_LOG_ERROR, "unknown option '%s' (lower=, upper=, guest=)", tok);
@@ -136,6 +156,9 @@ static int parse(struct cow *c, const char *options, char **lower, char **upper)
 		umv_log(c->mod, UMV_LOG_ERROR, "lower=DIR is required");
 		rc = -EINVAL;
 	}
+	/* a guest's mount names them in the guest's view */
+	if (rc == 0 && (rc = host_path(c, "lower", lower)) == 0 && *upper)
+		rc = host_path(c, "upper", upper);
 	return rc;
 }
 
@@ -269,6 +292,11 @@ static int cow_init(struct umv_mod *mod, const char *options)
 		umv_log(mod, UMV_LOG_ERROR, "upper=%s and lower=%s must not contain each other",
 			c->upper, c->lower);
 		rc = -EINVAL;
+		goto fail;
+	}
+	if (!c->guest && umv_mod_mount_point(mod) &&
+	    !(c->guest = strdup(umv_mod_mount_point(mod)))) {
+		rc = -ENOMEM;
 		goto fail;
 	}
 	if (!c->guest && !(c->guest = strdup(lower))) {

@@ -1,4 +1,6 @@
 /* The memfs module: -m memfs:guest=PATH[,size=BYTES][,save=DIR][,tmpfs=DIR].
+ * Also mounted by the guest at run time: mount -t umvisor.memfs
+ * [size=BYTES][,save=DIR] TARGET (guest= is then the target).
  * An in-memory tree at guest PATH: a private directory on a tmpfs, bound
  * there through the path layer (so read, write, mmap, exec, links, rename
  * and getdents64 are the kernel's own), with an optional size limit the
@@ -135,10 +137,18 @@ static int check_save_dir(struct memfs *m, const char *dir)
 
 static int parse_options(struct memfs *m, const char *options)
 {
+	const char *mount_point = umv_mod_mount_point(m->mod);
 	char *copy, *tok, *save = NULL;
 	int rc = 0;
 
-	if (!options || !*options) {
+	if (mount_point) {
+		/* mounted by the guest: its target is the tree's place */
+		if (!(m->guest = strdup(mount_point)))
+			return -ENOMEM;
+		m->started = true;	/* the guest runs: save= applies */
+		if (!options || !*options)
+			return 0;
+	} else if (!options || !*options) {
 		umv_log(m->mod, UMV_LOG_ERROR, "needs guest=PATH (-m memfs:guest=PATH[,size=BYTES][,save=DIR])");
 		return -EINVAL;
 	}
@@ -146,7 +156,10 @@ static int parse_options(struct memfs *m, const char *options)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
 		if (strncmp(tok, "guest=", 6) == 0) {
-			if (tok[6] != '/') {
+			if (mount_point) {
+				umv_log(m->mod, UMV_LOG_ERROR, "guest=: not with mount(2), whose target is the place");
+				rc = -EINVAL;
+			} else if (tok[6] != '/') {
 				umv_log(m->mod, UMV_LOG_ERROR, "guest=%s: must be an absolute path", tok + 6);
 				rc = -EINVAL;
 			} else {
@@ -163,12 +176,20 @@ static int parse_options(struct memfs *m, const char *options)
 			}
 		} else if (strncmp(tok, "tmpfs=", 6) == 0 && tok[6]) {
 			free(m->tmpfs);
-			if (!(m->tmpfs = strdup(tok + 6)))
-				rc = -ENOMEM;
+			m->tmpfs = NULL;
+			if ((rc = umv_vfs_host_path(m->mod, tok + 6, &m->tmpfs)) < 0)
+				umv_log(m->mod, UMV_LOG_ERROR, "tmpfs=%s: %s", tok + 6, strerror(-rc));
 		} else if (strncmp(tok, "save=", 5) == 0 && tok[5]) {
+			char *host = NULL;
+
 			free(m->save_dir);
 			m->save_dir = NULL;
-			rc = check_save_dir(m, tok + 5);
+			/* a guest's mount names it in the guest's view */
+			if ((rc = umv_vfs_host_path(m->mod, tok + 5, &host)) < 0)
+				umv_log(m->mod, UMV_LOG_ERROR, "save=%s: %s", tok + 5, strerror(-rc));
+			else
+				rc = check_save_dir(m, host);
+			free(host);
 		} else {
 			umv_log(m->mod, UMV_LOG_ERROR, "unknown option '%s' (guest=, size=, save=, tmpfs=)",
 				tok);

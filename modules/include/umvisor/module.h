@@ -453,6 +453,36 @@ struct umv_owned_ops {
 int umv_vfs_own(struct umv_mod *mod, const char *guest, const char *host,
 		const struct umv_owned_ops *ops, void *data);
 
+/* ---- runtime mounts: mount(2) from inside the guest (additive) ----
+ * A guest process may call mount(OPTIONS, TARGET, "umvisor.NAME", 0, NULL)
+ * (umvisor-mount -t umvisor.NAME OPTIONS TARGET): the monitor loads NAME.so
+ * as a new instance and runs its init with OPTIONS ("" or "none": NULL)
+ * while the guest runs. TARGET, an existing directory in the guest's view,
+ * is resolved by the monitor; init must mount there and nowhere else: with
+ * umv_vfs_bind or umv_vfs_own at exactly umv_mod_mount_point(mod) (other
+ * guest paths: -EINVAL; umv_vfs_set_cwd and umv_stream_dir: -EBUSY). The
+ * guest's mount gets init's -errno, or EINVAL when init mounted nothing,
+ * or when a syscall the module wants is not trapped already (the filter
+ * cannot grow once the guest runs: see --runtime-mounts in umvisor(1));
+ * ENODEV when no module NAME is found. Modules with observe or signal
+ * callbacks cannot be mounted at run time. umount(TARGET) removes the
+ * mount, runs fini and closes the .so. Instances loaded with -m are not
+ * affected (their umv_mod_mount_point is NULL). */
+/* The canonical guest path this instance is being mounted at by a guest's
+ * mount(2), or NULL for a module loaded from the command line. Valid from
+ * init to fini. A module using it needs a umvisor that has it (dlopen of
+ * the module fails otherwise). */
+const char *umv_mod_mount_point(const struct umv_mod *mod);
+/* The host path (malloc'd, in *HOST) of PATH, a path option of a runtime
+ * mount: the guest names paths in its own view, which the module must
+ * never leave (cow lower=, memfs save=). Resolved as the mounting process
+ * would (its cwd and root; the last name may be missing). For a module
+ * loaded from the command line PATH is a host path already: a copy.
+ * Init only. Returns 0, -EINVAL (NULL or empty argument, or PATH inside a
+ * module-owned tree), -EBUSY (not in init), -ENOMEM, or the guest's errno
+ * for the path (-ENOENT, -ENOTDIR, -EACCES...). */
+int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host);
+
 #ifdef __cplusplus
 }
 #endif
