@@ -59,7 +59,7 @@ for opts in "" "-m count:out=/dev/null"; do
 	guest=$(child_of $mon)
 	[ -n "$guest" ] || fail "no guest under $mon"
 	kill -STOP "$guest"
-	wait_state $mon T || fail "monitor not stopped with its guest ($opts): $(state_of $mon)"
+	wait_state $mon T || fail "monitor not stopped with its guest ($opts): $(state_of $mon) in $(cat /proc/$mon/wchan 2>/dev/null); guest $(state_of $guest); children $(cat /proc/$mon/task/$mon/children 2>/dev/null)"
 	kill -CONT $mon
 	timeout 20 sh -c 'echo >"$1"' sh "$TMPD/go" || fail "the resumed guest never read its fifo ($opts)"
 	wait $mon; expect_eq "resumed job ($opts)" 0 $?
