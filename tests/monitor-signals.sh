@@ -58,8 +58,23 @@ for opts in "" "-m count:out=/dev/null"; do
 	wait_file "$TMPD/ready" || fail "the guest never got ready ($opts)"
 	guest=$(child_of $mon)
 	[ -n "$guest" ] || fail "no guest under $mon"
-	kill -STOP "$guest"
-	wait_state $mon T || fail "monitor not stopped with its guest ($opts): $(state_of $mon) in $(cat /proc/$mon/wchan 2>/dev/null); guest $(state_of $guest); children $(cat /proc/$mon/task/$mon/children 2>/dev/null)"
+	# Twice in CI (parallel make check, sanitized build) the guest was found
+	# running again, not stopped, with the monitor rightly running too: a
+	# SIGCONT from elsewhere in the session (any process of the session may
+	# send one) is the likeliest cause, not yet pinned down. A guest found
+	# running is stopped again (at most three tries, each announced); a
+	# stopped guest with a running monitor fails at once.
+	tries=0
+	until kill -STOP "$guest"; wait_state $mon T; do
+		gs=$(state_of $guest)
+		what="$(state_of $mon) in $(cat /proc/$mon/wchan 2>/dev/null); guest $gs; children $(cat /proc/$mon/task/$mon/children 2>/dev/null)"
+		tries=$((tries + 1))
+		case $gs in
+		T|t) fail "monitor not stopped with its stopped guest ($opts): $what" ;;
+		esac
+		[ $tries -lt 3 ] || fail "monitor not stopped with its guest ($opts), $tries tries: $what"
+		echo "note: the guest was running again after SIGSTOP ($opts): $what; stopping it again" >&2
+	done
 	kill -CONT $mon
 	timeout 20 sh -c 'echo >"$1"' sh "$TMPD/go" || fail "the resumed guest never read its fifo ($opts)"
 	wait $mon; expect_eq "resumed job ($opts)" 0 $?
