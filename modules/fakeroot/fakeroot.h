@@ -1,5 +1,5 @@
-/* fakeroot module: shared state of its parts (creds.c, db.c, files.c,
- * fakeroot.c). Nothing here is seen by other modules. */
+/* fakeroot module: shared state of its parts (threads.c, creds.c, db.c,
+ * files.c, status.c, fakeroot.c). Nothing here is seen by other modules. */
 #ifndef UMV_FAKEROOT_H
 #define UMV_FAKEROOT_H
 
@@ -9,7 +9,7 @@
 #include <time.h>
 #include <umvisor/module.h>
 
-/* ---- credentials of one guest thread (creds.c) ---- */
+/* ---- credentials of one guest thread (threads.c, creds.c) ---- */
 struct fr_creds {
 	uint32_t ruid, euid, suid, fsuid;
 	uint32_t rgid, egid, sgid, fsgid;
