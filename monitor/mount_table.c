@@ -350,6 +350,25 @@ bool umv_mount_is_ancestor(const struct umv_mount_table *mt, const char *guest, 
 	return n && n->below > 0;
 }
 
+/* Depth first: false as soon as a node is named NAME or holds a mount that
+ * is not a plain redirect. */
+static bool names_plain(const struct umv_mnode *n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n->nstack; i++)
+		if (n->stack[i]->kind != UMV_MOUNT_REDIRECT || (n->stack[i]->flags & UMV_MOUNT_MAPPED))
+			return false;
+	for (size_t i = 0; i < n->nkids; i++)
+		if (name_cmp(n->kids[i]->name, n->kids[i]->len, name, len) == 0 ||
+		    !names_plain(n->kids[i], name, len))
+			return false;
+	return true;
+}
+
+bool umv_mount_single_name_native(const struct umv_mount_table *mt, const char *name, size_t len)
+{
+	return names_plain(&mt->root, name, len);
+}
+
 int umv_mount_children(const struct umv_mount_table *mt, const char *guest, size_t len,
                        int (*fn)(void *, const char *, size_t, unsigned char), void *arg)
 {

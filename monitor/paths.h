@@ -80,6 +80,14 @@ const struct umv_mount *umv_mount_lookup(const struct umv_mount_table *mt,
 bool umv_mount_is_ancestor(const struct umv_mount_table *mt, const char *guest,
                            size_t len);
 
+/* Is the lookup of the single name NAME (no slash, not "." or "..") in any
+ * directory the same for the guest as for the kernel? True when no mount
+ * point's guest path has a component NAME (so it is no mount point and no
+ * synthetic ancestor, wherever the directory is) and every mount, shadowed
+ * ones included, is a plain redirect (no module answers for names). */
+bool umv_mount_single_name_native(const struct umv_mount_table *mt, const char *name,
+                                  size_t len);
+
 /* Calls fn(arg, name, len, d_type) for each child of guest dir that leads to
  * a mount (a mount point or an ancestor of one): the names a getdents64 of
  * that directory must show even if the host listing lacks them. d_type is
@@ -115,6 +123,10 @@ int umv_mount_host_to_guest(const struct umv_mount_table *mt,
                                       is appended as written (unlink, rmdir,
                                       rename, mkdir, symlink, link) */
 #define UMV_PATH_NO_FAST    0x20u  /* always do the component walk (tests) */
+#define UMV_PATH_KERNEL_ENOENT 0x40u /* a missing (or non-directory) name
+                                      on a passthrough path, no link before
+                                      it: exists = 0 and passthrough, for
+                                      the guest's call to fail natively */
 /* openat2 RESOLVE_* semantics */
 #define UMV_PATH_NO_XDEV       0x100u
 #define UMV_PATH_NO_MAGICLINKS 0x200u
@@ -160,7 +172,8 @@ struct umv_path_result {
 	                           creations there */
 	size_t host_len;
 	const struct umv_mount *mount; /* owning mount */
-	int exists;             /* 1 yes, 0 no (UMV_PATH_CREATE), -1 unknown */
+	int exists;             /* 1 yes, 0 no (UMV_PATH_CREATE,
+	                           UMV_PATH_KERNEL_ENOENT), -1 unknown */
 	mode_t type;            /* S_IFMT bits when exists == 1 and known, else 0 */
 	bool synthetic;         /* a mount ancestor missing on the host */
 	bool mount_root;        /* the result is a mount point */
