@@ -831,6 +831,11 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 	size_t i = 0, last = 0, last_end = 0;
 	bool slash = false;
 	bool parent = w->flags & UMV_PATH_PARENT;
+	/* Can the kernel's error for h(T) + rest be the guest's? Only if T is
+	 * a real directory (the host root, a real base, a directory mount
+	 * point; not a synthetic ancestor) and no ".." follows (the walk pops
+	 * it lexically, the kernel after a lookup that may fail). */
+	bool t_real = w->off > 0, dotdot = false;
 	*err = 0;
 	if (mapper_of(w->mount))
 		return FAST_FALLBACK;   /* the owner maps each name */
@@ -865,6 +870,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		if (is_dot(name, n))
 			continue;
 		if (is_dotdot(name, n)) {
+			dotdot = true;
 			if (w->g.len == 0 || (seg != SIZE_MAX && w->off == 0))
 				return FAST_FALLBACK;   /* a clamp or a step out of M */
 			if ((*err = pop(w)) < 0)
@@ -881,10 +887,13 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		if (on_trie && seg == SIZE_MAX && !umv_mnode_child(w->node, name, n)) {
 			if (!w->mount->host || w->h.len >= PATH_MAX)
 				return FAST_FALLBACK;
+			const struct umv_mount *tm = umv_mnode_mount(w->node);
 			seg = s;
 			seg_host = w->h.len;
 			memcpy(host, w->h.p, seg_host);
 			w->pass_ok = seg_is_passthrough(w, path, seg);
+			t_real = seg_host == 0 ||
+			         (tm && tm->host && !(tm->flags & UMV_MOUNT_NONDIR));
 		}
 		if ((*err = append_name(w, name, n)) < 0)
 			return FAST_FALLBACK;
@@ -917,6 +926,23 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		host[cut] = '\0';
 		fd = open_no_symlinks(host, O_DIRECTORY);
 		creating = true;
+	}
+	if (!(w->flags & UMV_PATH_CREATE) && (fd == -ENOENT || fd == -ENOTDIR) && t_real && !dotdot) {
+		/* No link before the missing (or non-directory) name: the
+		 * component walk would stop on that name with this error,
+		 * after an lstat per component (a compiler's include path
+		 * search is mostly misses). The guest's own argument, when
+		 * the kernel walks the same string, fails the same way. */
+		if (w->pass_ok && (w->flags & UMV_PATH_KERNEL_ENOENT)) {
+			*trailing = slash;
+			w->synth = 0;
+			w->exists = 0;
+			w->type = 0;
+			w->passthrough = true;
+			return FAST_DONE;
+		}
+		*err = fd;
+		return FAST_FALLBACK;
 	}
 	if (fd < 0)
 		return FAST_FALLBACK;
@@ -959,6 +985,7 @@ static int try_fast_rest(struct walker *w, bool *trailing)
 	struct walker t = *w;
 	t.g = t.h = t.rest = (struct buf){ 0 };
 	t.pos = 0;
+	t.flags &= ~UMV_PATH_KERNEL_ENOENT;     /* the guest's string had a link */
 	if (buf_set(&t.g, w->g.p ? w->g.p : "", w->g.len) < 0 ||
 	    buf_set(&t.h, w->h.p ? w->h.p : "", w->h.len) < 0) {
 		walker_bufs_free(&t);

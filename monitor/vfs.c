@@ -767,6 +767,34 @@ static void note_mount(struct vfs_call *vc, const struct umv_mount *m)
 		vc->xmount[vc->nxmount++] = m;
 }
 
+/* One name looked up through a dirfd and not followed (find, fts, du:
+ * fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW), openat(dirfd, name,
+ * O_NOFOLLOW|O_DIRECTORY)): when no mount point has a component of that
+ * name and every mount is a plain redirect, the kernel's one lookup in the
+ * real directory is the guest's wherever the directory is, so the dirfd's
+ * path is not needed (its readlink of /proc/PID/fd/N was a seventh of
+ * find's time under a bind). A bad dirfd or one that is no directory gets
+ * the kernel's EBADF or ENOTDIR, as the guest's own lookup would. Calls
+ * that create, remove or rename (the synthetic parents are read-only to
+ * the guest; rename and link compare mounts), exec, readlink and /proc's
+ * mount files take the full walk. */
+static bool single_name_lookup(const struct vfs_call *vc, const char *name, size_t len,
+			       unsigned flags)
+{
+	enum sc_id id = vc->call->sc.id;
+
+	if (!(flags & UMV_PATH_NOFOLLOW) ||
+	    (flags & ~(unsigned)(UMV_PATH_NOFOLLOW | UMV_PATH_DIRECTORY | UMV_PATH_EMPTY_PATH)))
+		return false;
+	if (len == 0 || memchr(name, '/', len) || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strcmp(name, "mounts") == 0 || strcmp(name, "mountinfo") == 0)
+		return false;
+	if (id == id_readlink || id == id_readlinkat || id == id_execve || id == id_execveat ||
+	    two_mount_ids[id] || is_rename(id))
+		return false;
+	return umv_mount_single_name_native(mt, name, len);
+}
+
 /* Resolves path argument I. 0: leave it; 1: vc->rw gets a host path; or
  * -errno for the guest, or PASS_CALL. */
 static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res)
@@ -805,6 +833,9 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	}
 	if (n == 0)
 		return (flags & UMV_PATH_EMPTY_PATH) ? 0 : -ENOENT;
+	if (i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD &&
+	    single_name_lookup(vc, buf, (size_t)n, (unsigned)flags))
+		return 0;
 	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
 	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && i > 0 &&
 	    call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD) {
@@ -840,7 +871,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	rc = mon_vfs_cached_resolve(t, base, buf, (unsigned)flags, res);
+	rc = mon_vfs_cached_resolve(t, base, buf, (unsigned)flags | UMV_PATH_KERNEL_ENOENT, res);
 	free(base);
 	if (rc < 0)
 		return rc;
@@ -867,11 +898,12 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	if ((id == id_execve || id == id_execveat) && res->host && !vc->exec_host) {
+	if ((id == id_execve || id == id_execveat) && res->host && res->exists != 0 &&
+	    !vc->exec_host) {
 		vc->exec_host = strdup(res->host);
 		vc->exec_canon = strdup(res->guest);
 	}
-	if ((id == id_open || id == id_openat || id == id_openat2) && res->host) {
+	if ((id == id_open || id == id_openat || id == id_openat2) && res->host && res->exists == 1) {
 		bool info;
 		if (proc_mounts_file(res->host, &info)) {
 			if ((rc = mounts_redirect(t, &res->host, info)) < 0)
