@@ -102,6 +102,8 @@ struct fr_state {
 };
 
 /* creds.c */
+/* The value of KEY in /proc/TID/status into VALUE (0), or -errno. */
+int fr_proc_status_field(pid_t tid, const char *key, char *value, size_t size);
 int fr_threads_init(struct fr_threads *t, uint32_t uid, uint32_t gid);
 void fr_threads_fini(struct fr_threads *t);
 /* The thread's credentials, created on first sight (inherited from its

@@ -110,22 +110,10 @@ static void set_hint(struct fr_state *st, struct fr_entry *e, const char *host)
 
 static uint32_t umask_of(pid_t tid)
 {
-	char path[64], buf[1024];
-	const char *u;
-	ssize_t n;
-	int fd;
+	char v[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 022;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 022;
-	buf[n] = '\0';
-	u = strstr(buf, "Umask:");
-	return u ? (uint32_t)strtoul(u + 6, NULL, 8) & 0777 : 022;
+	return fr_proc_status_field(tid, "Umask", v, sizeof(v)) == 0 ?
+		(uint32_t)strtoul(v, NULL, 8) & 0777 : 022;
 }
 
 static bool same_kind(uint32_t recorded, uint32_t real)

@@ -5,7 +5,6 @@
 #include "modules/fakeroot/fakeroot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,22 +115,9 @@ static struct fr_thread *insert(struct fr_threads *t, pid_t tid, pid_t tgid,
 /* The parent process of TID, from /proc (0 if unknown). */
 static pid_t parent_of(pid_t tid)
 {
-	char path[64], buf[512];
-	const char *ppid;
-	ssize_t n;
-	int fd;
+	char v[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	ppid = strstr(buf, "\nPPid:");
-	return ppid ? (pid_t)strtol(ppid + 6, NULL, 10) : 0;
+	return fr_proc_status_field(tid, "PPid", v, sizeof(v)) == 0 ? (pid_t)strtol(v, NULL, 10) : 0;
 }
 
 struct fr_creds *fr_creds_of(struct fr_threads *t, pid_t tid, pid_t tgid)
