@@ -246,6 +246,9 @@ bool mon_thread_vma_lost_leader(struct mon_thread *t);
 /* After exec: the process image changed. */
 void mon_process_exec(struct mon_process *proc);
 /* Reads /proc/TID/status Tgid. */
+/* /proc/PID/status into BUF (NUL-terminated, cut at SIZE - 1 bytes): its
+ * length, or -errno (-ESRCH for a process being reaped). proc_status.c */
+ssize_t mon_proc_status(pid_t pid, char *buf, size_t size);
 int mon_read_tgid(pid_t tid);
 
 /* ---- scratch.c: guest memory for rewritten strings ---- */

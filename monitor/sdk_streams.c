@@ -389,33 +389,7 @@ static int arg_path(struct umv_call *call, int dirfd_idx, unsigned idx, char *ou
 	if (used + (size_t)n >= size)
 		return -ENAMETOOLONG;
 	memcpy(out + used, path, (size_t)n + 1);
-	/* fold "//", "/./" and "/../" */
-	char *w = out + 1;
-	const char *r = out + 1;
-	while (*r) {
-		const char *end = strchrnul(r, '/');
-		size_t len = (size_t)(end - r);
-		bool last = *end == '\0';
-
-		if (len == 2 && r[0] == '.' && r[1] == '.') {
-			if (w > out + 1) {
-				w--;
-				while (w > out + 1 && w[-1] != '/')
-					w--;
-			}
-		} else if (len && !(len == 1 && r[0] == '.')) {
-			memmove(w, r, len);
-			w += len;
-			*w++ = '/';
-		}
-		if (last)
-			break;	/* (*end may be our '/' by now) */
-		r = end + 1;
-	}
-	if (w > out + 1)
-		w--;
-	*w = '\0';
-	return 0;
+	return umv_path_fold(out);
 }
 
 static const struct umv_stream_node *node_of(struct stream_dir *d, const char *path)

@@ -168,19 +168,11 @@ static uint64_t hex_field(const char *line, size_t skip)
 
 int mon_proc_signal_state(pid_t pid, struct mon_proc_sigs *out)
 {
-	char path[64], buf[8192];
-	ssize_t n;
-	int fd;
+	char buf[8192];
+	ssize_t n = mon_proc_status(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
 	memset(out, 0, sizeof(*out));
 	out->state = '?';
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {

@@ -47,21 +47,27 @@ static void process_put(struct mon_process *p)
 	free(p);
 }
 
+/* Everything a thread holds, and its share of its process. */
+static void thread_free(struct mon_thread *t)
+{
+	mon_scratch_thread_gone(t);
+	free(t->pending_cwd);
+	free(t->pending_dents);
+	if (t->mounts_file)
+		unlink(t->mounts_file);
+	free(t->mounts_file);
+	if (t->proc)
+		process_put(t->proc);
+	free(t);
+}
+
 void mon_tracee_fini(void)
 {
 	for (size_t i = 0; i < nbuckets; i++) {
 		struct mon_thread *t = buckets[i], *next;
 		for (; t; t = next) {
 			next = t->next;
-			mon_scratch_thread_gone(t);
-			free(t->pending_cwd);
-	free(t->pending_dents);
-	if (t->mounts_file)
-		unlink(t->mounts_file);
-	free(t->mounts_file);
-			if (t->proc)
-				process_put(t->proc);
-			free(t);
+			thread_free(t);
 		}
 	}
 	free(buckets);
@@ -150,15 +156,7 @@ void mon_thread_remove(struct mon_thread *t)
 {
 	unlink_thread(t);
 	nthreads--;
-	mon_scratch_thread_gone(t);
-	free(t->pending_cwd);
-	free(t->pending_dents);
-	if (t->mounts_file)
-		unlink(t->mounts_file);
-	free(t->mounts_file);
-	if (t->proc)
-		process_put(t->proc);
-	free(t);
+	thread_free(t);
 }
 
 struct mon_thread *mon_thread_take_tid(struct mon_thread *t, struct mon_thread *leader)
@@ -252,20 +250,12 @@ void mon_process_exec(struct mon_process *p)
 
 int mon_read_tgid(pid_t tid)
 {
-	char path[64], buf[512];
-	ssize_t n;
-	int fd;
+	char buf[512];
+	ssize_t n = mon_proc_status(tid, buf, sizeof(buf));
 	char *line;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
+	if (n < 0)
+		return n == -ESRCH ? -EIO : (int)n;
 	line = strstr(buf, "\nTgid:");
 	if (!line)
 		return -EIO;

@@ -140,39 +140,6 @@ bool memfs_path_inside(const struct memfs *m, const char *p)
 	       (p[m->root_len] == '/' || p[m->root_len] == '\0');
 }
 
-/* Folds ".", ".." and repeated slashes of absolute path P in place. */
-static void normalise(char *p)
-{
-	char *w = p + 1;
-	const char *r = p + 1;
-
-	while (*r) {
-		const char *end = strchrnul(r, '/');
-		size_t len = (size_t)(end - r);
-		bool last = *end == '\0';
-
-		if (len == 0 || (len == 1 && r[0] == '.')) {
-			/* nothing */
-		} else if (len == 2 && r[0] == '.' && r[1] == '.') {
-			if (w > p + 1) {
-				w--;	/* the slash after the last name */
-				while (w > p + 1 && w[-1] != '/')
-					w--;
-			}
-		} else {
-			memmove(w, r, len);
-			w += len;
-			*w++ = '/';
-		}
-		if (last)
-			break;	/* (*end may be our '/' by now) */
-		r = end + 1;
-	}
-	if (w > p + 1)
-		w--;
-	*w = '\0';
-}
-
 static int proc_readlink(const char *link, char *out, size_t size)
 {
 	ssize_t n = readlink(link, out, size - 1);
@@ -216,7 +183,7 @@ int memfs_arg_path(struct umv_call *call, int dirfd_idx, unsigned idx, char *out
 		if ((size_t)snprintf(out, size, "%s/%s", base, path) >= size)
 			return -ENAMETOOLONG;
 	}
-	normalise(out);
+	umv_path_fold(out);
 	return 0;
 }
 

@@ -483,6 +483,13 @@ const char *umv_mod_mount_point(const struct umv_mod *mod);
  * for the path (-ENOENT, -ENOTDIR, -EACCES...). */
 int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host);
 
+/* ---- path text (additive) ----
+ * Folds the repeated slashes, "." and ".." names of the absolute PATH in
+ * place, lexically (".." removes the name before it, whatever that is on
+ * disk; at the root it stays there); no trailing slash is kept but for
+ * "/". Returns 0, or -EINVAL for NULL or a relative PATH. */
+int umv_path_fold(char *path);
+
 #ifdef __cplusplus
 }
 #endif
