@@ -114,6 +114,9 @@ struct walker {
 	bool passthrough;
 	bool slow_pass;                 /* component walk: still kernel-equivalent */
 	bool owned_seen;                /* a mapped (OWNED) mount was crossed */
+	bool off_identity;              /* g and h parted: a trie node below the
+	                                   root, a mount whose host path is not
+	                                   its guest path, a magic link */
 };
 
 static void walker_bufs_free(struct walker *w)
@@ -171,9 +174,18 @@ static int rebuild_host(struct walker *w)
 	return buf_add(&w->h, w->g.p + gp, w->g.len - gp);
 }
 
+/* Is M seen by the guest where it is on the host (the root of -b runs)? */
+static bool identity_mount(const struct umv_mount *m)
+{
+	return m->kind == UMV_MOUNT_REDIRECT && !(m->flags & UMV_MOUNT_MAPPED) && m->host &&
+	       m->host_len == m->guest_len && memcmp(m->host, m->guest, m->guest_len) == 0;
+}
+
 static int mount_changed(struct walker *w, const struct umv_mount *m)
 {
 	w->mount = m;
+	if (!identity_mount(m))
+		w->off_identity = true;
 	if (w->xmount && m != w->xmount)
 		return -EXDEV;          /* RESOLVE_NO_XDEV: a mount of the guest */
 	return rebuild_host(w);
@@ -224,6 +236,8 @@ static int jump(struct walker *w, const char *p, size_t n)
 	}
 	w->node = node;
 	w->off = off;
+	if (node != umv_mnode_root(w->mt))
+		w->off_identity = true;
 	w->synth = off ? 0 : -1;
 	w->type = S_IFDIR;
 	w->exists = 1;
@@ -274,6 +288,7 @@ static int append_name(struct walker *w, const char *name, size_t n)
 	const struct umv_mnode *k = w->off ? NULL : umv_mnode_child(w->node, name, n);
 	if (k) {
 		w->slow_pass = false;   /* mounts decide here, not the host */
+		w->off_identity = true;
 		w->node = k;
 		const struct umv_mount *m = umv_mnode_mount(k);
 		if (m)
@@ -393,6 +408,15 @@ static int classify(struct walker *w, bool final)
 	return 0;
 }
 
+/* UMV_PATH_GUEST_CALL: would the kernel, walking the guest's own string,
+ * have taken the same steps to here? Yes when no link was followed and
+ * the walk never left the places where guest and host paths agree. */
+static bool kernel_fails_alike(const struct walker *w)
+{
+	return (w->flags & UMV_PATH_GUEST_CALL) && w->links == 0 && !w->off_identity &&
+	       w->scope_len == 0 && !w->owned_seen;
+}
+
 static bool all_digits(const char *s, size_t n)
 {
 	if (n == 0 || n > 10)
@@ -474,6 +498,7 @@ static int read_link(struct walker *w, struct buf *target, bool final)
 				free(guest);
 				return -EIO;
 			}
+			w->off_identity = true;
 			rc = jump(w, guest, strlen(guest));
 			free(guest);
 			if (rc < 0)
@@ -695,6 +720,13 @@ static int walk(struct walker *w, bool *trailing)
 		if (rc < 0)
 			return rc;
 		rc = classify(w, final);
+		if ((rc == -ENOENT || rc == -ENOTDIR) && kernel_fails_alike(w)) {
+			/* the guest's own call fails on this very name */
+			w->exists = 0;
+			w->type = 0;
+			w->passthrough = true;
+			return 0;
+		}
 		if (rc < 0)
 			return rc;
 		if (S_ISLNK(w->type) && (!final || slash || !(w->flags & UMV_PATH_NOFOLLOW))) {
@@ -933,7 +965,7 @@ static enum fast_outcome fast_walk(struct walker *w, const char *path, size_t pl
 		 * after an lstat per component (a compiler's include path
 		 * search is mostly misses). The guest's own argument, when
 		 * the kernel walks the same string, fails the same way. */
-		if (w->pass_ok && (w->flags & UMV_PATH_KERNEL_ENOENT)) {
+		if (w->pass_ok && (w->flags & UMV_PATH_GUEST_CALL)) {
 			*trailing = slash;
 			w->synth = 0;
 			w->exists = 0;
@@ -985,7 +1017,7 @@ static int try_fast_rest(struct walker *w, bool *trailing)
 	struct walker t = *w;
 	t.g = t.h = t.rest = (struct buf){ 0 };
 	t.pos = 0;
-	t.flags &= ~UMV_PATH_KERNEL_ENOENT;     /* the guest's string had a link */
+	t.flags &= ~UMV_PATH_GUEST_CALL;     /* the guest's string had a link */
 	if (buf_set(&t.g, w->g.p ? w->g.p : "", w->g.len) < 0 ||
 	    buf_set(&t.h, w->h.p ? w->h.p : "", w->h.len) < 0) {
 		walker_bufs_free(&t);
@@ -998,8 +1030,10 @@ static int try_fast_rest(struct walker *w, bool *trailing)
 		walker_bufs_free(&t);
 		return err < 0 ? err : 0;
 	}
+	unsigned flags = w->flags;
 	walker_bufs_free(w);
 	*w = t;
+	w->flags = flags;
 	w->passthrough = false;         /* the argument as written had a link */
 	if (fo == FAST_DONE) {
 		*trailing = tr;
@@ -1055,6 +1089,13 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	/* the guest's own string would reach the owner's host objects only
 	 * by chance (cow: lower vs upper) */
 	out->passthrough = (w->passthrough || w->slow_pass) && !w->owned_seen;
+	/* Links followed, but the whole walk stayed where guest and host paths
+	 * are the same (/lib -> usr/lib under -b): the kernel, walking the
+	 * guest's own string from the same root, reads the same links in the
+	 * same directories and ends on the same object. */
+	if (w->links > 0 && !w->off_identity && w->scope_len == 0 && !w->owned_seen &&
+	    !w->object && out->host && (w->flags & UMV_PATH_GUEST_CALL))
+		out->passthrough = true;
 	return 0;
 }
 

@@ -123,10 +123,13 @@ int umv_mount_host_to_guest(const struct umv_mount_table *mt,
                                       is appended as written (unlink, rmdir,
                                       rename, mkdir, symlink, link) */
 #define UMV_PATH_NO_FAST    0x20u  /* always do the component walk (tests) */
-#define UMV_PATH_KERNEL_ENOENT 0x40u /* a missing (or non-directory) name
-                                      on a passthrough path, no link before
-                                      it: exists = 0 and passthrough, for
-                                      the guest's call to fail natively */
+#define UMV_PATH_GUEST_CALL 0x40u    /* the result is for the guest's own
+                                      call, which may then fail or follow
+                                      links natively: a missing (or non-
+                                      directory) name with no link before
+                                      it gives exists = 0 and passthrough;
+                                      links followed where guest and host
+                                      paths agree keep passthrough */
 /* openat2 RESOLVE_* semantics */
 #define UMV_PATH_NO_XDEV       0x100u
 #define UMV_PATH_NO_MAGICLINKS 0x200u
@@ -173,7 +176,7 @@ struct umv_path_result {
 	size_t host_len;
 	const struct umv_mount *mount; /* owning mount */
 	int exists;             /* 1 yes, 0 no (UMV_PATH_CREATE,
-	                           UMV_PATH_KERNEL_ENOENT), -1 unknown */
+	                           UMV_PATH_GUEST_CALL), -1 unknown */
 	mode_t type;            /* S_IFMT bits when exists == 1 and known, else 0 */
 	bool synthetic;         /* a mount ancestor missing on the host */
 	bool mount_root;        /* the result is a mount point */

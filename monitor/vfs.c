@@ -871,7 +871,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 			return 0;
 		}
 	}
-	rc = mon_vfs_cached_resolve(t, base, buf, (unsigned)flags | UMV_PATH_KERNEL_ENOENT, res);
+	rc = mon_vfs_cached_resolve(t, base, buf, (unsigned)flags | UMV_PATH_GUEST_CALL, res);
 	free(base);
 	if (rc < 0)
 		return rc;

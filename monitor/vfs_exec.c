@@ -151,15 +151,19 @@ static char *elf_interp(int fd, const unsigned char *hdr, size_t n)
 
 /* Resolves an interpreter path the way the kernel looks it up (from the
  * guest's cwd, following links). */
-static int resolve_interp(struct mon_thread *t, const char *path, char **host, char **canon)
+/* *SAME: the kernel, given PATH as written, reaches *HOST itself (no
+ * mount in the way, links only where guest and host paths agree). */
+static int resolve_interp(struct mon_thread *t, const char *path, char **host, char **canon,
+			  bool *same)
 {
 	struct umv_path_result res = { 0 };
 	int rc;
 
-	rc = mon_vfs_resolve(t, NULL, path, 0, &res);
+	rc = mon_vfs_resolve(t, NULL, path, UMV_PATH_GUEST_CALL, &res);
 	if (rc == 0 && !res.host)
 		rc = -ENOENT;
 	if (rc == 0) {
+		*same = res.passthrough || strcmp(res.host, path) == 0;
 		*host = res.host;
 		res.host = NULL;
 		if (canon) {
@@ -217,9 +221,11 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 			}
 			if (!*interp)
 				break;	/* ENOEXEC from the kernel */
-			if ((rc = resolve_interp(vc->t, interp, &ihost, &vc->exec_canon)) < 0)
+			bool same = false;
+
+			if ((rc = resolve_interp(vc->t, interp, &ihost, &vc->exec_canon, &same)) < 0)
 				break;
-			need |= strcmp(ihost, interp) != 0;
+			need |= !same;
 			/* argv[0] goes; interp, [arg], the script's path come first. */
 			if (pl->n > 0) {
 				free(pl->items[0].str);
@@ -244,7 +250,9 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 		close(fd);
 		if (interp) {
 			char *lhost = NULL;
-			if (resolve_interp(vc->t, interp, &lhost, NULL) == 0 && strcmp(lhost, interp) != 0) {
+			bool same = true;
+
+			if (resolve_interp(vc->t, interp, &lhost, NULL, &same) == 0 && !same) {
 				vc->exec_via_ldso = true;
 				uint64_t argv0 = pl->n ? pl->items[0].ptr : 0;
 				char *argv0s = pl->n && pl->items[0].str ? strdup(pl->items[0].str) : NULL;

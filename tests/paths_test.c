@@ -1296,7 +1296,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	cr_assert_eq(umv_mount_add(mt, P("%s/c/new/deep", g), UMV_MOUNT_REDIRECT, P("%s/other", tmp), NULL, 0), 0);
 	cr_assert_eq(umv_mount_add(mt, P("%s/a/a", g), UMV_MOUNT_OWNED, NULL, NULL, 0), 0);
 	const char *bases[] = { t, g, P("%s/a", t), P("%s/c", g), "/" };
-	int fast = 0, ok = 0, fast_parent = 0, passthrough = 0, left_to_kernel = 0;
+	int fast = 0, ok = 0, fast_parent = 0, passthrough = 0, left_to_kernel = 0, links_kept = 0;
 	for (int i = 0; i < 6000; i++) {
 		char p[PATH_MAX];
 		gen_path(p, sizeof(p), rnd(4) == 0);
@@ -1313,7 +1313,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 		c.base_not_dir = rbase.type != S_IFDIR;
 		umv_path_result_free(&rbase);
 		struct umv_path_result a, b;
-		unsigned kernel_enoent = rnd(2) ? UMV_PATH_KERNEL_ENOENT : 0;
+		unsigned kernel_enoent = rnd(2) ? UMV_PATH_GUEST_CALL : 0;
 		int ra = umv_path_resolve(mt, &c, p, flags | kernel_enoent, &a);
 		int rb = umv_path_resolve(mt, &c, p, flags | UMV_PATH_NO_FAST, &b);
 		if (ra == 0 && rb < 0 && kernel_enoent && a.exists == 0 && a.passthrough) {
@@ -1341,6 +1341,8 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 		if (a.passthrough) {
 			check_passthrough(&c, p, flags, &a, ENOENT);
 			passthrough++;
+			/* only GUEST_CALL keeps it across links in identity land */
+			links_kept += !b.passthrough;
 		}
 		if (b.passthrough)
 			check_passthrough(&c, p, flags, &b, ENOENT);
@@ -1352,6 +1354,7 @@ Test(kernel, fast_path_equals_slow_walk_with_binds)
 	cr_expect_gt(fast_parent, 40, "the fast path answered only %d PARENT calls", fast_parent);
 	cr_expect_gt(passthrough, 100, "only %d passthrough answers", passthrough);
 	cr_expect_gt(left_to_kernel, 20, "only %d missing names left to the kernel", left_to_kernel);
+	cr_expect_gt(links_kept, 20, "only %d passthrough answers across links", links_kept);
 }
 
 /* EACCES comes from the host, as the guest's user would get it natively:
