@@ -2,6 +2,7 @@
  * Each sub-value that does not parse falls back to {"text": ...} on its
  * own, so one odd field does not hide the rest of a struct. */
 #include "modules/trace/notation_json.h"
+#include "modules/trace/hex_digit.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -118,17 +119,6 @@ static bool is_name(const char *s, size_t n)
 		if (!is_ident_char(s[i]))
 			return false;
 	return true;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parses an unsigned number (decimal, 0x hex, 0 octal) spanning all of

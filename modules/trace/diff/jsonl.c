@@ -1,5 +1,6 @@
 /* Recursive-descent JSON parser, bounded depth, never trusts its input. */
 #include "modules/trace/diff/jsonl.h"
+#include "modules/trace/hex_digit.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,17 +37,6 @@ static void ws(struct parser *p)
 {
 	while (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\r' || p->s[p->i] == '\n')
 		p->i++;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* A string at p->i (the opening quote); returns it unescaped (malloc'ed)
@@ -92,7 +82,7 @@ static char *string(struct parser *p)
 			case 'u': {
 				unsigned v = 0;
 				for (int k = 0; k < 4; k++) {
-					int h = hexval(p->s[p->i]);
+					int h = hex_digit(p->s[p->i]);
 					if (h < 0) {
 						fail(p, "bad \\u escape");
 						free(out);
