@@ -154,6 +154,20 @@ void fr_view(struct fr_state *st, uint64_t dev, uint64_t ino, uint32_t *mode, ui
 		*gid = st->threads.def_gid;
 }
 
+/* fr_view on a struct stat, in place: the mode, owner and rdev the guest
+ * sees for the object SB describes. */
+static void view_stat(struct fr_state *st, struct stat *sb)
+{
+	uint32_t mode = sb->st_mode, uid = sb->st_uid, gid = sb->st_gid;
+	uint64_t rdev = sb->st_rdev;
+
+	fr_view(st, sb->st_dev, sb->st_ino, &mode, &uid, &gid, &rdev);
+	sb->st_mode = mode;
+	sb->st_uid = uid;
+	sb->st_gid = gid;
+	sb->st_rdev = rdev;
+}
+
 /* The entry for a host object, created from the guest's current view. */
 static struct fr_entry *entry_for(struct fr_state *st, const struct stat *sb)
 {
@@ -330,8 +344,6 @@ static bool stat_at_entry(struct fr_state *st, struct umv_call *call, enum umv_v
 	int dirfd = GUEST_AT_FDCWD, rc, len;
 	bool follow = true;
 	struct stat sb;
-	uint32_t mode, uid, gid;
-	uint64_t rdev;
 	ssize_t n;
 
 #ifndef __x86_64__
@@ -376,15 +388,7 @@ static bool stat_at_entry(struct fr_state *st, struct umv_call *call, enum umv_v
 	rc = host_stat(host, follow, &sb);
 	if (rc < 0)
 		return false;	/* errors: the kernel's own, at the exit path */
-	mode = sb.st_mode;
-	uid = sb.st_uid;
-	gid = sb.st_gid;
-	rdev = sb.st_rdev;
-	fr_view(st, sb.st_dev, sb.st_ino, &mode, &uid, &gid, &rdev);
-	sb.st_mode = mode;
-	sb.st_uid = uid;
-	sb.st_gid = gid;
-	sb.st_rdev = rdev;
+	view_stat(st, &sb);
 	if (umv_vm_write(call, buf, &sb, sizeof(sb)) != (ssize_t)sizeof(sb))
 		return false;	/* a bad buffer: the kernel's EFAULT */
 	*v = answer(call, 0);
@@ -440,11 +444,10 @@ static enum umv_verdict chown_enter(struct fr_state *st, struct umv_call *call, 
 	struct target t = { -1, 0, -1, -1, true };
 	unsigned uid_idx = 1;
 	char host[HOST_PATH_MAX];
-	struct stat sb;
+	struct stat sb, view;
 	struct fr_creds *c = creds(st, call);
 	struct fr_entry *e;
-	uint32_t uid, gid, mode, cur_uid, cur_gid;
-	uint64_t rdev;
+	uint32_t uid, gid, cur_uid, cur_gid;
 	int rc;
 
 	if (!c)
@@ -466,11 +469,10 @@ static enum umv_verdict chown_enter(struct fr_state *st, struct umv_call *call, 
 	}
 	if ((rc = resolve(call, &t, host, sizeof(host), &sb)) < 0)
 		return answer(call, rc);
-	mode = sb.st_mode;
-	cur_uid = sb.st_uid;
-	cur_gid = sb.st_gid;
-	rdev = sb.st_rdev;
-	fr_view(st, sb.st_dev, sb.st_ino, &mode, &cur_uid, &cur_gid, &rdev);
+	view = sb;
+	view_stat(st, &view);
+	cur_uid = view.st_uid;
+	cur_gid = view.st_gid;
 	if (c->fsuid != 0 && ((uid != NO_ID && uid != cur_uid) || c->fsuid != cur_uid ||
 			      (gid != NO_ID && gid != cur_gid && !in_groups(c, gid))))
 		return answer(call, -EPERM);
@@ -515,11 +517,10 @@ static enum umv_verdict chmod_enter(struct fr_state *st, struct umv_call *call)
 	struct target t = { -1, 0, -1, -1, true };
 	unsigned mode_idx = 1;
 	char host[HOST_PATH_MAX];
-	struct stat sb;
+	struct stat sb, view;
 	struct fr_creds *c = creds(st, call);
 	struct fr_entry *e;
-	uint32_t mode, uid, gid, view_mode, real;
-	uint64_t rdev;
+	uint32_t mode, real;
 	int rc;
 
 	if (!c)
@@ -536,12 +537,9 @@ static enum umv_verdict chmod_enter(struct fr_state *st, struct umv_call *call)
 		return answer(call, rc);
 	if (S_ISLNK(sb.st_mode))
 		return UMV_PASS;	/* the kernel's EOPNOTSUPP */
-	view_mode = sb.st_mode;
-	uid = sb.st_uid;
-	gid = sb.st_gid;
-	rdev = sb.st_rdev;
-	fr_view(st, sb.st_dev, sb.st_ino, &view_mode, &uid, &gid, &rdev);
-	if (c->fsuid != 0 && c->fsuid != uid)
+	view = sb;
+	view_stat(st, &view);
+	if (c->fsuid != 0 && c->fsuid != view.st_uid)
 		return answer(call, -EPERM);
 	real = real_mode_for(sb.st_mode, mode);
 	if (real == mode && sb.st_uid == st->host_uid &&
@@ -817,8 +815,7 @@ static enum umv_verdict access_enter(struct fr_state *st, struct umv_call *call)
 	struct fr_creds *c = creds(st, call);
 	char host[HOST_PATH_MAX];
 	struct stat sb;
-	uint32_t mode, uid, gid, amode;
-	uint64_t rdev;
+	uint32_t amode;
 	int rc;
 
 	if (!c)
@@ -836,12 +833,8 @@ static enum umv_verdict access_enter(struct fr_state *st, struct umv_call *call)
 		return answer(call, -EINVAL);
 	if ((rc = resolve(call, &t, host, sizeof(host), &sb)) < 0)
 		return answer(call, rc);
-	mode = sb.st_mode;
-	uid = sb.st_uid;
-	gid = sb.st_gid;
-	rdev = sb.st_rdev;
-	fr_view(st, sb.st_dev, sb.st_ino, &mode, &uid, &gid, &rdev);
-	if ((amode & X_OK) && !S_ISDIR(mode) && !(mode & 0111))
+	view_stat(st, &sb);
+	if ((amode & X_OK) && !S_ISDIR(sb.st_mode) && !(sb.st_mode & 0111))
 		return answer(call, -EACCES);
 	if ((amode & W_OK) && access(host, W_OK) < 0 && errno == EROFS)
 		return answer(call, -EROFS);
