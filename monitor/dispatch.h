@@ -25,6 +25,7 @@ struct umv_mod {
 	char *mount_point;
 	unsigned nmounted;	/* mounts its init made (all at mount_point) */
 	bool gone;		/* unmounted: inert descriptor, slot reusable */
+	int private_lock;	/* flock fd of its umv_private_dir, or -1 */
 };
 
 /* want[] values: the whole syscall, or only when one of CONDS holds. */

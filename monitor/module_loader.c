@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +104,8 @@ static int find_module(const char *name, char **path)
 /* Free an instance that never ran init, or whose init failed. */
 static void mod_free(struct umv_mod *m)
 {
+	if (m->private_lock >= 0)
+		close(m->private_lock);
 	if (m->dl)
 		dlclose(m->dl);
 	free(m->name);
@@ -137,6 +140,7 @@ static int open_module(const char *name, struct umv_mod **out)
 		free(path);
 		return -ENOMEM;
 	}
+	m->private_lock = -1;
 	m->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!m->dl) {
 		err = dlerror();
@@ -397,6 +401,10 @@ void mon_module_unmount(struct umv_mod *m)
 {
 	if (OPS_HAS(m, fini))
 		m->ops->fini(m);
+	if (m->private_lock >= 0) {
+		close(m->private_lock);	/* fini removed (or kept) the tree */
+		m->private_lock = -1;
+	}
 	m->ops = &inert_ops;
 	if (m->dl)
 		dlclose(m->dl);
@@ -495,6 +503,24 @@ const char *umv_mod_name(const struct umv_mod *mod)
 const char *umv_mod_mount_point(const struct umv_mod *mod)
 {
 	return mod ? mod->mount_point : NULL;
+}
+
+int umv_private_dir(struct umv_mod *mod, const char *base, char **path)
+{
+	char stem[128];
+
+	if (!path)
+		return -EINVAL;
+	*path = NULL;
+	if (!mod || !mod->name || (base && base[0] != '/'))
+		return -EINVAL;
+	if (!mod->in_init)
+		return -EBUSY;
+	if (mod->private_lock >= 0)
+		return -EEXIST;
+	if (snprintf(stem, sizeof(stem), "umvisor-%s", mod->name) >= (int)sizeof(stem))
+		return -ENAMETOOLONG;
+	return mon_private_dir_make_in(base, stem, path, &mod->private_lock);
 }
 
 void umv_log(struct umv_mod *mod, int level, const char *fmt, ...)

@@ -42,6 +42,9 @@ void mon_vlog(int level, const char *prefix, const char *fmt, va_list ap)
  * killed monitors of this user left; the directory stays flock'ed through
  * *LOCK_FD_OUT (close-on-exec) while the monitor lives. 0 or -errno. */
 int mon_private_dir_make(const char *stem, char **path_out, int *lock_fd_out);
+/* The same under BASE (NULL: $TMPDIR or /tmp). */
+int mon_private_dir_make_in(const char *base, const char *stem, char **path_out,
+			    int *lock_fd_out);
 /* Removes a tree the monitor made, read-only directories included. */
 void mon_private_dir_remove_tree(const char *path);
 

@@ -1,5 +1,6 @@
 /* monitor/private_dir.c: the monitor's private working directories under
- * $TMPDIR (or /tmp), e.g. where synthetic directories and files live.
+ * $TMPDIR (or /tmp), e.g. where synthetic directories and files live, and
+ * those of modules (umv_private_dir, in module_loader.c).
  *
  * A monitor killed by SIGKILL cannot remove its own directory. So each
  * monitor holds an flock on its directory while it lives (the kernel drops
@@ -99,12 +100,19 @@ static void sweep_stale(const char *base, const char *stem)
 
 int mon_private_dir_make(const char *stem, char **path_out, int *lock_fd_out)
 {
-	const char *base = tmp_base();
+	return mon_private_dir_make_in(NULL, stem, path_out, lock_fd_out);
+}
+
+int mon_private_dir_make_in(const char *base, const char *stem, char **path_out,
+			    int *lock_fd_out)
+{
 	char *fresh, *path;
 	int fd, rc;
 
 	*path_out = NULL;
 	*lock_fd_out = -1;
+	if (!base)
+		base = tmp_base();
 	sweep_stale(base, stem);
 	if (asprintf(&fresh, "%s/.%s-new.XXXXXX", base, stem) < 0)
 		return -ENOMEM;

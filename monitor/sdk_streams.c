@@ -50,6 +50,7 @@ struct umv_stream {
 struct stream_dir {
 	struct umv_mod *mod;
 	char *root;		/* host: ROOT/nodes is bound at the guest dir */
+	int root_lock;		/* its flock (private_dir.c), or -1 */
 	char *nodes;
 	size_t nodes_len;
 	struct umv_stream_node *node;
@@ -114,24 +115,19 @@ static void stream_free(struct umv_stream *s, bool release)
 
 static int make_root(struct stream_dir *d)
 {
-	const char *tmp = getenv("TMPDIR");
 	char *open_dir;
+	int rc;
 
-	if (asprintf(&d->root, "%s/umvisor-streams.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp") < 0)
-		return -ENOMEM;
-	if (!mkdtemp(d->root)) {
-		int rc = -errno;
-		free(d->root);
-		d->root = NULL;
+	/* Locked while we run; one a killed monitor left is removed. */
+	if ((rc = mon_private_dir_make("umvisor-streams", &d->root, &d->root_lock)) < 0)
 		return rc;
-	}
 	if (chmod(d->root, 0755) < 0 || asprintf(&d->nodes, "%s/nodes", d->root) < 0 ||
 	    mkdir(d->nodes, 0755) < 0)
 		return errno ? -errno : -ENOMEM;
 	if (asprintf(&open_dir, "%s/open", d->root) < 0)
 		return -ENOMEM;
 	if (mkdir(open_dir, 0755) < 0) {
-		int rc = -errno;
+		rc = -errno;
 		free(open_dir);
 		return rc;
 	}
@@ -164,6 +160,8 @@ static void dir_free(struct stream_dir *d)
 	free(d->node);
 	free(d->nodes);
 	free(d->root);
+	if (d->root_lock >= 0)
+		close(d->root_lock);
 	free(d);
 }
 
@@ -195,6 +193,7 @@ int umv_stream_dir(struct umv_mod *mod, const char *guest_dir, const struct umv_
 		free(d);
 		return -ENOMEM;
 	}
+	d->root_lock = -1;
 	d->mod = mod;
 	d->ops = *ops;
 	d->id_open = umv_sysid("open");

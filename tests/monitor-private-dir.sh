@@ -47,4 +47,49 @@ wait "$locker"
 [ "$(left)" = "$expect" ] || fail "after the sweep: '$(left)', expected '$expect' (killed: $killed)"
 [ -d "$T/umvisor-test.OTHER1" ] || fail "another program's directory was removed"
 echo "ok: swept $killed and umvisor.STALE1; kept $expect umvisor-test.OTHER1"
+
+# Modules' directories (umv_private_dir): cow's working directory (in
+# $TMPDIR) and memfs's tree (on a tmpfs), swept the same way by the next
+# instance of the same module; a memfs tree kept after a failed save is
+# renamed out of the pattern and stays.
+export UMVISOR_MODULE_PATH="${UMVISOR_MODULE_PATH:-$top_builddir/.libs}"
+[ -f "$top_builddir/.libs/cow.so" ] && [ -f "$top_builddir/.libs/memfs.so" ] ||
+	hard_error "cow.so and memfs.so are not built"
+in_dir() { (cd "$1" && ls -d "$2"* 2>/dev/null | sort | tr '\n' ' '); }
+mkdir -p "$TMPD/lower" "$T/umvisor-cow.STALE2/absent" "$T/umvisor-cow.LIVE02" || hard_error "mkdir"
+rm -f "$TMPD/locked" "$TMPD/release"
+mkfifo "$TMPD/locked" "$TMPD/release"
+flock "$T/umvisor-cow.LIVE02" sh -c "echo >'$TMPD/locked'; read -r _ <'$TMPD/release'" &
+locker=$!
+read -r _ <"$TMPD/locked"
+"$UMVISOR" -m "cow:lower=$TMPD/lower,guest=/no/such/cow" -- true ||
+	fail "a cow run beside stale directories"
+echo >"$TMPD/release"
+wait "$locker"
+[ "$(in_dir "$T" umvisor-cow)" = "umvisor-cow.LIVE02 " ] ||
+	fail "cow's directories after the sweep: '$(in_dir "$T" umvisor-cow)'"
+echo "ok: cow swept umvisor-cow.STALE2, kept the locked umvisor-cow.LIVE02"
+
+SHM=""
+[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && SHM=$(mktemp -d /dev/shm/umv-privdir.XXXXXX)
+if [ -n "$SHM" ]; then
+	trap 'rm -rf "$TMPD" "$SHM"' EXIT
+	mkdir -p "$SHM/umvisor-memfs.STALE3/x" "$SHM/umvisor-memfs-kept.KEPT01" || hard_error "mkdir"
+	"$UMVISOR" -m "memfs:guest=/no/such/mem,tmpfs=$SHM" -- true || fail "a memfs run"
+	[ "$(in_dir "$SHM" umvisor-memfs)" = "umvisor-memfs-kept.KEPT01 " ] ||
+		fail "memfs's directories after the sweep: '$(in_dir "$SHM" umvisor-memfs)'"
+	# A failed save keeps the tree under the kept name, and says where.
+	"$UMVISOR" -m "memfs:guest=/no/such/mem,tmpfs=$SHM,save=/proc/no-save" -- \
+		sh -c 'echo x >/no/such/mem/f' 2>"$TMPD/save.err"
+	kept=$(sed -n 's/.*the tree is left in \(.*\)$/\1/p' "$TMPD/save.err")
+	case $kept in
+	"$SHM"/umvisor-memfs-kept.*) [ -f "$kept/f" ] || fail "the kept tree $kept lacks the file" ;;
+	*) cat "$TMPD/save.err" >&2; fail "a failed save did not keep the tree under the kept name" ;;
+	esac
+	"$UMVISOR" -m "memfs:guest=/no/such/mem,tmpfs=$SHM" -- true || fail "a memfs run"
+	[ -d "$kept" ] || fail "the next memfs run removed the kept tree $kept"
+	echo "ok: memfs swept umvisor-memfs.STALE3; kept trees stay ($kept)"
+else
+	echo "note: /dev/shm is no tmpfs here: memfs's sweep is not tested" >&2
+fi
 exit 0

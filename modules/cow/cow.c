@@ -231,7 +231,6 @@ static int cow_init(struct umv_mod *mod, const char *options)
 	};
 	struct cow *c = calloc(1, sizeof(*c));
 	char *lower = NULL, *upper = NULL;
-	const char *tmp = getenv("TMPDIR");
 	int rc;
 
 	if (!c)
@@ -243,16 +242,10 @@ static int cow_init(struct umv_mod *mod, const char *options)
 		rc = -errno;
 		goto fail;
 	}
-	if (asprintf(&c->work, "%s/umvisor-cow.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp") < 0) {
-		c->work = NULL;
-		rc = -ENOMEM;
-		goto fail;
-	}
-	if (!mkdtemp(c->work)) {
-		rc = -errno;
-		umv_log(mod, UMV_LOG_ERROR, "cannot create %s: %s", c->work, strerror(-rc));
-		free(c->work);
-		c->work = NULL;
+	/* Locked while we run; one a killed monitor left is removed. */
+	if ((rc = umv_private_dir(mod, NULL, &c->work)) < 0) {
+		umv_log(mod, UMV_LOG_ERROR, "cannot create a working directory in $TMPDIR or /tmp: %s",
+			strerror(-rc));
 		goto fail;
 	}
 	if (asprintf(&c->absent, "%s/absent", c->work) < 0) {

@@ -40,8 +40,8 @@ int memfs_backing_create(struct umv_mod *mod, const char *dir, char **out)
 {
 	const char *candidates[] = { "/dev/shm", getenv("XDG_RUNTIME_DIR"), "/run/shm", "/tmp" };
 	const char *best = NULL;
-	char *path, *real;
-	int best_rank = 0;
+	char *path, *real, *base;
+	int best_rank = 0, rc;
 
 	if (dir && !(best_rank = tmpfs_rank(dir))) {
 		umv_log(mod, UMV_LOG_ERROR, "tmpfs=%s: not a writable directory on a tmpfs", dir);
@@ -65,20 +65,19 @@ int memfs_backing_create(struct umv_mod *mod, const char *dir, char **out)
 	if (best_rank == 1)
 		umv_log(mod, UMV_LOG_WARN, "%s is mounted noexec: programs copied into memfs will not run",
 			best);
-	if (asprintf(&path, "%s/umvisor-memfs.XXXXXX", best) < 0)
-		return -ENOMEM;
-	if (!mkdtemp(path)) {
-		int rc = -errno;
-
+	/* Locked while we run; one a killed monitor left is removed. */
+	if (!(base = realpath(best, NULL)))
+		return -errno;
+	rc = umv_private_dir(mod, base, &path);
+	free(base);
+	if (rc < 0) {
 		umv_log(mod, UMV_LOG_ERROR, "cannot create a directory in %s: %s", best, strerror(-rc));
-		free(path);
 		return rc;
 	}
 	/* mkdtemp's 0700 would lock out a guest that changes its uid; other
 	 * users can list the root, as they can /dev/shm itself. */
 	if (chmod(path, 0755) < 0 || !(real = realpath(path, NULL))) {
-		int rc = -errno;
-
+		rc = -errno;
 		rmdir(path);
 		free(path);
 		return rc;

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +383,26 @@ static void memfs_thread_start(struct umv_mod *mod, pid_t pid, pid_t tid, pid_t 
 	m->started = true;
 }
 
+/* Renames the tree to .../umvisor-memfs-kept.SUFFIX; the path it is at. */
+static const char *memfs_keep_tree(struct memfs *m)
+{
+	const char *dot = strrchr(m->root, '.'), *slash = strrchr(m->root, '/');
+	char *kept;
+
+	if (!dot || !slash || dot < slash ||
+	    asprintf(&kept, "%.*s/umvisor-memfs-kept%s", (int)(slash - m->root), m->root, dot) < 0)
+		return m->root;
+	if (renameat2(AT_FDCWD, m->root, AT_FDCWD, kept, RENAME_NOREPLACE) < 0) {
+		umv_log(m->mod, UMV_LOG_WARN, "cannot rename %s to %s (%s): the next memfs run removes it",
+			m->root, kept, strerror(errno));
+		free(kept);
+		return m->root;
+	}
+	free(m->root);
+	m->root = kept;
+	return kept;
+}
+
 static void memfs_fini(struct umv_mod *mod)
 {
 	struct memfs *m = umv_mod_get_data(mod);
@@ -392,8 +413,12 @@ static void memfs_fini(struct umv_mod *mod)
 	if (m->save_dir && m->started) {
 		rc = memfs_save(m, m->save_dir);
 		if (rc != 0) {
+			/* Out of the umvisor-memfs.* name, or the next run's
+			 * sweep of dead instances' trees would remove it. */
+			const char *kept = memfs_keep_tree(m);
+
 			umv_log(mod, UMV_LOG_ERROR, "save=%s: %s; the tree is left in %s", m->save_dir,
-				rc < 0 ? strerror(-rc) : "some entries could not be copied", m->root);
+				rc < 0 ? strerror(-rc) : "some entries could not be copied", kept);
 			memfs_free(m);
 			return;
 		}

@@ -483,6 +483,17 @@ const char *umv_mod_mount_point(const struct umv_mod *mod);
  * for the path (-ENOENT, -ENOTDIR, -EACCES...). */
 int umv_vfs_host_path(struct umv_mod *mod, const char *path, char **host);
 
+/* ---- a private working directory (additive) ----
+ * Makes BASE/umvisor-NAME.XXXXXX (BASE NULL: $TMPDIR, else /tmp; NAME the
+ * module's), mode 0700, in *PATH (malloc'd). The monitor holds a lock on it
+ * until the instance's fini has returned; before making it, it removes the
+ * unlocked umvisor-NAME.* directories of the same user in BASE: what
+ * instances killed with their monitor (SIGKILL) left. So fini removes the
+ * tree, or, to keep it for the user, renames it to a name outside that
+ * pattern first. One per instance, init only. Returns 0, -EINVAL, -EBUSY
+ * (not in init), -EEXIST (a second call), -ENOMEM, or mkdir's -errno. */
+int umv_private_dir(struct umv_mod *mod, const char *base, char **path);
+
 /* ---- path text (additive) ----
  * Folds the repeated slashes, "." and ".." names of the absolute PATH in
  * place, lexically (".." removes the name before it, whatever that is on
