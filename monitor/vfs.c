@@ -1640,18 +1640,10 @@ static int write_rewrites(struct vfs_call *vc)
 /* CAP_SYS_CHROOT in the thread's effective set (/proc/TID/status). */
 static bool may_chroot(pid_t tid)
 {
-	char path[64], buf[2048], *cap;
-	ssize_t n;
-	int fd;
+	char buf[4096], *cap;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (mon_proc_status(tid, buf, sizeof(buf)) < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	if (!(cap = strstr(buf, "\nCapEff:")))
 		return false;
 	return (strtoull(cap + 8, NULL, 16) >> 18) & 1;	/* CAP_SYS_CHROOT */

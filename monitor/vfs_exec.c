@@ -191,9 +191,16 @@ static int plan_exec(struct exec_ctx *vc, const char *file, struct exec_plan *pl
 		rc = read_argv(call, call->sc.args[vc->at ? 2 : 1], ptr32, pl);
 	for (int depth = 0; rc >= 0 && depth < 5; depth++) {
 		unsigned char hdr[256];
+		struct stat st;
 		ssize_t n;
-		int fd = open(cur_host, O_RDONLY | O_CLOEXEC);
+		int fd;
 
+		/* Only a regular file can be executed; opening anything else
+		 * could block (a FIFO waits for a writer: seen with trinity)
+		 * or act (a device): the kernel gives its own answer. */
+		if (stat(cur_host, &st) < 0 || !S_ISREG(st.st_mode))
+			break;
+		fd = open(cur_host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0)
 			break;	/* the kernel gives its own answer */
 		n = pread(fd, hdr, sizeof(hdr) - 1, 0);

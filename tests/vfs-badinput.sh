@@ -37,6 +37,24 @@ grep -q "^umvisor: initial directory /x/nonexistent: No such file or directory$"
 	fail "-w to a missing dir: $(cat "$TMPD/err")"
 echo "ok: startup errors"
 
+# exec of something that is no regular file: the monitor looks at a
+# program's first bytes (interpreters), and opening a FIFO for that waited
+# for a writer for ever (found by trinity in CI). The kernel's answer,
+# EACCES (126 from the shell), as natively; -k: a hung monitor ignores the
+# TERM it forwards.
+mkfifo "$TMPD/tree/fifo" "$TMPD/native-fifo" && chmod +x "$TMPD/tree/fifo" "$TMPD/native-fifo" ||
+	hard_error "mkfifo"
+timeout -k 2 "$VFS_TIMEOUT" sh -c '"$1"; echo "status $?"' sh "$TMPD/native-fifo" >"$TMPD/native.out" 2>/dev/null
+timeout -k 2 "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/tree:$GUESTDIR" -- sh -c '"$1"; echo "status $?"' sh \
+	"$GUESTDIR/fifo" >"$TMPD/umv.out" 2>/dev/null
+rc=$?
+[ $rc = 124 ] || [ $rc = 137 ] && fail "exec of a FIFO: the monitor hangs"
+[ -s "$TMPD/native.out" ] || hard_error "exec of a FIFO: no native status"
+cmp -s "$TMPD/native.out" "$TMPD/umv.out" ||
+	fail "exec of a FIFO: native '$(cat "$TMPD/native.out")', umvisor '$(cat "$TMPD/umv.out")'"
+rm -f "$TMPD/tree/fifo" "$TMPD/native-fifo"
+echo "ok: exec of a FIFO fails as natively"
+
 # io_uring would open paths in kernel workers no stop can see: ENOSYS, and
 # one log line however many times it is tried.
 if command -v python3 >/dev/null 2>&1; then

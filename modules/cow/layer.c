@@ -373,7 +373,8 @@ static int copy_one(struct cow *c, const char *rel, const struct stat *lst, bool
 			goto out;
 		}
 		if (with_data) {
-			int in = open(low, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			/* O_NONBLOCK: never wait on a FIFO swapped in meanwhile */
+			int in = open(low, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 			rc = in < 0 ? -errno : copy_data(in, out);
 			if (in >= 0)
 				close(in);

@@ -190,12 +190,13 @@ static void save_entry(struct saver *s, int src, int dst, const char *name, cons
  * readable by its owner first (the tree is removed after the save). */
 static int open_src(int src, const char *name, int flags)
 {
-	int fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO swapped in since the lstat must not block */
+	int fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 
 	if (fd < 0 && errno == EACCES && fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    fchmodat(src, name, (st.st_mode & 07777) | (S_ISDIR(st.st_mode) ? 0500 : 0400), 0) == 0)
-		fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(src, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	return fd;
 }
 
