@@ -355,7 +355,7 @@ bool umv_mount_is_ancestor(const struct umv_mount_table *mt, const char *guest, 
 static bool names_plain(const struct umv_mnode *n, const char *name, size_t len)
 {
 	for (size_t i = 0; i < n->nstack; i++)
-		if (n->stack[i]->kind != UMV_MOUNT_REDIRECT || (n->stack[i]->flags & UMV_MOUNT_MAPPED))
+		if (n->stack[i]->kind != UMV_MOUNT_REDIRECT)	/* MAPPED mounts are OWNED */
 			return false;
 	for (size_t i = 0; i < n->nkids; i++)
 		if (name_cmp(n->kids[i]->name, n->kids[i]->len, name, len) == 0 ||

@@ -177,8 +177,8 @@ static int rebuild_host(struct walker *w)
 /* Is M seen by the guest where it is on the host (the root of -b runs)? */
 static bool identity_mount(const struct umv_mount *m)
 {
-	return m->kind == UMV_MOUNT_REDIRECT && !(m->flags & UMV_MOUNT_MAPPED) && m->host &&
-	       m->host_len == m->guest_len && memcmp(m->host, m->guest, m->guest_len) == 0;
+	return m->kind == UMV_MOUNT_REDIRECT && m->host && m->host_len == m->guest_len &&
+	       memcmp(m->host, m->guest, m->guest_len) == 0;
 }
 
 static int mount_changed(struct walker *w, const struct umv_mount *m)
@@ -408,13 +408,13 @@ static int classify(struct walker *w, bool final)
 	return 0;
 }
 
-/* UMV_PATH_GUEST_CALL: would the kernel, walking the guest's own string,
- * have taken the same steps to here? Yes when no link was followed and
- * the walk never left the places where guest and host paths agree. */
-static bool kernel_fails_alike(const struct walker *w)
+/* UMV_PATH_GUEST_CALL: would the kernel, walking the guest's own string
+ * from the same root, take the same steps, links included? Yes while the
+ * walk never left the places where guest and host paths agree (an owned
+ * mount is never such a place: off_identity covers owned_seen). */
+static bool kernel_walks_alike(const struct walker *w)
 {
-	return (w->flags & UMV_PATH_GUEST_CALL) && w->links == 0 && !w->off_identity &&
-	       w->scope_len == 0 && !w->owned_seen;
+	return (w->flags & UMV_PATH_GUEST_CALL) && !w->off_identity && w->scope_len == 0;
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -720,7 +720,7 @@ static int walk(struct walker *w, bool *trailing)
 		if (rc < 0)
 			return rc;
 		rc = classify(w, final);
-		if ((rc == -ENOENT || rc == -ENOTDIR) && kernel_fails_alike(w)) {
+		if ((rc == -ENOENT || rc == -ENOTDIR) && w->links == 0 && kernel_walks_alike(w)) {
 			/* the guest's own call fails on this very name */
 			w->exists = 0;
 			w->type = 0;
@@ -1093,8 +1093,7 @@ static int finish(struct walker *w, bool trailing, struct umv_path_result *out)
 	 * are the same (/lib -> usr/lib under -b): the kernel, walking the
 	 * guest's own string from the same root, reads the same links in the
 	 * same directories and ends on the same object. */
-	if (w->links > 0 && !w->off_identity && w->scope_len == 0 && !w->owned_seen &&
-	    !w->object && out->host && (w->flags & UMV_PATH_GUEST_CALL))
+	if (w->links > 0 && kernel_walks_alike(w) && !w->object && out->host)
 		out->passthrough = true;
 	return 0;
 }
