@@ -1213,6 +1213,9 @@ int umv_path_resolve(const struct umv_mount_table *mt, const struct umv_path_ctx
 	}
 	w.root_set = guest_path[0] == '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH));
 	if (guest_path[0] == '/' && !(flags & UMV_PATH_IN_ROOT)) {
+		/* nothing walked yet: where the base lies (a cwd in a bind)
+		 * says nothing about how the kernel walks an absolute path */
+		w.off_identity = false;
 		rc = jump(&w, "", 0);
 		if (rc < 0)
 			goto out;

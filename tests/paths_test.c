@@ -424,6 +424,20 @@ Test(walk, synthetic_ancestors)
 	cr_assert_eq(res("/", P("%s/src/../src/sub/file", tmp), 0, &r), 0);
 	cr_expect(r.fast && r.passthrough);
 	umv_path_result_free(&r);
+	/* an absolute path through a link where guest and host agree stays
+	 * the kernel's, also from a cwd inside the bind (the component walk
+	 * once carried the cwd's place over and sent every exec from there
+	 * through ld.so) */
+	ln("src", P("%s/lnk_id", tmp));
+	cr_assert_eq(res(P("%s/x/y", virt), P("%s/lnk_id/file", tmp),
+	                 UMV_PATH_GUEST_CALL | UMV_PATH_NO_FAST, &r), 0);
+	cr_expect_str_eq(r.host, P("%s/src/file", tmp));
+	cr_expect(r.passthrough, "a link in identity land from a cwd in the bind");
+	umv_path_result_free(&r);
+	cr_assert_eq(res(P("%s/x/y", virt), "../y/file", UMV_PATH_GUEST_CALL | UMV_PATH_NO_FAST, &r),
+	             0);
+	cr_expect(!r.passthrough, "'..' out of the bind root is the guest's");
+	umv_path_result_free(&r);
 	/* chdir through synthetic dirs works; other names there do not exist */
 	expect_ok(P("%s/x", virt), "y/file", 0, P("%s/x/y/file", virt), P("%s/src/file", tmp), 1);
 	expect_err("/", P("%s/other", virt), 0, ENOENT);
