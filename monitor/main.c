@@ -2,6 +2,8 @@
 #include "monitor/monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,34 @@ static int pin_same_cpu(void)
 		return -errno;
 	mon_log(MON_LOG_INFO, "--same-cpu: monitor and guest pinned to CPU %d", cpu);
 	return 0;
+}
+
+/* --dump-filter: the program as seccomp(2) takes it (struct sock_filter
+ * records, host byte order), so a benchmark's bare tracer can load the very
+ * filter a run of ours loads and stop exactly where we stop. */
+static int dump_filter(const char *path, const struct sock_fprog *prog)
+{
+	const char *p = (const char *)prog->filter;
+	size_t left = (size_t)prog->len * sizeof(prog->filter[0]);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? -errno : -EIO;
+
+			close(fd);
+			return err;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return close(fd) < 0 ? -errno : 0;
 }
 
 static int run(struct mon_options *o)
@@ -64,12 +94,22 @@ static int run(struct mon_options *o)
 			mon_modules_fini();
 			return -MON_EXIT_ERROR;
 		}
+		if (o->dump_filter && filter && (rc = dump_filter(o->dump_filter, filter)) < 0) {
+			mon_log(MON_LOG_ERROR, "--dump-filter: cannot write %s: %s", o->dump_filter,
+				strerror(-rc));
+			goto fail;
+		}
 		if (!cfg.use_info)
 			mon_log(MON_LOG_INFO, "PTRACE_GET_SYSCALL_INFO unavailable: fetching with PTRACE_GETREGSET");
 		if ((rc = mon_tracee_init(!f->process_vm)) < 0)
 			goto oom;
 	} else if ((rc = mon_tracee_init(false)) < 0) {
 		goto oom;
+	}
+	if (o->dump_filter && !filter) {
+		mon_log(MON_LOG_ERROR, "--dump-filter: this run loads no seccomp filter (%s)",
+			o->nmodules ? "seccomp stops unavailable" : "no module loaded");
+		goto fail;
 	}
 	if (o->same_cpu && (rc = pin_same_cpu()) < 0) {
 		mon_log(MON_LOG_ERROR, "--same-cpu: %s", strerror(-rc));

@@ -63,6 +63,7 @@ struct mon_options {
 	bool stats;
 	bool same_cpu;
 	bool runtime_mounts;	/* trap what any runtime mount may want */
+	const char *dump_filter;	/* --dump-filter: where to write the BPF (argv's) */
 	int verbosity;		/* 0 = warnings, -1 = quiet, 1.. = -v count */
 	char **argv;		/* program and its arguments (NULL-terminated) */
 };

@@ -16,6 +16,7 @@ enum {
 	OPT_HELP,
 	OPT_SAME_CPU,
 	OPT_RUNTIME_MOUNTS,
+	OPT_DUMP_FILTER,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +36,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
 	{ "runtime-mounts", no_argument, NULL, OPT_RUNTIME_MOUNTS },
+	{ "dump-filter", required_argument, NULL, OPT_DUMP_FILTER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -57,6 +59,7 @@ static void usage(FILE *out)
 	      "      --stats               print stop and ptrace request counts at exit\n"
 	      "      --syscalls[=ARCH]     print the syscall table of ARCH and exit\n"
 	      "      --same-cpu            run monitor and guest on one CPU\n"
+	      "      --dump-filter FILE    write the seccomp program this run loads to FILE\n"
 	      "  -v, --verbose             more log lines (repeatable)\n"
 	      "  -q, --quiet               errors only\n"
 	      "      --version             print the version and exit\n"
@@ -228,6 +231,9 @@ int mon_options_parse(int argc, char **argv, struct mon_options *o)
 			break;
 		case OPT_SAME_CPU:
 			o->same_cpu = true;
+			break;
+		case OPT_DUMP_FILTER:
+			o->dump_filter = optarg;
 			break;
 		case OPT_RUNTIME_MOUNTS:
 			/* bind (alone: / at /) starts the path layer */

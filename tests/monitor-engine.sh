@@ -45,4 +45,20 @@ expect_eq "fallback notice" 1 "$(grep -c 'PTRACE_SYSCALL' "$TMPD/err")"
 # --same-cpu: the guest sees one CPU.
 out=$("$UMVISOR" --same-cpu -m count:out=/dev/null -- nproc); expect_eq "--same-cpu nproc" 1 "$out"
 out=$("$UMVISOR" -m count:out=/dev/null -- nproc); expect_eq "default nproc" "$(nproc)" "$out"
+# --dump-filter: the program we load, loadable by a bare tracer that then
+# stops exactly where we stop (make bench's floors rely on it).
+"$UMVISOR" --stats --dump-filter "$TMPD/f.bpf" -m count:only=openat:out=/dev/null -- \
+	cat /etc/hostname >/dev/null 2>"$TMPD/stats" || fail "--dump-filter run failed"
+size=$(wc -c <"$TMPD/f.bpf")
+[ "$size" -gt 0 ] && [ $((size % 8)) -eq 0 ] || fail "--dump-filter: $size bytes is no BPF program"
+ours=$(sed -n 's/.*entry stops \([0-9]*\):.*/\1/p' "$TMPD/stats")
+"$top_builddir/tests/bench/floor_tracer" "$TMPD/f.bpf" -- cat /etc/hostname >"$TMPD/out" 2>"$TMPD/floor" ||
+	fail "floor_tracer failed: $(cat "$TMPD/floor")"
+expect_eq "floor_tracer output" "$(cat /etc/hostname)" "$(cat "$TMPD/out")"
+expect_eq "floor_tracer stops where we stop" "floor_tracer: $ours stops" "$(cat "$TMPD/floor")"
+"$UMVISOR" --dump-filter "$TMPD/f.bpf" -- true 2>"$TMPD/err" && fail "--dump-filter without a module succeeded"
+grep -q 'no module loaded' "$TMPD/err" || fail "--dump-filter without a module: $(cat "$TMPD/err")"
+"$UMVISOR" --dump-filter /nonexistent-umv/f -m count:out=/dev/null -- true 2>"$TMPD/err" &&
+	fail "--dump-filter to a missing directory succeeded"
+grep -q 'cannot write' "$TMPD/err" || fail "--dump-filter unwritable: $(cat "$TMPD/err")"
 exit 0

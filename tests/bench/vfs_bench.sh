@@ -7,11 +7,16 @@
 #   vfs.cat200  200 x cat of small files inside a bind: ms per run
 #   vfs.find    find over /usr/share bound at a guest path: ms per run
 #   vfs.gcc     gcc -c of 8 small C files + link, in a bind: ms per run
+#   vfs.gcc.floor  the same job under tests/bench/floor_tracer with our own
+#               filter: every stop we take, with nothing done at it but the
+#               fetch and the read of the path (the least any ptrace path
+#               monitor must do), against native; and we against that floor
 # Plus, per benchmark, our overhead (time - native) against proot's.
 set -u
 UMVISOR=${UMVISOR:-./umvisor}
 export UMVISOR_MODULE_PATH=${UMVISOR_MODULE_PATH:-./.libs}
 LOOP=./tests/bench/vfs_stat_loop
+FLOOR=./tests/bench/floor_tracer
 ROUNDS=${VFS_BENCH_ROUNDS:-5}
 [ -x "$UMVISOR" ] && [ -x "$LOOP" ] || { echo "vfs_bench: run from the build dir after make check" >&2; exit 1; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/umv-bench.XXXXXX") || exit 1
@@ -55,7 +60,12 @@ report() {	# name unit file-native file-umv file-proot
 : >"$T/stat.n"; : >"$T/stat.u"; : >"$T/stat.p"
 : >"$T/cat.n"; : >"$T/cat.u"; : >"$T/cat.p"
 : >"$T/find.n"; : >"$T/find.u"; : >"$T/find.p"
-: >"$T/gcc.n"; : >"$T/gcc.u"; : >"$T/gcc.p"
+: >"$T/gcc.n"; : >"$T/gcc.u"; : >"$T/gcc.p"; : >"$T/gcc.f"
+have_floor=no
+if [ $have_gcc = yes ] && [ -x "$FLOOR" ] &&
+	"$UMVISOR" --dump-filter "$T/gcc.bpf" -b "$T/tree:$G" -- true; then
+	have_floor=yes
+fi
 CAT='for i in $(seq 0 199); do cat "$D/f$i"; done'
 r=0
 while [ $r -lt "$ROUNDS" ]; do
@@ -72,6 +82,7 @@ while [ $r -lt "$ROUNDS" ]; do
 		D=$T/tree time_ms sh -c "$GCC" >>"$T/gcc.n"
 		D=$G time_ms "$UMVISOR" -b "$T/tree:$G" -- sh -c "$GCC" >>"$T/gcc.u"
 		[ $have_proot = yes ] && D=$G time_ms proot -b "$T/tree:$G" sh -c "$GCC" >>"$T/gcc.p"
+		[ $have_floor = yes ] && D=$T/tree time_ms "$FLOOR" "$T/gcc.bpf" -- sh -c "$GCC" >>"$T/gcc.f"
 	fi
 	r=$((r + 1))
 done
@@ -80,6 +91,13 @@ report vfs.cat200 ms "$T/cat.n" "$T/cat.u" "$T/cat.p"
 report vfs.find ms "$T/find.n" "$T/find.u" "$T/find.p"
 if [ $have_gcc = yes ]; then
 	report vfs.gcc ms "$T/gcc.n" "$T/gcc.u" "$T/gcc.p"
+	if [ $have_floor = yes ]; then
+		f=$(median <"$T/gcc.f"); n=$(median <"$T/gcc.n"); u=$(median <"$T/gcc.u")
+		line vfs.gcc.floor ms "$f" native "$n"
+		line vfs.gcc.vs_floor ms "$u" ptrace-floor "$f"
+	else
+		echo "bench: vfs.gcc.floor: floor_tracer or --dump-filter unavailable, not measured" >&2
+	fi
 else
 	echo "bench: vfs.gcc: gcc not installed, not measured" >&2
 fi
