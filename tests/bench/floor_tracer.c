@@ -7,20 +7,27 @@
  * natively. No resolution, no rewrite, no bookkeeping: what umvisor spends
  * above this is its own logic. Prints the stop count to stderr; exits with
  * PROGRAM's status.
- *   floor_tracer [-n] FILTER -- PROGRAM [ARGS...] */
+ * With -u the same filter's TRACE returns become USER_NOTIF: the floor of
+ * a seccomp user-notification monitor (receive, read the path, check the
+ * id, let the call continue), the other mechanism the kernel offers.
+ *   floor_tracer [-n] [-u] FILTER -- PROGRAM [ARGS...] */
 #include "syscalls/syscalls.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/ptrace.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -59,15 +66,15 @@ static int load_file(const char *path, struct sock_fprog *prog)
 	return 0;
 }
 
-/* The address of the first path argument of the stopped call, or 0. */
-static uint64_t path_arg(const struct ptrace_syscall_info *si)
+/* The address of the first path argument of a call, or 0. */
+static uint64_t path_arg(uint32_t arch, uint64_t nr, const __u64 *args)
 {
-	enum sc_id id = sc_id_from_nr(sc_arch_from_audit(si->arch), si->seccomp.nr);
+	enum sc_id id = sc_id_from_nr(sc_arch_from_audit(arch), nr);
 	const struct sc_info *info = id == SC_ID_UNKNOWN ? NULL : sc_info(id);
 
 	for (unsigned i = 0; info && i < info->nargs && i < 6; i++)
 		if (info->kinds[i] == SC_K_PATH)
-			return si->seccomp.args[i];
+			return args[i];
 	return 0;
 }
 
@@ -81,47 +88,137 @@ static void read_path(pid_t tid, uint64_t addr)
 		perror("floor_tracer: process_vm_readv");
 }
 
-static __attribute__((noreturn)) void child(const struct sock_fprog *prog, int go, char **argv)
+/* -u: the child loads the filter with a listener, tells the parent its fd
+ * number (the parent takes it with pidfd_getfd: sending it would be a
+ * sendmsg, which a path filter traps) and waits until the parent has it. */
+static __attribute__((noreturn)) void child(const struct sock_fprog *prog, int go, int talk,
+					    bool notify, char **argv)
 {
 	char byte;
+	long fd;
 
 	if (read(go, &byte, 1) != 1)
 		_exit(125);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0) {
+	    (fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, prog)) < 0) {
 		perror("floor_tracer: seccomp");
 		_exit(125);
+	}
+	if (notify) {
+		int n = (int)fd;
+
+		if (write(talk, &n, sizeof(n)) != sizeof(n) || read(talk, &byte, 1) != 1)
+			_exit(125);
+		close(n);
 	}
 	execvp(argv[0], argv);
 	perror("floor_tracer: exec");
 	_exit(127);
 }
 
+struct waiter {
+	pid_t pid;
+	unsigned long notes;	/* atomic: the receiving loop counts */
+};
+
+/* The receiving loop never returns; this thread ends the run when the
+ * program does. */
+static void *wait_program(void *arg)
+{
+	struct waiter *w = arg;
+	int status;
+
+	while (waitpid(w->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(125);
+	fprintf(stderr, "floor_tracer: %lu stops\n", __atomic_load_n(&w->notes, __ATOMIC_RELAXED));
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static int notify_floor(struct sock_fprog *prog, int read_paths, char **argv)
+{
+	static struct waiter w;
+	int go[2], talk[2], child_fd, listener, pidfd;
+	pthread_t thread;
+
+	for (unsigned i = 0; i < prog->len; i++)
+		if (prog->filter[i].code == (BPF_RET | BPF_K) &&
+		    (prog->filter[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE)
+			prog->filter[i].k = SECCOMP_RET_USER_NOTIF;
+	if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, talk) < 0 ||
+	    (w.pid = fork()) < 0) {
+		perror("floor_tracer");
+		return 125;
+	}
+	if (w.pid == 0)
+		child(prog, go[0], talk[1], true, argv);
+	if (write(go[1], "g", 1) != 1 || read(talk[0], &child_fd, sizeof(child_fd)) != sizeof(child_fd) ||
+	    (pidfd = (int)syscall(SYS_pidfd_open, w.pid, 0)) < 0 ||
+	    (listener = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0)) < 0 ||
+	    write(talk[0], "g", 1) != 1) {
+		perror("floor_tracer: the listener");
+		kill(w.pid, SIGKILL);
+		return 125;
+	}
+	if ((errno = pthread_create(&thread, NULL, wait_program, &w)) != 0) {
+		perror("floor_tracer: pthread_create");
+		kill(w.pid, SIGKILL);
+		return 125;
+	}
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;	/* interrupted, or its caller died */
+		__atomic_add_fetch(&w.notes, 1, __ATOMIC_RELAXED);
+		if (read_paths) {
+			read_path((pid_t)req.pid, path_arg(req.data.arch, (uint64_t)req.data.nr, req.data.args));
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) < 0)
+				continue;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+			perror("floor_tracer: SECCOMP_IOCTL_NOTIF_SEND");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sock_fprog prog = { 0 };
 	int go[2], status, err, code = 125, read_paths = 1, a = 1;
+	bool notify = false;
 	unsigned long stops = 0;
 	pid_t pid;
 
-	if (a < argc && strcmp(argv[a], "-n") == 0) {
-		read_paths = 0;
-		a++;
+	for (; a < argc && argv[a][0] == '-' && strcmp(argv[a], "--") != 0; a++) {
+		if (strcmp(argv[a], "-n") == 0)
+			read_paths = 0;
+		else if (strcmp(argv[a], "-u") == 0)
+			notify = true;
+		else
+			break;
 	}
 	if (argc - a < 3 || strcmp(argv[a + 1], "--") != 0) {
-		fprintf(stderr, "usage: floor_tracer [-n] FILTER -- PROGRAM [ARGS...]\n");
+		fprintf(stderr, "usage: floor_tracer [-n] [-u] FILTER -- PROGRAM [ARGS...]\n");
 		return 125;
 	}
 	if ((err = load_file(argv[a], &prog)) < 0) {
 		fprintf(stderr, "floor_tracer: %s: %s\n", argv[a], strerror(-err));
 		return 125;
 	}
+	if (notify)
+		return notify_floor(&prog, read_paths, argv + a + 2);
 	if (pipe2(go, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		perror("floor_tracer");
 		return 125;
 	}
 	if (pid == 0)
-		child(&prog, go[0], argv + a + 2);
+		child(&prog, go[0], -1, false, argv + a + 2);
 	if (xptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)SEIZE_OPTIONS) < 0 ||
 	    write(go[1], "g", 1) != 1) {
 		perror("floor_tracer: PTRACE_SEIZE");
@@ -151,7 +248,7 @@ int main(int argc, char **argv)
 			stops++;
 			if (xptrace(PTRACE_GET_SYSCALL_INFO, w, (void *)sizeof(si), &si) > 0 &&
 			    read_paths)
-				read_path(w, path_arg(&si));
+				read_path(w, path_arg(si.arch, si.seccomp.nr, si.seccomp.args));
 		} else if (event == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
 			sig = WSTOPSIG(status);	/* a signal for the guest */
 		}

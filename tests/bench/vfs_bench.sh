@@ -10,7 +10,8 @@
 #   vfs.gcc.floor  the same job under tests/bench/floor_tracer with our own
 #               filter: every stop we take, with nothing done at it but the
 #               fetch and the read of the path (the least any ptrace path
-#               monitor must do), against native; and we against that floor
+#               monitor must do), against native; and we against that floor.
+#               notify_floor: the same with seccomp user notifications
 # Plus, per benchmark, our overhead (time - native) against proot's.
 set -u
 UMVISOR=${UMVISOR:-./umvisor}
@@ -60,7 +61,7 @@ report() {	# name unit file-native file-umv file-proot
 : >"$T/stat.n"; : >"$T/stat.u"; : >"$T/stat.p"
 : >"$T/cat.n"; : >"$T/cat.u"; : >"$T/cat.p"
 : >"$T/find.n"; : >"$T/find.u"; : >"$T/find.p"
-: >"$T/gcc.n"; : >"$T/gcc.u"; : >"$T/gcc.p"; : >"$T/gcc.f"
+: >"$T/gcc.n"; : >"$T/gcc.u"; : >"$T/gcc.p"; : >"$T/gcc.f"; : >"$T/gcc.nf"
 have_floor=no
 if [ $have_gcc = yes ] && [ -x "$FLOOR" ] &&
 	"$UMVISOR" --dump-filter "$T/gcc.bpf" -b "$T/tree:$G" -- true; then
@@ -83,6 +84,7 @@ while [ $r -lt "$ROUNDS" ]; do
 		D=$G time_ms "$UMVISOR" -b "$T/tree:$G" -- sh -c "$GCC" >>"$T/gcc.u"
 		[ $have_proot = yes ] && D=$G time_ms proot -b "$T/tree:$G" sh -c "$GCC" >>"$T/gcc.p"
 		[ $have_floor = yes ] && D=$T/tree time_ms "$FLOOR" "$T/gcc.bpf" -- sh -c "$GCC" >>"$T/gcc.f"
+		[ $have_floor = yes ] && D=$T/tree time_ms "$FLOOR" -u "$T/gcc.bpf" -- sh -c "$GCC" >>"$T/gcc.nf"
 	fi
 	r=$((r + 1))
 done
@@ -94,6 +96,7 @@ if [ $have_gcc = yes ]; then
 	if [ $have_floor = yes ]; then
 		f=$(median <"$T/gcc.f"); n=$(median <"$T/gcc.n"); u=$(median <"$T/gcc.u")
 		line vfs.gcc.floor ms "$f" native "$n"
+		line vfs.gcc.notify_floor ms "$(median <"$T/gcc.nf")" native "$n"
 		line vfs.gcc.vs_floor ms "$u" ptrace-floor "$f"
 	else
 		echo "bench: vfs.gcc.floor: floor_tracer or --dump-filter unavailable, not measured" >&2
