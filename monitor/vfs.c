@@ -47,7 +47,7 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
 	id_utimensat_time64, id_execveat, id_execve,
 	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
-	id_getsockname, id_getpeername;
+	id_getsockname, id_getpeername, id_fsconfig, id_open_by_handle_at;
 static uint8_t *nofollow_ids, *parent_ids, *two_mount_ids;
 static uint8_t *ns_change_ids;	/* calls that forget the resolution cache */
 
@@ -133,6 +133,8 @@ static int ids_init(void)
 	id_utimensat = sc_id_from_name("utimensat");
 	id_utimensat_time64 = sc_id_from_name("utimensat_time64");
 	id_execveat = sc_id_from_name("execveat");
+	id_fsconfig = sc_id_from_name("fsconfig");
+	id_open_by_handle_at = sc_id_from_name("open_by_handle_at");
 	id_execve = sc_id_from_name("execve");
 	id_bind = sc_id_from_name("bind");
 	id_connect = sc_id_from_name("connect");
@@ -153,7 +155,8 @@ bool mon_vfs_wants(enum sc_id id)
 
 	if (!mt || id <= SC_ID_UNKNOWN || id >= SC_ID_COUNT)
 		return false;
-	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup)
+	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup ||
+	    id == id_open_by_handle_at)
 		return true;
 	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
 	if (id == id_bind || id == id_connect || id == id_sendmsg || id == id_getsockname ||
@@ -181,6 +184,11 @@ size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 	rules[n++] = (struct sc_filter_rule){ .id = SC_ID_recvmmsg_time64, .cmp = SC_CMP_ANY };
 	if (nmerged > 0 && id_getdents64 != SC_ID_UNKNOWN)
 		rules[n++] = (struct sc_filter_rule){ .id = id_getdents64, .cmp = SC_CMP_ANY };
+	/* fsconfig: the commands whose value can be a path (vfs_mount_opts.c) */
+	for (uint64_t cmd = 1; cmd <= 4 && id_fsconfig != SC_ID_UNKNOWN; cmd++)
+		if (cmd != 2)	/* FSCONFIG_SET_BINARY */
+			rules[n++] = (struct sc_filter_rule){ .id = id_fsconfig, .cmp = SC_CMP_EQ,
+							      .arg = 1, .value = cmd };
 	return n;
 }
 
@@ -192,7 +200,7 @@ static bool is_peer_name_call(enum sc_id id)
 
 bool mon_vfs_extra_wants(enum sc_id id)
 {
-	return mt && (id == id_sendto || is_peer_name_call(id) ||
+	return mt && (id == id_sendto || is_peer_name_call(id) || id == id_fsconfig ||
 		      (id == id_getdents64 && nmerged > 0));
 }
 
@@ -564,6 +572,9 @@ struct vfs_call {
 	char *names[2];		/* rename*: the two canonical guest names */
 	unsigned nnames;
 	struct mon_owned_call owned;	/* vfs_owned.c */
+	bool fsconfig;			/* fsconfig whose value is a path */
+	bool fsconfig_flags_set_path;	/* ...given by SET_PATH(_EMPTY): aux is its dirfd */
+	unsigned fsconfig_flags;	/* UMV_PATH_* for that value */
 };
 
 int mon_vfs_emulate(struct umv_call *call, int64_t result)
@@ -596,6 +607,8 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 	enum sc_id id = call->sc.id;
 	int f = 0;
 
+	if (vc->fsconfig)
+		return (int)vc->fsconfig_flags;
 	if (id == id_open)
 		return open_flags_to_path(a[1]);
 	if (id == id_openat)
@@ -797,6 +810,27 @@ static bool single_name_lookup(const struct vfs_call *vc, const char *name, size
 
 /* Resolves path argument I. 0: leave it; 1: vc->rw gets a host path; or
  * -errno for the guest, or PASS_CALL. */
+/* Is argument I a path? SC_K_PATH ones, and fsconfig's value when its
+ * command makes it one (vfs_mount_opts.c). */
+static bool is_path_arg(const struct vfs_call *vc, unsigned i)
+{
+	return vc->call->sc.kinds[i] == SC_K_PATH || (vc->fsconfig && i == 3);
+}
+
+/* The guest descriptor path argument I is relative to, or -1 (the cwd):
+ * the DIRFD just before it, or fsconfig's aux for its SET_PATH commands. */
+static int base_dirfd(const struct vfs_call *vc, unsigned i)
+{
+	const struct umv_call *call = vc->call;
+	int fd = -1;
+
+	if (vc->fsconfig)
+		fd = vc->fsconfig_flags_set_path ? (int)call->sc.args[4] : -1;
+	else if (i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD)
+		fd = (int)call->sc.args[i - 1];
+	return fd == AT_FDCWD ? -1 : fd;
+}
+
 static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res)
 {
 	struct umv_call *call = vc->call;
@@ -806,11 +840,12 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	char buf[PATH_MAX], *base = NULL;
 	const struct umv_mount *owner;
 	ssize_t n;
-	int flags, rc;
+	int flags, rc, dirfd;
 
 	flags = path_flags(vc, i);
 	if (flags < 0 || flags == PASS_CALL)
 		return flags;
+	dirfd = base_dirfd(vc, i);
 	if (addr == 0 &&
 	    (id == id_utimensat || id == id_utimensat_time64 || id == id_fanotify_mark))
 		return 0;	/* NULL names the dirfd itself */
@@ -833,13 +868,11 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 	}
 	if (n == 0)
 		return (flags & UMV_PATH_EMPTY_PATH) ? 0 : -ENOENT;
-	if (i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD &&
-	    single_name_lookup(vc, buf, (size_t)n, (unsigned)flags))
+	if (dirfd >= 0 && single_name_lookup(vc, buf, (size_t)n, (unsigned)flags))
 		return 0;
 	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
-	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && i > 0 &&
-	    call->sc.kinds[i - 1] == SC_K_DIRFD && (int)call->sc.args[i - 1] != AT_FDCWD) {
-		rc = fd_guest_path(t->proc->tgid, (int)call->sc.args[i - 1], &base);
+	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && dirfd >= 0) {
+		rc = fd_guest_path(t->proc->tgid, dirfd, &base);
 		if (rc == 1) {
 			free(base);
 			return -ENOTDIR;	/* a pipe, a socket: not a directory */
@@ -1722,12 +1755,24 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	rc = 0;
 	if (id == id_chroot)
 		return emulate_chroot(call);
-	if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed || call->sc.demux_failed)
+	if (id == id_open_by_handle_at)
+		return mon_vfs_open_by_handle(call);
+	if (id == id_mount && (rc = mon_vfs_mount_data_check(call)) < 0)
+		return mon_vfs_emulate(call, rc);
+	if (id == id_fsconfig) {
+		if ((rc = mon_vfs_fsconfig_path(call, &vc.fsconfig_flags)) <= 0)
+			return rc < 0 ? mon_vfs_emulate(call, rc) : UMV_PASS;
+		vc.fsconfig = true;
+		vc.fsconfig_flags_set_path = rc == 2;
+		rc = 0;
+	} else if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed ||
+		   call->sc.demux_failed) {
 		return UMV_PASS;
+	}
 	for (unsigned i = 0; i < call->sc.nargs && rc >= 0 && rc != PASS_CALL; i++) {
 		struct umv_path_result res = { 0 };
 
-		if (call->sc.kinds[i] != SC_K_PATH)
+		if (!is_path_arg(&vc, i))
 			continue;
 		vc.owned.cur = vc.owned.npaths++;
 		rc = one_path(&vc, i, &res);

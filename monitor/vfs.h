@@ -117,6 +117,16 @@ int mon_vfs_owned_host_to_guest(const char *host, char **guest);
 /* A host path as the guest names it: through cow views first, then the
  * mount table. As umv_mount_host_to_guest. */
 int mon_vfs_host_to_guest(const char *host, char **out);
+
+/* vfs_handle.c: open_by_handle_at only for objects the guest can see. */
+int mon_vfs_open_by_handle(struct umv_call *call);
+
+/* vfs_mount_opts.c: paths in mount options. fsconfig: 0 leave it to the
+ * kernel, 1 its value (arg 3) is a path from the cwd, 2 a path from its
+ * aux dirfd (*FLAGS: UMV_PATH_* for it), or -errno to answer. mount(2):
+ * 0 or -errno to answer. */
+int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags);
+int mon_vfs_mount_data_check(struct umv_call *call);
 /* Is canonical guest path GUEST inside an owned tree? */
 bool mon_vfs_owned_covers(const char *guest);
 /* A runtime mount of MOD is going: forget its trees (the table's entries

@@ -3,11 +3,6 @@ GUEST="$top_builddir/tests/monitor-guest"
 GUEST32="$top_builddir/tests/monitor-guest32"
 [ -x "$GUEST" ] || hard_error "$GUEST is not built"
 
-# expect_eq WHAT EXPECTED ACTUAL
-expect_eq() {
-	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
-}
-
 # Run "$@" natively and under umvisor with the options in $UMV_OPTS;
 # stdout and exit status must be identical.
 same_as_native() {

@@ -5,6 +5,8 @@
 skip() { echo "SKIP: $*" >&2; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 hard_error() { echo "ERROR: $*" >&2; exit 99; }
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; }
 
 : "${UMVISOR:?UMVISOR is not set (run through make check)}"
 [ -x "$UMVISOR" ] || hard_error "$UMVISOR is not built"

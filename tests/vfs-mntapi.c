@@ -1,0 +1,151 @@
+/* Guest for tests/vfs-mount-api.sh: the calls that carry paths inside
+ * mount options or name objects by handle. Prints what it read, or
+ * "ERR <step> <errno name>"; always exits 0 so outputs compare.
+ *   vfs-mntapi fsconfig-overlay LOWER UPPER WORK   (the new mount API)
+ *   vfs-mntapi set-path KEY PATH                    (FSCONFIG_SET_PATH)
+ *   vfs-mntapi mount-overlay TARGET DATA            (mount(2))
+ *   vfs-mntapi handle-save PATH FILE
+ *   vfs-mntapi handle-open FILE DIR */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+
+static int report(const char *step)
+{
+	printf("ERR %s %s\n", step, strerrorname_np(errno));
+	return 0;
+}
+
+static int print_fd(int fd)
+{
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return report("read");
+	buf[n] = '\0';
+	fputs(buf, stdout);
+	return 0;
+}
+
+static int print_file(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return report("open");
+	rc = print_fd(fd);
+	close(fd);
+	return rc;
+}
+
+static int fsconfig_overlay(char **a)
+{
+	int fd = fsopen("overlay", FSOPEN_CLOEXEC), mfd, rc;
+
+	if (fd < 0)
+		return report("fsopen");
+	if (fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir", a[0], 0) < 0)
+		return report("lowerdir");
+	if (fsconfig(fd, FSCONFIG_SET_STRING, "upperdir", a[1], 0) < 0)
+		return report("upperdir");
+	if (fsconfig(fd, FSCONFIG_SET_STRING, "workdir", a[2], 0) < 0)
+		return report("workdir");
+	if (fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return report("create");
+	if ((mfd = fsmount(fd, FSMOUNT_CLOEXEC, 0)) < 0)
+		return report("fsmount");
+	rc = print_file(mfd, "f");
+	close(mfd);
+	close(fd);
+	return rc;
+}
+
+static int set_path(char **a)
+{
+	int fd = fsopen("overlay", FSOPEN_CLOEXEC);
+
+	if (fd < 0)
+		return report("fsopen");
+	if (fsconfig(fd, FSCONFIG_SET_PATH, a[0], a[1], AT_FDCWD) < 0)
+		return report("set-path");
+	puts("set-path ok");
+	close(fd);
+	return 0;
+}
+
+static int mount_overlay(char **a)
+{
+	char path[4096];
+
+	if (mount("overlay", a[0], "overlay", 0, a[1]) < 0)
+		return report("mount");
+	snprintf(path, sizeof(path), "%s/f", a[0]);
+	print_file(AT_FDCWD, path);
+	if (umount2(a[0], 0) < 0)
+		return report("umount");
+	return 0;
+}
+
+static int handle_save(char **a)
+{
+	struct file_handle *h = malloc(sizeof(*h) + MAX_HANDLE_SZ);
+	int mount_id, fd;
+
+	if (!h)
+		return report("malloc");
+	h->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, a[0], h, &mount_id, 0) < 0)
+		return report("name_to_handle_at");
+	fd = open(a[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, h, sizeof(*h) + h->handle_bytes) != (ssize_t)(sizeof(*h) + h->handle_bytes))
+		return report("save");
+	close(fd);
+	puts("saved");
+	free(h);
+	return 0;
+}
+
+static int handle_open(char **a)
+{
+	unsigned char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	int fd = open(a[0], O_RDONLY | O_CLOEXEC), mfd, ofd;
+
+	if (fd < 0 || read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(struct file_handle))
+		return report("load");
+	close(fd);
+	if ((mfd = open(a[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return report("mount_fd");
+	if ((ofd = open_by_handle_at(mfd, (struct file_handle *)buf, O_RDONLY | O_CLOEXEC)) < 0)
+		return report("open_by_handle_at");
+	print_fd(ofd);
+	close(ofd);
+	close(mfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int nargs;
+		int (*run)(char **);
+	} modes[] = {
+		{ "fsconfig-overlay", 3, fsconfig_overlay }, { "set-path", 2, set_path },
+		{ "mount-overlay", 2, mount_overlay },       { "handle-save", 2, handle_save },
+		{ "handle-open", 2, handle_open },
+	};
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(argv[1], modes[i].name) == 0 && argc == 2 + modes[i].nargs)
+			return modes[i].run(argv + 2);
+	fprintf(stderr, "usage: vfs-mntapi MODE ARGS (see the source)\n");
+	return 2;
+}

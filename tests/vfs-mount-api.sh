@@ -1,0 +1,71 @@
+#!/bin/sh
+# Paths the kernel resolves from inside mount options, and objects named by
+# handle: fsconfig (the new mount API), mount(2)'s overlay options and
+# open_by_handle_at, each natively and under umvisor -b. Needs root (fsopen,
+# mount and open_by_handle_at need capabilities) and overlay mounts.
+. "$top_srcdir/tests/lib/harness.sh"
+. "$top_srcdir/tests/vfs-lib.sh"
+[ "$(id -u)" = 0 ] || skip "needs root: fsopen, mount(2) and open_by_handle_at need capabilities"
+M=$top_builddir/tests/vfs-mntapi
+H=$TMPD/host
+fresh() {	# a clean overlay tree under $H
+	rm -rf "$H" && mkdir -p "$H/lower" "$H/lower2" "$H/upper" "$H/work" "$H/mnt" &&
+		echo lowerdata >"$H/lower/f" || hard_error "cannot build $H"
+}
+U() { timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$H:$GUESTDIR" -- "$M" "$@"; }
+
+fresh
+out=$("$M" fsconfig-overlay "$H/lower" "$H/upper" "$H/work")
+case $out in ERR*) skip "overlay mounts unavailable on this machine ($out)" ;; esac
+
+# fsconfig SET_STRING of one path: rewritten like any path argument.
+fresh
+out=$(U fsconfig-overlay "$GUESTDIR/lower" "$GUESTDIR/upper" "$GUESTDIR/work")
+expect_eq "fsconfig: overlay on guest paths" lowerdata "$out"
+# A list of guest paths is not rewritten: refused, with a log line.
+fresh
+out=$(U fsconfig-overlay "$GUESTDIR/lower:$GUESTDIR/lower2" "$GUESTDIR/upper" "$GUESTDIR/work" 2>"$TMPD/err")
+expect_eq "fsconfig: a lowerdir list of guest paths" "ERR lowerdir EOPNOTSUPP" "$out"
+grep -q 'lowerdir names paths of the guest' "$TMPD/err" || fail "no log line for the list: $(cat "$TMPD/err")"
+# A list whose paths the guest sees where the host has them goes through.
+fresh
+native=$("$M" fsconfig-overlay "$H/lower:$H/lower2" "$H/upper" "$H/work")
+fresh
+out=$(U fsconfig-overlay "$H/lower:$H/lower2" "$H/upper" "$H/work")
+expect_eq "fsconfig: a lowerdir list of host-alike paths" "$native" "$out"
+expect_eq "fsconfig: that list natively" lowerdata "$native"
+
+# FSCONFIG_SET_PATH: the value is resolved in the guest (whether overlay
+# takes a path value depends on the kernel: the answer must be native's).
+fresh
+native=$("$M" set-path "lowerdir+" "$H/lower")
+out=$(U set-path "lowerdir+" "$GUESTDIR/lower")
+expect_eq "fsconfig SET_PATH" "$native" "$out"
+timeout "$VFS_TIMEOUT" "$UMVISOR" -vv -b "$H:$GUESTDIR" -- "$M" set-path "lowerdir+" "$GUESTDIR/lower" \
+	>/dev/null 2>"$TMPD/err"
+grep -q "fsconfig: .* 1 rewritten first $H/lower" "$TMPD/err" ||
+	fail "fsconfig SET_PATH: value not rewritten to $H/lower: $(grep fsconfig "$TMPD/err")"
+
+# mount(2): single guest paths in the data string are refused (the string
+# is not rewritten), host-alike ones go through; the target is a path
+# argument and is rewritten.
+fresh
+out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$GUESTDIR/lower,upperdir=$GUESTDIR/upper,workdir=$GUESTDIR/work" 2>"$TMPD/err")
+expect_eq "mount(2): overlay data with guest paths" "ERR mount EOPNOTSUPP" "$out"
+fresh
+out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$H/lower,upperdir=$H/upper,workdir=$H/work")
+expect_eq "mount(2): overlay data with host-alike paths, guest target" lowerdata "$out"
+grep -q " $H/mnt " /proc/mounts && fail "mount(2): the overlay stayed mounted"
+
+# open_by_handle_at: a handle for an object the guest sees opens; one for
+# an object a bind hides is stale to the guest.
+fresh
+expect_eq "name_to_handle_at natively" saved "$("$M" handle-save "$H/lower/f" "$TMPD/handle")"
+out=$(U handle-open "$TMPD/handle" "$GUESTDIR")
+expect_eq "open_by_handle_at: a visible object" lowerdata "$out"
+mkdir -p "$TMPD/other" && echo other >"$TMPD/other/f"
+expect_eq "open_by_handle_at natively" lowerdata "$("$M" handle-open "$TMPD/handle" "$TMPD")"
+out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/other:$H/lower" -- "$M" handle-open "$TMPD/handle" "$TMPD" 2>"$TMPD/err")
+expect_eq "open_by_handle_at: an object a bind hides" "ERR open_by_handle_at ESTALE" "$out"
+grep -q 'outside the guest' "$TMPD/err" || fail "no log line for the hidden object: $(cat "$TMPD/err")"
+exit 0
