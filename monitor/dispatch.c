@@ -243,9 +243,9 @@ int mon_filter_build(struct sock_fprog **out)
 	for (size_t i = 0; i < mon_modules_count(); i++)
 		nconds += mon_module_at(i)->nconds;
 	/* One rule per wanted id, the modules' conditions, the monitor's own
-	 * (7), the scratch area's (<= 6), the path layer's (<= 11), and at most
+	 * (7), the scratch area's (<= 6), the path layer's (<= 13), and at most
 	 * two per call that can name the monitor's pid. */
-	rules = calloc(SC_ID_COUNT + nconds + 24 + 2 * MON_PC_COUNT, sizeof(*rules));
+	rules = calloc(SC_ID_COUNT + nconds + 26 + 2 * MON_PC_COUNT, sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
 	for (int id = 1; id < SC_ID_COUNT; id++)

@@ -47,7 +47,8 @@ static enum sc_id id_getcwd, id_fchdir, id_chdir, id_chroot, id_io_uring_setup, 
 	id_name_to_handle_at, id_umount2, id_fanotify_mark, id_inotify_add_watch, id_utimensat,
 	id_utimensat_time64, id_execveat, id_execve,
 	id_bind, id_connect, id_sendto, id_sendmsg, id_mount, id_umount, id_umount2, id_getdents64,
-	id_getsockname, id_getpeername, id_fsconfig, id_open_by_handle_at;
+	id_getsockname, id_getpeername, id_fsconfig, id_open_by_handle_at, id_bpf,
+	id_perf_event_open;
 static uint8_t *nofollow_ids, *parent_ids, *two_mount_ids;
 static uint8_t *ns_change_ids;	/* calls that forget the resolution cache */
 
@@ -135,6 +136,8 @@ static int ids_init(void)
 	id_execveat = sc_id_from_name("execveat");
 	id_fsconfig = sc_id_from_name("fsconfig");
 	id_open_by_handle_at = sc_id_from_name("open_by_handle_at");
+	id_bpf = sc_id_from_name("bpf");
+	id_perf_event_open = sc_id_from_name("perf_event_open");
 	id_execve = sc_id_from_name("execve");
 	id_bind = sc_id_from_name("bind");
 	id_connect = sc_id_from_name("connect");
@@ -156,7 +159,7 @@ bool mon_vfs_wants(enum sc_id id)
 	if (!mt || id <= SC_ID_UNKNOWN || id >= SC_ID_COUNT)
 		return false;
 	if (id == id_getcwd || id == id_fchdir || id == id_io_uring_setup ||
-	    id == id_open_by_handle_at)
+	    id == id_open_by_handle_at || id == id_perf_event_open)
 		return true;
 	/* AF_UNIX names (sendto only with an address: vfs_filter_rules) */
 	if (id == id_bind || id == id_connect || id == id_sendmsg || id == id_getsockname ||
@@ -189,6 +192,10 @@ size_t mon_vfs_filter_rules(struct sc_filter_rule *rules)
 		if (cmd != 2)	/* FSCONFIG_SET_BINARY */
 			rules[n++] = (struct sc_filter_rule){ .id = id_fsconfig, .cmp = SC_CMP_EQ,
 							      .arg = 1, .value = cmd };
+	/* bpf: BPF_OBJ_PIN and BPF_OBJ_GET name a bpffs path (vfs_struct_paths.c) */
+	for (uint64_t cmd = 6; cmd <= 7 && id_bpf != SC_ID_UNKNOWN; cmd++)
+		rules[n++] = (struct sc_filter_rule){ .id = id_bpf, .cmp = SC_CMP_EQ, .arg = 0,
+						      .value = cmd };
 	return n;
 }
 
@@ -200,7 +207,7 @@ static bool is_peer_name_call(enum sc_id id)
 
 bool mon_vfs_extra_wants(enum sc_id id)
 {
-	return mt && (id == id_sendto || is_peer_name_call(id) || id == id_fsconfig ||
+	return mt && (id == id_sendto || is_peer_name_call(id) || id == id_fsconfig || id == id_bpf ||
 		      (id == id_getdents64 && nmerged > 0));
 }
 
@@ -1757,6 +1764,10 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return emulate_chroot(call);
 	if (id == id_open_by_handle_at)
 		return mon_vfs_open_by_handle(call);
+	if (id == id_bpf)
+		return mon_vfs_bpf(call);
+	if (id == id_perf_event_open)
+		return mon_vfs_perf_event_open(call);
 	if (id == id_mount && (rc = mon_vfs_mount_data_check(call)) < 0)
 		return mon_vfs_emulate(call, rc);
 	if (id == id_fsconfig) {
@@ -1998,6 +2009,7 @@ int mon_vfs_setup(const char **host_cwd)
 	if (!mt)
 		return 0;
 	mon_vfs_cache_setup();
+	mon_vfs_struct_paths_setup();
 	if ((rc = mon_private_dir_make("umvisor", &private_dir, &private_dir_lock)) < 0)
 		return rc;
 	for (size_t i = 0; i < nbinds; i++)

@@ -127,6 +127,15 @@ int mon_vfs_open_by_handle(struct umv_call *call);
  * 0 or -errno to answer. */
 int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags);
 int mon_vfs_mount_data_check(struct umv_call *call);
+
+/* vfs_struct_paths.c: paths inside structs (bpf pin/get, perf uprobes):
+ * passed when the kernel reaches them alike, else EOPNOTSUPP. */
+void mon_vfs_struct_paths_setup(void);
+int mon_vfs_bpf(struct umv_call *call);
+int mon_vfs_perf_event_open(struct umv_call *call);
+/* 1: PATH (from BASE, NULL: the cwd) is what the kernel reaches walking
+ * the guest's own string (or missing alike); 0: it is not; -errno. */
+int mon_vfs_path_alike(struct mon_thread *t, const char *base, const char *path);
 /* Is canonical guest path GUEST inside an owned tree? */
 bool mon_vfs_owned_covers(const char *guest);
 /* A runtime mount of MOD is going: forget its trees (the table's entries

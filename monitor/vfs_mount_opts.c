@@ -53,15 +53,10 @@ static int list_alike(struct mon_thread *t, char *list)
 
 		*out = '\0';
 		if (out > start) {
-			struct umv_path_result res = { 0 };
-			int rc = mon_vfs_resolve(t, NULL, start, UMV_PATH_GUEST_CALL, &res);
-			bool alike = rc == 0 && res.passthrough;
+			int rc = mon_vfs_path_alike(t, NULL, start);
 
-			umv_path_result_free(&res);
-			if (rc < 0 && rc != -ENOENT && rc != -ENOTDIR)
+			if (rc <= 0)
 				return rc;
-			if (rc == 0 && !alike)
-				return 0;
 		}
 		if (end)
 			return 1;

@@ -5,14 +5,17 @@
  *   vfs-mntapi set-path KEY PATH                    (FSCONFIG_SET_PATH)
  *   vfs-mntapi mount-overlay TARGET DATA            (mount(2))
  *   vfs-mntapi handle-save PATH FILE
- *   vfs-mntapi handle-open FILE DIR */
-#define _GNU_SOURCE
+ *   vfs-mntapi handle-open FILE DIR
+ *   vfs-mntapi bpf-get PATH                         (BPF_OBJ_GET)
+ *   vfs-mntapi uprobe PATH                          (perf_event_open) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/perf_event.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 
@@ -130,6 +133,44 @@ static int handle_open(char **a)
 	return 0;
 }
 
+static int bpf_get(char **a)
+{
+	struct {
+		unsigned long long pathname;
+		unsigned bpf_fd, file_flags;
+	} attr = { .pathname = (unsigned long)a[0] };
+	long fd = syscall(SYS_bpf, 7 /* BPF_OBJ_GET */, &attr, sizeof(attr));
+
+	if (fd < 0)
+		return report("bpf");
+	puts("bpf ok");
+	close((int)fd);
+	return 0;
+}
+
+static int uprobe(char **a)
+{
+	struct perf_event_attr attr;
+	FILE *f = fopen("/sys/bus/event_source/devices/uprobe/type", "re");
+	int type;
+	long fd;
+
+	if (!f || fscanf(f, "%d", &type) != 1)
+		return report("uprobe-type");
+	fclose(f);
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = (unsigned)type;
+	attr.config1 = (unsigned long)a[0];	/* uprobe_path */
+	attr.config2 = 0;			/* probe_offset */
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0)
+		return report("perf_event_open");
+	puts("uprobe ok");
+	close((int)fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -139,7 +180,8 @@ int main(int argc, char **argv)
 	} modes[] = {
 		{ "fsconfig-overlay", 3, fsconfig_overlay }, { "set-path", 2, set_path },
 		{ "mount-overlay", 2, mount_overlay },       { "handle-save", 2, handle_save },
-		{ "handle-open", 2, handle_open },
+		{ "handle-open", 2, handle_open },	     { "bpf-get", 1, bpf_get },
+		{ "uprobe", 1, uprobe },
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -68,4 +68,18 @@ expect_eq "open_by_handle_at natively" lowerdata "$("$M" handle-open "$TMPD/hand
 out=$(timeout "$VFS_TIMEOUT" "$UMVISOR" -b "$TMPD/other:$H/lower" -- "$M" handle-open "$TMPD/handle" "$TMPD" 2>"$TMPD/err")
 expect_eq "open_by_handle_at: an object a bind hides" "ERR open_by_handle_at ESTALE" "$out"
 grep -q 'outside the guest' "$TMPD/err" || fail "no log line for the hidden object: $(cat "$TMPD/err")"
+
+# Paths inside structs: bpf's pathname, perf's uprobe_path. A guest-only
+# path is refused; a host-alike one gets the kernel's own answer.
+for mode in bpf-get uprobe; do
+	native=$("$M" $mode "$H/lower/f")
+	out=$(U $mode "$H/lower/f")
+	expect_eq "$mode with a host-alike path" "$native" "$out"
+	out=$(U $mode "$GUESTDIR/lower/f" 2>"$TMPD/err")
+	case $native in
+	"ERR uprobe-type"*) ;;	# no uprobe PMU here: nothing reaches the kernel
+	*) expect_eq "$mode with a guest path" "ERR ${mode%-get} EOPNOTSUPP" "$(echo "$out" | sed 's/perf_event_open/uprobe/')"
+	   grep -q 'inside a struct' "$TMPD/err" || fail "$mode: no log line: $(cat "$TMPD/err")" ;;
+	esac
+done
 exit 0
