@@ -12,8 +12,11 @@
 #include "monitor/vfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FSCONFIG_SET_STRING_CMD 1
 #define FSCONFIG_SET_PATH_CMD 3
@@ -74,23 +77,44 @@ static int refuse(struct umv_call *call, const char *what, size_t len)
 	return -EOPNOTSUPP;
 }
 
+/* Is the guest's descriptor FD of thread TID what the kernel takes: an
+ * fs context (fsopen, fspick), or with DIR a directory? */
+static bool guest_fd_is(pid_t tid, int fd, bool dir)
+{
+	char link[64], *target;
+	struct stat st;
+	bool ok;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
+	if (dir)
+		return stat(link, &st) == 0 && S_ISDIR(st.st_mode);
+	if (mon_vfs_host_readlink(link, &target) < 0)
+		return false;
+	ok = strcmp(target, "anon_inode:[fscontext]") == 0;
+	free(target);
+	return ok;
+}
+
 int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags)
 {
-	uint64_t cmd = call->sc.args[1] & 0xffffffffu;
+	const uint64_t *a = call->sc.args;
+	uint64_t cmd = a[1] & 0xffffffffu;
+	int fd = (int)a[0], aux = (int)a[4];
+	bool set_path = cmd == FSCONFIG_SET_PATH_CMD || cmd == FSCONFIG_SET_PATH_EMPTY_CMD;
 	char key[KEY_MAX], value[PATH_MAX];
 	ssize_t kn, vn;
 
-	*flags = 0;
-	if (cmd == FSCONFIG_SET_PATH_CMD)
-		return 2;
-	if (cmd == FSCONFIG_SET_PATH_EMPTY_CMD) {
-		*flags = UMV_PATH_EMPTY_PATH;
-		return 2;
-	}
-	if (cmd != FSCONFIG_SET_STRING_CMD)
+	*flags = cmd == FSCONFIG_SET_PATH_EMPTY_CMD ? UMV_PATH_EMPTY_PATH : 0;
+	if (!set_path && cmd != FSCONFIG_SET_STRING_CMD)
 		return 0;
-	if ((kn = umv_vm_read_str(call, call->sc.args[2], key, sizeof(key))) <= 0)
-		return 0;	/* the kernel's EFAULT or EINVAL */
+	/* What the kernel refuses before it reads the value is its to say,
+	 * in its order: arguments, the descriptor, the key. */
+	if (fd < 0 || !a[2] || !a[3] || (set_path ? aux != AT_FDCWD && aux < 0 : aux != 0) ||
+	    !guest_fd_is(call->thread->tid, fd, false) ||
+	    (kn = umv_vm_read_str(call, a[2], key, sizeof(key))) <= 0)
+		return 0;
+	if (set_path)	/* a bad aux: the kernel's lookup fails alike */
+		return aux == AT_FDCWD || guest_fd_is(call->thread->tid, aux, true) ? 2 : 0;
 	if (in(key, (size_t)kn, single_path_keys, sizeof(single_path_keys) / sizeof(single_path_keys[0])))
 		return 1;
 	if (!in(key, (size_t)kn, list_keys, sizeof(list_keys) / sizeof(list_keys[0])))

@@ -7,7 +7,8 @@
  *   vfs-mntapi handle-save PATH FILE
  *   vfs-mntapi handle-open FILE DIR
  *   vfs-mntapi bpf-get PATH                         (BPF_OBJ_GET)
- *   vfs-mntapi uprobe PATH                          (perf_event_open) */
+ *   vfs-mntapi uprobe PATH                          (perf_event_open)
+ *   vfs-mntapi garbage DIR                          (bad pointers, sizes) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -171,6 +172,51 @@ static int uprobe(char **a)
 	return 0;
 }
 
+/* One line per call: its result, as errno names compare across runs. */
+static void say(const char *what, long rc)
+{
+	printf("%s %s\n", what, rc < 0 ? strerrorname_np(errno) : "ok");
+	if (rc >= 0 && rc < 1024 && strcmp(what, "fsopen") != 0)
+		close((int)rc);
+}
+
+static int garbage(char **a)
+{
+	static char longname[5000];
+	void *bad = (void *)1;
+	struct {
+		unsigned long long pathname;
+		unsigned bpf_fd, file_flags;
+	} attr = { .pathname = 1 };
+	struct {
+		unsigned bytes;
+		int type;
+		unsigned char h[8];
+	} fh = { 1000, 1, { 0 } };
+	int fd = fsopen("overlay", FSOPEN_CLOEXEC), dir = open(a[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	memset(longname, 'a', sizeof(longname) - 1);
+	say("fsopen", fd);
+	say("fsconfig bad key", fsconfig(fd, FSCONFIG_SET_STRING, bad, "x", 0));
+	say("fsconfig bad value", fsconfig(fd, FSCONFIG_SET_STRING, "upperdir", bad, 0));
+	say("fsconfig null path", fsconfig(fd, FSCONFIG_SET_PATH, "upperdir", NULL, AT_FDCWD));
+	say("fsconfig bad path", fsconfig(fd, FSCONFIG_SET_PATH, "upperdir", bad, AT_FDCWD));
+	say("fsconfig long path", fsconfig(fd, FSCONFIG_SET_PATH, "upperdir", longname, AT_FDCWD));
+	say("fsconfig long list", fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir", longname, 0));
+	say("fsconfig bad aux", fsconfig(fd, FSCONFIG_SET_PATH, "upperdir", "x", 999));
+	say("fsconfig bad fd", fsconfig(999, FSCONFIG_SET_PATH, "upperdir", a[0], AT_FDCWD));
+	say("open_by_handle_at bad handle", open_by_handle_at(dir, bad, O_RDONLY));
+	say("open_by_handle_at oversized", open_by_handle_at(dir, (struct file_handle *)&fh, O_RDONLY));
+	fh.bytes = 8;
+	say("open_by_handle_at forged", open_by_handle_at(dir, (struct file_handle *)&fh, O_RDONLY));
+	say("open_by_handle_at bad mount fd", open_by_handle_at(999, (struct file_handle *)&fh, O_RDONLY));
+	say("bpf bad attr", syscall(SYS_bpf, 7, bad, 16));
+	say("bpf bad pathname", syscall(SYS_bpf, 7, &attr, sizeof(attr)));
+	say("bpf short attr", syscall(SYS_bpf, 7, &attr, 4));
+	say("perf bad attr", syscall(SYS_perf_event_open, bad, 0, -1, -1, 0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -181,7 +227,7 @@ int main(int argc, char **argv)
 		{ "fsconfig-overlay", 3, fsconfig_overlay }, { "set-path", 2, set_path },
 		{ "mount-overlay", 2, mount_overlay },       { "handle-save", 2, handle_save },
 		{ "handle-open", 2, handle_open },	     { "bpf-get", 1, bpf_get },
-		{ "uprobe", 1, uprobe },
+		{ "uprobe", 1, uprobe },			     { "garbage", 1, garbage },
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -82,4 +82,14 @@ for mode in bpf-get uprobe; do
 	   grep -q 'inside a struct' "$TMPD/err" || fail "$mode: no log line: $(cat "$TMPD/err")" ;;
 	esac
 done
+
+# Bad pointers, sizes and descriptors: the kernel's own errors, and the
+# monitor survives them.
+native=$("$M" garbage "$H")
+out=$(U garbage "$GUESTDIR")
+if [ "$native" != "$out" ]; then
+	printf '%s\n' "$native" >"$TMPD/g.n"; printf '%s\n' "$out" >"$TMPD/g.u"
+	diff -u "$TMPD/g.n" "$TMPD/g.u" >&2
+	fail "bad input: results differ under umvisor"
+fi
 exit 0
