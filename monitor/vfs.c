@@ -579,6 +579,8 @@ struct vfs_call {
 	char *names[2];		/* rename*: the two canonical guest names */
 	unsigned nnames;
 	struct mon_owned_call owned;	/* vfs_owned.c */
+	char *opts;			/* mount options rewritten (vfs_mount_opts.c) */
+	unsigned opts_idx;		/* ...for this argument */
 	bool fsconfig;			/* fsconfig whose value is a path */
 	bool fsconfig_flags_set_path;	/* ...given by SET_PATH(_EMPTY): aux is its dirfd */
 	unsigned fsconfig_flags;	/* UMV_PATH_* for that value */
@@ -1661,6 +1663,17 @@ static int write_rewrites(struct vfs_call *vc)
 			t->slot_written_gen = mon_scratch_generation(t);
 		}
 	}
+	if (vc->opts) {
+		/* mount options with host paths: after the path slots and
+		 * openat2's how (mount(2) and fsconfig take no how) */
+		uint64_t at = slot + 3 * PATH_MAX;
+		size_t len = strlen(vc->opts) + 1;
+
+		if (umv_vm_write(call, at, vc->opts, len) != (ssize_t)len)
+			return -EFAULT;
+		call->regs[vc->opts_idx] = at;
+		call->changed |= (uint8_t)(1u << vc->opts_idx);
+	}
 	if (vc->how_rewrite) {
 		/* Our resolution applied RESOLVE_*; on the absolute host path
 		 * the kernel must not apply them again. */
@@ -1768,13 +1781,18 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		return mon_vfs_bpf(call);
 	if (id == id_perf_event_open)
 		return mon_vfs_perf_event_open(call);
-	if (id == id_mount && (rc = mon_vfs_mount_data_check(call)) < 0)
-		return mon_vfs_emulate(call, rc);
+	if (id == id_mount) {
+		if ((rc = mon_vfs_mount_data(call, &vc.opts)) < 0)
+			return mon_vfs_emulate(call, rc);
+		vc.opts_idx = 4;
+	}
 	if (id == id_fsconfig) {
-		if ((rc = mon_vfs_fsconfig_path(call, &vc.fsconfig_flags)) <= 0)
+		if ((rc = mon_vfs_fsconfig_path(call, &vc.fsconfig_flags, &vc.opts)) <= 0 ||
+		    (rc == 3 && !vc.opts))
 			return rc < 0 ? mon_vfs_emulate(call, rc) : UMV_PASS;
-		vc.fsconfig = true;
+		vc.fsconfig = rc != 3;
 		vc.fsconfig_flags_set_path = rc == 2;
+		vc.opts_idx = 3;
 		rc = 0;
 	} else if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed ||
 		   call->sc.demux_failed) {
@@ -1828,7 +1846,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		   (rc = mon_vfs_exec_redirect(call, vc.exec_host, &vc.exec_canon, &vc.exec_via_ldso,
 					       &execfn)) != 0) {
 		verdict = rc == 1 ? UMV_REWRITE : rc == -EINPROGRESS ? -EINPROGRESS : mon_vfs_emulate(call, rc);
-	} else if (vc.nrw > 0 || vc.how_rewrite) {
+	} else if (vc.nrw > 0 || vc.how_rewrite || vc.opts) {
 		if (vc.nrw == 0)
 			vc.how_rewrite = false;	/* passthrough: RESOLVE_* apply as written */
 		rc = write_rewrites(&vc);
@@ -1881,6 +1899,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 	free(vc.exec_canon);
 	for (unsigned k = 0; k < vc.nrw; k++)
 		free(vc.rw[k].host);
+	free(vc.opts);
 	mon_vfs_owned_call_free(&vc.owned);
 	return verdict;
 }

@@ -123,10 +123,11 @@ int mon_vfs_open_by_handle(struct umv_call *call);
 
 /* vfs_mount_opts.c: paths in mount options. fsconfig: 0 leave it to the
  * kernel, 1 its value (arg 3) is a path from the cwd, 2 a path from its
- * aux dirfd (*FLAGS: UMV_PATH_* for it), or -errno to answer. mount(2):
- * 0 or -errno to answer. */
-int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags);
-int mon_vfs_mount_data_check(struct umv_call *call);
+ * aux dirfd (*FLAGS: UMV_PATH_* for it), 3 a list: *VALUE is it with host
+ * paths (NULL: unchanged), or -errno to answer. mount(2): 0 with *DATA the
+ * rewritten data string (NULL: unchanged), or -errno to answer. */
+int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags, char **value);
+int mon_vfs_mount_data(struct umv_call *call, char **data);
 
 /* vfs_struct_paths.c: paths inside structs (bpf pin/get, perf uprobes):
  * passed when the kernel reaches them alike, else EOPNOTSUPP. */

@@ -5,10 +5,11 @@
  * - fsconfig SET_PATH / SET_PATH_EMPTY, and SET_STRING of a key that holds
  *   one path: the value is a path argument like any other (vfs.c resolves
  *   and rewrites it).
- * - A list (lowerdir=a:b, in fsconfig or mount(2) data): rewriting it would
- *   mean re-escaping the list, so it goes through only when every path in
- *   it is one the kernel reaches alike (the guest's path is the host's);
- *   otherwise EOPNOTSUPP and one log line. */
+ * - A list (lowerdir=a:b::c, '\' escaping ':' and ',') in fsconfig, and
+ *   every path option of an overlay mount(2)'s data string: each path is
+ *   resolved in the guest and the string rebuilt with the host paths,
+ *   escaped the same way; vfs.c writes it to the scratch area in place of
+ *   the guest's. Paths the kernel reaches alike are copied as written. */
 #include "monitor/vfs.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 static const char *const single_path_keys[] = { "upperdir", "workdir", "lowerdir+", "datadir+",
 						 "journal_path" };
 static const char *const list_keys[] = { "lowerdir", "datadir" };
+#define NKEYS(set) (sizeof(set) / sizeof((set)[0]))
 
 static bool in(const char *key, size_t len, const char *const *set, size_t n)
 {
@@ -36,45 +38,109 @@ static bool in(const char *key, size_t len, const char *const *set, size_t n)
 	return false;
 }
 
-/* Is every path of an overlay-style list (':' separated, '\' escapes,
- * "::" before data-only layers) one the kernel reaches as the guest
- * would? LIST is unescaped in place. 1 yes, 0 no, -errno. */
-static int list_alike(struct mon_thread *t, char *list)
+/* One path of a list, unescaped, into OUT: as written when the kernel
+ * reaches it alike (RAW, N bytes), else its host path escaped. 1 when it
+ * changed, 0 when not, -errno. */
+static int put_path(struct mon_thread *t, const char *path, const char *raw, size_t n,
+		    bool esc_comma, FILE *out)
 {
-	char *out = list, *start = list;
+	struct umv_path_result res = { 0 };
+	int rc = mon_vfs_resolve(t, NULL, path, UMV_PATH_GUEST_CALL, &res);
 
-	for (char *p = list;; p++) {
-		if (*p == '\\' && p[1]) {
-			*out++ = *++p;
-			continue;
-		}
-		if (*p != ':' && *p != '\0') {
-			*out++ = *p;
-			continue;
-		}
-		bool end = *p == '\0';
-
-		*out = '\0';
-		if (out > start) {
-			int rc = mon_vfs_path_alike(t, NULL, start);
-
-			if (rc <= 0)
-				return rc;
-		}
-		if (end)
-			return 1;
-		start = out = p + 1;
+	if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && (res.passthrough || !res.host))) {
+		/* alike, or missing: the kernel's own error on its own walk */
+		umv_path_result_free(&res);
+		fwrite(raw, 1, n, out);
+		return 0;
 	}
+	if (rc < 0)
+		return rc;
+	for (const char *p = res.host; *p; p++) {
+		if (*p == '\\' || *p == ':' || (esc_comma && *p == ','))
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+	umv_path_result_free(&res);
+	return 1;
 }
 
-static int refuse(struct umv_call *call, const char *what, size_t len)
+/* Rewrites the list V (N bytes, escaped) into OUT. 1 changed, 0 not,
+ * -errno. */
+static int rewrite_list(struct mon_thread *t, const char *v, size_t n, bool esc_comma, FILE *out)
 {
-	static bool logged;
+	char path[PATH_MAX];
+	size_t start = 0, len = 0;
+	int changed = 0, rc;
 
-	mon_log_once(logged, MON_LOG_WARN,
-		     "%s: option %.*s names paths of the guest in a list the monitor does not translate: EOPNOTSUPP",
-		     call->sc.name, (int)len, what);
-	return -EOPNOTSUPP;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && v[i] == '\\' && i + 1 < n) {
+			if (len + 1 >= sizeof(path))
+				return -ENAMETOOLONG;
+			path[len++] = v[++i];
+			continue;
+		}
+		if (i < n && v[i] != ':') {
+			if (len + 1 >= sizeof(path))
+				return -ENAMETOOLONG;
+			path[len++] = v[i];
+			continue;
+		}
+		path[len] = '\0';
+		if (len > 0) {
+			if ((rc = put_path(t, path, v + start, i - start, esc_comma, out)) < 0)
+				return rc;
+			changed |= rc;
+		}
+		if (i < n)
+			fputc(':', out);	/* "::" stays "::" */
+		start = i + 1;
+		len = 0;
+	}
+	return changed;
+}
+
+/* Runs FILL into a string; *OUT is it when FILL changed something (1),
+ * else NULL. Returns FILL's result or -errno. */
+static int build(int (*fill)(void *, FILE *), void *arg, char **out)
+{
+	size_t size = 0;
+	FILE *f = open_memstream(out, &size);
+	int rc;
+
+	*out = NULL;
+	if (!f)
+		return -ENOMEM;
+	rc = fill(arg, f);
+	if (fclose(f) != 0 && rc >= 0)
+		rc = -ENOMEM;
+	if (rc <= 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	if (size >= DATA_MAX) {
+		static bool logged;
+
+		mon_log_once(logged, MON_LOG_WARN,
+			     "mount options: with host paths they exceed a page: ENAMETOOLONG");
+		free(*out);
+		*out = NULL;
+		return -ENAMETOOLONG;
+	}
+	return rc;
+}
+
+struct list_job {
+	struct mon_thread *t;
+	const char *v;
+	size_t n;
+};
+
+static int fill_list(void *arg, FILE *out)
+{
+	struct list_job *j = arg;
+
+	return rewrite_list(j->t, j->v, j->n, false, out);
 }
 
 /* Is the guest's descriptor FD of thread TID what the kernel takes: an
@@ -95,7 +161,7 @@ static bool guest_fd_is(pid_t tid, int fd, bool dir)
 	return ok;
 }
 
-int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags)
+int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags, char **value_out)
 {
 	const uint64_t *a = call->sc.args;
 	uint64_t cmd = a[1] & 0xffffffffu;
@@ -103,7 +169,9 @@ int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags)
 	bool set_path = cmd == FSCONFIG_SET_PATH_CMD || cmd == FSCONFIG_SET_PATH_EMPTY_CMD;
 	char key[KEY_MAX], value[PATH_MAX];
 	ssize_t kn, vn;
+	int rc;
 
+	*value_out = NULL;
 	*flags = cmd == FSCONFIG_SET_PATH_EMPTY_CMD ? UMV_PATH_EMPTY_PATH : 0;
 	if (!set_path && cmd != FSCONFIG_SET_STRING_CMD)
 		return 0;
@@ -115,67 +183,82 @@ int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags)
 		return 0;
 	if (set_path)	/* a bad aux: the kernel's lookup fails alike */
 		return aux == AT_FDCWD || guest_fd_is(call->thread->tid, aux, true) ? 2 : 0;
-	if (in(key, (size_t)kn, single_path_keys, sizeof(single_path_keys) / sizeof(single_path_keys[0])))
+	if (in(key, (size_t)kn, single_path_keys, NKEYS(single_path_keys)))
 		return 1;
-	if (!in(key, (size_t)kn, list_keys, sizeof(list_keys) / sizeof(list_keys[0])))
+	if (!in(key, (size_t)kn, list_keys, NKEYS(list_keys)))
 		return 0;
-	if ((vn = umv_vm_read_str(call, call->sc.args[3], value, sizeof(value))) <= 0)
-		return 0;
-	if (!memchr(value, ':', (size_t)vn) && !memchr(value, '\\', (size_t)vn))
-		return 1;	/* one path: rewritten like the others */
-	int rc = list_alike(call->thread, value);
+	if ((vn = umv_vm_read_str(call, a[3], value, sizeof(value))) <= 0)
+		return 0;	/* the kernel's EFAULT or EINVAL */
+	struct list_job job = { call->thread, value, (size_t)vn };
 
-	return rc < 0 ? rc : rc == 1 ? 0 : refuse(call, key, (size_t)kn);
+	rc = build(fill_list, &job, value_out);
+	return rc < 0 ? rc : 3;
 }
 
-int mon_vfs_mount_data_check(struct umv_call *call)
+struct data_job {
+	struct mon_thread *t;
+	const char *data;
+	size_t len;
+};
+
+/* An overlay mount(2) data string: options split on ',' ('\' escapes),
+ * the path options' values rewritten, the rest copied. */
+static int fill_data(void *arg, FILE *out)
+{
+	struct data_job *j = arg;
+	const char *d = j->data;
+	int changed = 0, rc;
+
+	for (size_t i = 0; i <= j->len;) {
+		size_t s = i, eq = 0;
+
+		while (i < j->len && d[i] != ',') {
+			if (d[i] == '\\' && i + 1 < j->len)
+				i++;
+			else if (d[i] == '=' && !eq)
+				eq = i;
+			i++;
+		}
+		if (s > 0)
+			fputc(',', out);
+		if (eq && (in(d + s, eq - s, single_path_keys, NKEYS(single_path_keys)) ||
+			   in(d + s, eq - s, list_keys, NKEYS(list_keys)))) {
+			fwrite(d + s, 1, eq - s + 1, out);
+			if ((rc = rewrite_list(j->t, d + eq + 1, i - eq - 1, true, out)) < 0)
+				return rc;
+			changed |= rc;
+		} else {
+			fwrite(d + s, 1, i - s, out);
+		}
+		i++;
+	}
+	return changed;
+}
+
+int mon_vfs_mount_data(struct umv_call *call, char **data_out)
 {
 	char type[64], data[DATA_MAX + 1];
 	ssize_t n;
-	size_t len;
 
+	*data_out = NULL;
 	if (!call->sc.args[2] || !call->sc.args[4] ||
 	    umv_vm_read_str(call, call->sc.args[2], type, sizeof(type)) <= 0 ||
 	    strcmp(type, "overlay") != 0)
 		return 0;
-	/* mount(2) copies at most a page: options running past it are not
-	 * ones we could check */
+	/* mount(2) copies at most a page: a string running past it is not one
+	 * we could rewrite */
 	n = umv_vm_read_str(call, call->sc.args[4], data, sizeof(data));
-	if (n == -ENAMETOOLONG)
-		return refuse(call, "data", 4);
+	if (n == -ENAMETOOLONG) {
+		static bool logged;
+
+		mon_log_once(logged, MON_LOG_WARN,
+			     "mount: overlay options longer than a page: EOPNOTSUPP");
+		return -EOPNOTSUPP;
+	}
 	if (n <= 0)
 		return 0;	/* the kernel's EFAULT, or no options */
-	len = (size_t)n;
-	for (size_t i = 0; i < len;) {
-		size_t s = i, eq = 0;
+	struct data_job job = { call->thread, data, (size_t)n };
+	int rc = build(fill_data, &job, data_out);
 
-		while (i < len && data[i] != ',') {
-			if (data[i] == '\\' && i + 1 < len)
-				i++;
-			else if (data[i] == '=' && !eq)
-				eq = i;
-			i++;
-		}
-		if (eq) {
-			size_t klen = eq - s;
-
-			if (in(data + s, klen, single_path_keys,
-			       sizeof(single_path_keys) / sizeof(single_path_keys[0])) ||
-			    in(data + s, klen, list_keys, sizeof(list_keys) / sizeof(list_keys[0]))) {
-				char *value = strndup(data + eq + 1, i - eq - 1);
-				int rc;
-
-				if (!value)
-					return -ENOMEM;
-				rc = list_alike(call->thread, value);
-				free(value);
-				if (rc < 0)
-					return rc;
-				if (rc == 0)
-					return refuse(call, data + s, klen);
-			}
-		}
-		i++;
-	}
-	return 0;
+	return rc < 0 ? rc : 0;
 }

@@ -22,18 +22,27 @@ case $out in ERR*) skip "overlay mounts unavailable on this machine ($out)" ;; e
 fresh
 out=$(U fsconfig-overlay "$GUESTDIR/lower" "$GUESTDIR/upper" "$GUESTDIR/work")
 expect_eq "fsconfig: overlay on guest paths" lowerdata "$out"
-# A list of guest paths is not rewritten: refused, with a log line.
+# A list of guest paths ("::" before data-only layers, '\' escapes):
+# each path rewritten, the list rebuilt.
 fresh
-out=$(U fsconfig-overlay "$GUESTDIR/lower:$GUESTDIR/lower2" "$GUESTDIR/upper" "$GUESTDIR/work" 2>"$TMPD/err")
-expect_eq "fsconfig: a lowerdir list of guest paths" "ERR lowerdir EOPNOTSUPP" "$out"
-grep -q 'lowerdir names paths of the guest' "$TMPD/err" || fail "no log line for the list: $(cat "$TMPD/err")"
-# A list whose paths the guest sees where the host has them goes through.
+out=$(U fsconfig-overlay "$GUESTDIR/lower:$GUESTDIR/lower2" "$GUESTDIR/upper" "$GUESTDIR/work")
+expect_eq "fsconfig: a lowerdir list of guest paths" lowerdata "$out"
+# A list whose paths the guest sees where the host has them goes as written.
 fresh
 native=$("$M" fsconfig-overlay "$H/lower:$H/lower2" "$H/upper" "$H/work")
 fresh
 out=$(U fsconfig-overlay "$H/lower:$H/lower2" "$H/upper" "$H/work")
 expect_eq "fsconfig: a lowerdir list of host-alike paths" "$native" "$out"
 expect_eq "fsconfig: that list natively" lowerdata "$native"
+# Names with the list's special characters, escaped on both sides.
+fresh
+mkdir "$H/a:b,c" && echo special >"$H/a:b,c/f" || hard_error "mkdir a:b,c"
+native=$("$M" fsconfig-overlay "$H/a\:b,c:$H/lower" "$H/upper" "$H/work")
+fresh
+mkdir "$H/a:b,c" && echo special >"$H/a:b,c/f" || hard_error "mkdir a:b,c"
+out=$(U fsconfig-overlay "$GUESTDIR/a\:b,c:$GUESTDIR/lower" "$GUESTDIR/upper" "$GUESTDIR/work")
+expect_eq "fsconfig: an escaped ':' in a guest list" "$native" "$out"
+expect_eq "fsconfig: that list natively" special "$native"
 
 # FSCONFIG_SET_PATH: the value is resolved in the guest (whether overlay
 # takes a path value depends on the kernel: the answer must be native's).
@@ -46,16 +55,29 @@ timeout "$VFS_TIMEOUT" "$UMVISOR" -vv -b "$H:$GUESTDIR" -- "$M" set-path "lowerd
 grep -q "fsconfig: .* 1 rewritten first $H/lower" "$TMPD/err" ||
 	fail "fsconfig SET_PATH: value not rewritten to $H/lower: $(grep fsconfig "$TMPD/err")"
 
-# mount(2): single guest paths in the data string are refused (the string
-# is not rewritten), host-alike ones go through; the target is a path
-# argument and is rewritten.
+# mount(2): the overlay data string is rebuilt with host paths (',' in
+# names escaped too); the target is a path argument.
 fresh
-out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$GUESTDIR/lower,upperdir=$GUESTDIR/upper,workdir=$GUESTDIR/work" 2>"$TMPD/err")
-expect_eq "mount(2): overlay data with guest paths" "ERR mount EOPNOTSUPP" "$out"
+out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$GUESTDIR/lower:$GUESTDIR/lower2,upperdir=$GUESTDIR/upper,workdir=$GUESTDIR/work")
+expect_eq "mount(2): overlay data with guest paths" lowerdata "$out"
+grep -q " $H/mnt " /proc/mounts && fail "mount(2): the overlay stayed mounted"
+fresh
+mkdir "$H/a:b,c" && echo special >"$H/a:b,c/f" || hard_error "mkdir a:b,c"
+native=$("$M" mount-overlay "$H/mnt" "lowerdir=$H/a\:b\,c,upperdir=$H/upper,workdir=$H/work")
+fresh
+mkdir "$H/a:b,c" && echo special >"$H/a:b,c/f" || hard_error "mkdir a:b,c"
+out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$GUESTDIR/a\:b\,c,upperdir=$GUESTDIR/upper,workdir=$GUESTDIR/work")
+expect_eq "mount(2): escaped names in guest paths" "$native" "$out"
+expect_eq "mount(2): escaped names natively" special "$native"
 fresh
 out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$H/lower,upperdir=$H/upper,workdir=$H/work")
 expect_eq "mount(2): overlay data with host-alike paths, guest target" lowerdata "$out"
-grep -q " $H/mnt " /proc/mounts && fail "mount(2): the overlay stayed mounted"
+# A guest path that does not exist: the kernel's error, as natively.
+fresh
+native=$("$M" mount-overlay "$H/mnt" "lowerdir=$H/nothere,upperdir=$H/upper,workdir=$H/work")
+fresh
+out=$(U mount-overlay "$GUESTDIR/mnt" "lowerdir=$GUESTDIR/nothere,upperdir=$GUESTDIR/upper,workdir=$GUESTDIR/work")
+expect_eq "mount(2): a missing lower dir" "$native" "$out"
 
 # open_by_handle_at: a handle for an object the guest sees opens; one for
 # an object a bind hides is stale to the guest.
