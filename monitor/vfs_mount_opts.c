@@ -130,17 +130,18 @@ static int build(int (*fill)(void *, FILE *), void *arg, char **out)
 	return rc;
 }
 
-struct list_job {
+/* A string to rebuild (a list, or a mount(2) data string), for build(). */
+struct text_job {
 	struct mon_thread *t;
-	const char *v;
+	const char *s;
 	size_t n;
 };
 
 static int fill_list(void *arg, FILE *out)
 {
-	struct list_job *j = arg;
+	struct text_job *j = arg;
 
-	return rewrite_list(j->t, j->v, j->n, false, out);
+	return rewrite_list(j->t, j->s, j->n, false, out);
 }
 
 /* Is the guest's descriptor FD of thread TID what the kernel takes: an
@@ -189,31 +190,25 @@ int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags, char **value_o
 		return 0;
 	if ((vn = umv_vm_read_str(call, a[3], value, sizeof(value))) <= 0)
 		return 0;	/* the kernel's EFAULT or EINVAL */
-	struct list_job job = { call->thread, value, (size_t)vn };
+	struct text_job job = { call->thread, value, (size_t)vn };
 
 	rc = build(fill_list, &job, value_out);
 	return rc < 0 ? rc : 3;
 }
 
-struct data_job {
-	struct mon_thread *t;
-	const char *data;
-	size_t len;
-};
-
 /* An overlay mount(2) data string: options split on ',' ('\' escapes),
  * the path options' values rewritten, the rest copied. */
 static int fill_data(void *arg, FILE *out)
 {
-	struct data_job *j = arg;
-	const char *d = j->data;
+	struct text_job *j = arg;
+	const char *d = j->s;
 	int changed = 0, rc;
 
-	for (size_t i = 0; i <= j->len;) {
+	for (size_t i = 0; i <= j->n;) {
 		size_t s = i, eq = 0;
 
-		while (i < j->len && d[i] != ',') {
-			if (d[i] == '\\' && i + 1 < j->len)
+		while (i < j->n && d[i] != ',') {
+			if (d[i] == '\\' && i + 1 < j->n)
 				i++;
 			else if (d[i] == '=' && !eq)
 				eq = i;
@@ -257,7 +252,7 @@ int mon_vfs_mount_data(struct umv_call *call, char **data_out)
 	}
 	if (n <= 0)
 		return 0;	/* the kernel's EFAULT, or no options */
-	struct data_job job = { call->thread, data, (size_t)n };
+	struct text_job job = { call->thread, data, (size_t)n };
 	int rc = build(fill_data, &job, data_out);
 
 	return rc < 0 ? rc : 0;
