@@ -412,10 +412,7 @@ int mon_vfs_host_to_guest(const char *host, char **out)
 	return rc == -ENOENT ? umv_mount_host_to_guest(mt, host, out) : rc;
 }
 
-/* The guest path of a process's fd N. 0 with *OUT, 1 when it is not a file
- * system object (*OUT = the link text), or -errno (-EBADF: no such fd,
- * -ENOENT: not visible in the guest). */
-static int fd_guest_path(pid_t pid, long fd, char **out)
+int mon_vfs_fd_guest_path(pid_t pid, long fd, char **out)
 {
 	char link[64], *host;
 	int rc;
@@ -869,7 +866,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 
 		if (asprintf(&vc->exec_host, "/proc/%d/fd/%d", (int)t->proc->tgid, fd) < 0)
 			vc->exec_host = NULL;
-		if (fd_guest_path(t->proc->tgid, fd, &guest) == 0)
+		if (mon_vfs_fd_guest_path(t->proc->tgid, fd, &guest) == 0)
 			vc->exec_canon = guest;
 		else
 			free(guest);
@@ -881,7 +878,7 @@ static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res
 		return 0;
 	/* RESOLVE_IN_ROOT/BENEATH scope even absolute paths to the dirfd. */
 	if ((buf[0] != '/' || (flags & (UMV_PATH_IN_ROOT | UMV_PATH_BENEATH))) && dirfd >= 0) {
-		rc = fd_guest_path(t->proc->tgid, dirfd, &base);
+		rc = mon_vfs_fd_guest_path(t->proc->tgid, dirfd, &base);
 		if (rc == 1) {
 			free(base);
 			return -ENOTDIR;	/* a pipe, a socket: not a directory */
@@ -1087,7 +1084,7 @@ static int enter_getdents(struct umv_call *call, bool *want_leave)
 	struct mon_thread *t = call->thread;
 	char *guest = NULL;
 
-	if (fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest) != 0) {
+	if (mon_vfs_fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest) != 0) {
 		free(guest);
 		return UMV_PASS;
 	}
@@ -1611,7 +1608,7 @@ static int enter_fchdir(struct umv_call *call, bool *want_leave)
 {
 	struct mon_thread *t = call->thread;
 	char *guest = NULL;
-	int rc = fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest);
+	int rc = mon_vfs_fd_guest_path(t->proc->tgid, (int)call->sc.args[0], &guest);
 
 	if (rc != 0) {
 		free(guest);

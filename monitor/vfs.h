@@ -117,6 +117,10 @@ int mon_vfs_owned_host_to_guest(const char *host, char **guest);
 /* A host path as the guest names it: through cow views first, then the
  * mount table. As umv_mount_host_to_guest. */
 int mon_vfs_host_to_guest(const char *host, char **out);
+/* The guest path of a process's fd N. 0 with *OUT, 1 when it is not a file
+ * system object (*OUT = the link text), or -errno (-EBADF: no such fd,
+ * -ENOENT: not visible in the guest). */
+int mon_vfs_fd_guest_path(pid_t pid, long fd, char **out);
 
 /* vfs_handle.c: open_by_handle_at only for objects the guest can see. */
 int mon_vfs_open_by_handle(struct umv_call *call);

@@ -58,17 +58,16 @@ static int refuse(struct umv_call *call, const char *what)
 /* The guest path of the directory fd FD of thread T (NULL: the cwd). */
 static int dirfd_base(struct mon_thread *t, int fd, char **base)
 {
-	char link[64], *host;
 	int rc;
 
 	*base = NULL;
 	if (fd == AT_FDCWD)
 		return 0;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->tid, fd);
-	if ((rc = mon_vfs_host_readlink(link, &host)) < 0)
-		return rc == -ENOENT ? -EBADF : rc;
-	rc = host[0] == '/' ? mon_vfs_host_to_guest(host, base) : -ENOTDIR;
-	free(host);
+	if ((rc = mon_vfs_fd_guest_path(t->proc->tgid, fd, base)) == 1) {
+		free(*base);
+		*base = NULL;
+		return -ENOTDIR;	/* a pipe, a socket */
+	}
 	return rc;
 }
 
