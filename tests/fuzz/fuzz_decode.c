@@ -193,9 +193,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (sc_print_call(&line, &call, with_mem ? &mem : NULL, &opts, &res) < 0)
 		abort();
-	/* Text must be NUL-terminated within its buffer and short of the cap. */
-	if (strlen(sc_out_str(&enter)) != enter.len || enter.len >= (1u << 16) ||
-	    strlen(sc_out_str(&line)) != line.len || line.len >= (1u << 16))
+	/* Text must be NUL-terminated within its buffer and at most the cap
+	 * (sc_out_init: "at most MAX text bytes"; a cut line fills it). */
+	if (strlen(sc_out_str(&enter)) != enter.len || enter.len > (1u << 16) ||
+	    strlen(sc_out_str(&line)) != line.len || line.len > (1u << 16))
+		abort();
+	/* ...and a full one was cut, and says so */
+	if (line.len == (1u << 16) &&
+	    strcmp(sc_out_str(&line) + line.len - strlen(SC_OUT_CUT_MARKER), SC_OUT_CUT_MARKER) != 0)
 		abort();
 	sc_out_fini(&enter);
 	sc_out_fini(&exit_half);
