@@ -20,25 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
+#include "tests/bench/getppid_filter.h"
 
-static int load_filter(void)
-{
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		return -errno;
-	return 0;
-}
+#if defined(__x86_64__)
 
 static _Noreturn void run_child(int go_fd, char **argv)
 {
@@ -49,7 +33,7 @@ static _Noreturn void run_child(int go_fd, char **argv)
 		fprintf(stderr, "engine_rawtracer: child: parent went away\n");
 		_exit(126);
 	}
-	int err = load_filter();
+	int err = load_getppid_filter(SECCOMP_RET_TRACE, 0);
 	if (err < 0) {
 		fprintf(stderr, "engine_rawtracer: seccomp filter: %s\n", strerror(-err));
 		_exit(126);

@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/bench/getppid_filter.h"
+
 #define CALLS 20000
 #define ROUNDS 5
 
@@ -39,26 +41,6 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-/* Only getppid goes to the watcher, with ACTION. Returns the listener fd
- * for USER_NOTIF, 0 for TRACE, or -errno. */
-static int load_filter(unsigned action, unsigned flags)
-{
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, action),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
-	long rc;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	return rc < 0 ? -errno : (int)rc;
-}
 
 /* The guest: waits for a byte on GO, times CALLS getppid, writes the
  * microseconds per call to REPORT. */
@@ -135,7 +117,7 @@ static double run_unotify(void)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int fd = load_filter(SECCOMP_RET_USER_NOTIF, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+		int fd = load_getppid_filter(SECCOMP_RET_USER_NOTIF, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 
 		if (fd < 0 || send_fd(sv[1], fd) < 0)
 			_exit(4);
@@ -180,7 +162,7 @@ static double run_ptrace(void)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (load_filter(SECCOMP_RET_TRACE, 0) < 0)
+		if (load_getppid_filter(SECCOMP_RET_TRACE, 0) < 0)
 			_exit(4);
 		guest_calls(go[0], rep[1]);
 	}
