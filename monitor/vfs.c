@@ -578,8 +578,8 @@ struct vfs_call {
 	struct mon_owned_call owned;	/* vfs_owned.c */
 	char *opts;			/* mount options rewritten (vfs_mount_opts.c) */
 	unsigned opts_idx;		/* ...for this argument */
-	bool fsconfig;			/* fsconfig whose value is a path */
-	bool fsconfig_flags_set_path;	/* ...given by SET_PATH(_EMPTY): aux is its dirfd */
+	int fsconfig_path;		/* fsconfig's value is a path: 1 from the cwd,
+					 * 2 from its aux dirfd (vfs_mount_opts.c) */
 	unsigned fsconfig_flags;	/* UMV_PATH_* for that value */
 };
 
@@ -613,7 +613,7 @@ static int path_flags(struct vfs_call *vc, unsigned i)
 	enum sc_id id = call->sc.id;
 	int f = 0;
 
-	if (vc->fsconfig)
+	if (vc->fsconfig_path)
 		return (int)vc->fsconfig_flags;
 	if (id == id_open)
 		return open_flags_to_path(a[1]);
@@ -814,13 +814,11 @@ static bool single_name_lookup(const struct vfs_call *vc, const char *name, size
 	return umv_mount_single_name_native(mt, name, len);
 }
 
-/* Resolves path argument I. 0: leave it; 1: vc->rw gets a host path; or
- * -errno for the guest, or PASS_CALL. */
 /* Is argument I a path? SC_K_PATH ones, and fsconfig's value when its
  * command makes it one (vfs_mount_opts.c). */
 static bool is_path_arg(const struct vfs_call *vc, unsigned i)
 {
-	return vc->call->sc.kinds[i] == SC_K_PATH || (vc->fsconfig && i == 3);
+	return vc->call->sc.kinds[i] == SC_K_PATH || (vc->fsconfig_path && i == 3);
 }
 
 /* The guest descriptor path argument I is relative to, or -1 (the cwd):
@@ -830,13 +828,15 @@ static int base_dirfd(const struct vfs_call *vc, unsigned i)
 	const struct umv_call *call = vc->call;
 	int fd = -1;
 
-	if (vc->fsconfig)
-		fd = vc->fsconfig_flags_set_path ? (int)call->sc.args[4] : -1;
+	if (vc->fsconfig_path)
+		fd = vc->fsconfig_path == 2 ? (int)call->sc.args[4] : -1;
 	else if (i > 0 && call->sc.kinds[i - 1] == SC_K_DIRFD)
 		fd = (int)call->sc.args[i - 1];
 	return fd == AT_FDCWD ? -1 : fd;
 }
 
+/* Resolves path argument I. 0: leave it; 1: vc->rw gets a host path; or
+ * -errno for the guest, or PASS_CALL. */
 static int one_path(struct vfs_call *vc, unsigned i, struct umv_path_result *res)
 {
 	struct umv_call *call = vc->call;
@@ -1787,8 +1787,7 @@ int mon_vfs_enter(struct umv_call *call, bool *want_leave)
 		if ((rc = mon_vfs_fsconfig_path(call, &vc.fsconfig_flags, &vc.opts)) <= 0 ||
 		    (rc == 3 && !vc.opts))
 			return rc < 0 ? mon_vfs_emulate(call, rc) : UMV_PASS;
-		vc.fsconfig = rc != 3;
-		vc.fsconfig_flags_set_path = rc == 2;
+		vc.fsconfig_path = rc != 3 ? rc : 0;
 		vc.opts_idx = 3;
 		rc = 0;
 	} else if (!(call->sc.info->classes & SC_CL_PATH) || call->sc.demuxed ||

@@ -40,25 +40,18 @@ static int open_mount_fd(pid_t tid, int mount_fd)
 static int object_visible(struct mon_thread *t, int fd)
 {
 	struct umv_path_result res = { 0 };
-	char link[64], *host = NULL, *guest = NULL;
+	char *guest = NULL;
 	struct stat obj, seen;
 	int rc;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	if (fstat(fd, &obj) < 0)
 		return -errno;
-	if ((rc = mon_vfs_host_readlink(link, &host)) < 0)
-		return rc;
-	if (host[0] != '/') {
-		free(host);
-		return 0;
+	/* the monitor's own fd, named as the guest would name it */
+	rc = mon_vfs_fd_guest_path(getpid(), fd, &guest);
+	if (rc != 0) {
+		free(guest);
+		return rc == 1 || rc == -ENOENT ? 0 : rc;	/* no name, or none the guest sees */
 	}
-	rc = mon_vfs_host_to_guest(host, &guest);
-	free(host);
-	if (rc == -ENOENT)
-		return 0;
-	if (rc < 0)
-		return rc;
 	rc = mon_vfs_resolve(t, NULL, guest, UMV_PATH_NOFOLLOW, &res);
 	free(guest);
 	if (rc == 0 && res.host && lstat(res.host, &seen) == 0)

@@ -144,21 +144,21 @@ static int fill_list(void *arg, FILE *out)
 	return rewrite_list(j->t, j->s, j->n, false, out);
 }
 
-/* Is the guest's descriptor FD of thread TID what the kernel takes: an
+/* Is the guest's descriptor FD of process PID what the kernel takes: an
  * fs context (fsopen, fspick), or with DIR a directory? */
-static bool guest_fd_is(pid_t tid, int fd, bool dir)
+static bool guest_fd_is(pid_t pid, int fd, bool dir)
 {
-	char link[64], *target;
+	char link[64], *text = NULL;
 	struct stat st;
 	bool ok;
 
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
-	if (dir)
+	if (dir) {
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
 		return stat(link, &st) == 0 && S_ISDIR(st.st_mode);
-	if (mon_vfs_host_readlink(link, &target) < 0)
-		return false;
-	ok = strcmp(target, "anon_inode:[fscontext]") == 0;
-	free(target);
+	}
+	/* not a file system object: the link text names the anon inode */
+	ok = mon_vfs_fd_guest_path(pid, fd, &text) == 1 && strcmp(text, "anon_inode:[fscontext]") == 0;
+	free(text);
 	return ok;
 }
 
@@ -179,11 +179,11 @@ int mon_vfs_fsconfig_path(struct umv_call *call, unsigned *flags, char **value_o
 	/* What the kernel refuses before it reads the value is its to say,
 	 * in its order: arguments, the descriptor, the key. */
 	if (fd < 0 || !a[2] || !a[3] || (set_path ? aux != AT_FDCWD && aux < 0 : aux != 0) ||
-	    !guest_fd_is(call->thread->tid, fd, false) ||
+	    !guest_fd_is(call->thread->proc->tgid, fd, false) ||
 	    (kn = umv_vm_read_str(call, a[2], key, sizeof(key))) <= 0)
 		return 0;
 	if (set_path)	/* a bad aux: the kernel's lookup fails alike */
-		return aux == AT_FDCWD || guest_fd_is(call->thread->tid, aux, true) ? 2 : 0;
+		return aux == AT_FDCWD || guest_fd_is(call->thread->proc->tgid, aux, true) ? 2 : 0;
 	if (in(key, (size_t)kn, single_path_keys, NKEYS(single_path_keys)))
 		return 1;
 	if (!in(key, (size_t)kn, list_keys, NKEYS(list_keys)))
